@@ -1,0 +1,246 @@
+//! Spanish and English texts. Every word the app shows comes from here.
+
+/// The interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Español.
+    Es,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Spanish when the browser prefers it, English otherwise.
+    pub fn from_browser() -> Lang {
+        let preferred = web_sys::window()
+            .and_then(|w| w.navigator().language())
+            .unwrap_or_default();
+        if preferred.to_ascii_lowercase().starts_with("es") {
+            Lang::Es
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The BCP 47 tag, for dates.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Es => "es",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language (for the switch).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Es => Lang::En,
+            Lang::En => Lang::Es,
+        }
+    }
+}
+
+/// A text the app shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum T {
+    Tagline,
+    AddAccount,
+    Email,
+    Server,
+    Port,
+    Security,
+    SecurityTls,
+    SecurityStarttls,
+    SecurityNone,
+    Username,
+    Password,
+    RememberPassword,
+    SaveAccount,
+    TryDemo,
+    CleartextWarning,
+    FormIncomplete,
+    Sync,
+    NeverSynced,
+    Connecting,
+    Securing,
+    LoggingIn,
+    Listing,
+    UpToDate,
+    NewMessages,
+    Downloading,
+    Of,
+    PasswordNeeded,
+    NoMessages,
+    SelectMessage,
+    From,
+    To,
+    Date,
+    Attachments,
+    Back,
+    Search,
+    NoSubject,
+    ErrWrongPassword,
+    ErrNotAllowed,
+    ErrRelayUnreachable,
+    ErrConnectFailed,
+    ErrResolveFailed,
+    ErrTls,
+    ErrTimeout,
+    ErrTooManySessions,
+    ErrConnectionLost,
+    ErrStorage,
+    ErrServer,
+    ErrNoStls,
+    ErrProtocol,
+    ErrBadRequest,
+    ErrInternal,
+    RemoveAccount,
+    StorageLoadFailed,
+}
+
+/// The text `t` in `lang`.
+pub fn tr(lang: Lang, t: T) -> &'static str {
+    use T::*;
+    match (lang, t) {
+        (Lang::Es, Tagline) => "Tu correo POP3, también sin conexión.",
+        (Lang::En, Tagline) => "Your POP3 mail, even offline.",
+        (Lang::Es, AddAccount) => "Añadir una cuenta",
+        (Lang::En, AddAccount) => "Add an account",
+        (Lang::Es, Email) => "Correo electrónico",
+        (Lang::En, Email) => "Email address",
+        (Lang::Es, Server) => "Servidor POP3",
+        (Lang::En, Server) => "POP3 server",
+        (Lang::Es, Port) => "Puerto",
+        (Lang::En, Port) => "Port",
+        (Lang::Es, Security) => "Seguridad",
+        (Lang::En, Security) => "Security",
+        (Lang::Es, SecurityTls) => "TLS (recomendado, puerto 995)",
+        (Lang::En, SecurityTls) => "TLS (recommended, port 995)",
+        (Lang::Es, SecurityStarttls) => "STARTTLS (puerto 110)",
+        (Lang::En, SecurityStarttls) => "STARTTLS (port 110)",
+        (Lang::Es, SecurityNone) => "Ninguna (inseguro)",
+        (Lang::En, SecurityNone) => "None (insecure)",
+        (Lang::Es, Username) => "Usuario",
+        (Lang::En, Username) => "User name",
+        (Lang::Es, Password) => "Contraseña",
+        (Lang::En, Password) => "Password",
+        (Lang::Es, RememberPassword) => "Recordar la contraseña en este dispositivo",
+        (Lang::En, RememberPassword) => "Remember the password on this device",
+        (Lang::Es, SaveAccount) => "Guardar cuenta",
+        (Lang::En, SaveAccount) => "Save account",
+        (Lang::Es, TryDemo) => "Probar la cuenta de demostración",
+        (Lang::En, TryDemo) => "Try the demo account",
+        (Lang::Es, CleartextWarning) => {
+            "Sin seguridad, tu contraseña y tu correo viajan sin cifrar entre el relé y el servidor: cualquiera en esa red puede leerlos. Usa TLS o STARTTLS si tu servidor lo admite."
+        }
+        (Lang::En, CleartextWarning) => {
+            "Without security, your password and your mail travel unencrypted between the relay and the server: anyone on that network can read them. Use TLS or STARTTLS if your server supports it."
+        }
+        (Lang::Es, FormIncomplete) => "Rellena el servidor, el puerto y el usuario.",
+        (Lang::En, FormIncomplete) => "Fill in the server, the port and the user name.",
+        (Lang::Es, Sync) => "Sincronizar",
+        (Lang::En, Sync) => "Sync",
+        (Lang::Es, NeverSynced) => "Aún no se ha sincronizado.",
+        (Lang::En, NeverSynced) => "Not synced yet.",
+        (Lang::Es, Connecting) => "Conectando…",
+        (Lang::En, Connecting) => "Connecting…",
+        (Lang::Es, Securing) => "Cifrando la conexión…",
+        (Lang::En, Securing) => "Securing the connection…",
+        (Lang::Es, LoggingIn) => "Iniciando sesión…",
+        (Lang::En, LoggingIn) => "Logging in…",
+        (Lang::Es, Listing) => "Buscando correo nuevo…",
+        (Lang::En, Listing) => "Checking for new mail…",
+        (Lang::Es, UpToDate) => "Al día.",
+        (Lang::En, UpToDate) => "Up to date.",
+        (Lang::Es, NewMessages) => "mensajes nuevos guardados.",
+        (Lang::En, NewMessages) => "new messages saved.",
+        (Lang::Es, Downloading) => "Descargando",
+        (Lang::En, Downloading) => "Downloading",
+        (Lang::Es, Of) => "de",
+        (Lang::En, Of) => "of",
+        (Lang::Es, PasswordNeeded) => "Escribe la contraseña para sincronizar.",
+        (Lang::En, PasswordNeeded) => "Enter the password to sync.",
+        (Lang::Es, NoMessages) => "No hay mensajes. Pulsa «Sincronizar».",
+        (Lang::En, NoMessages) => "No messages yet. Press “Sync”.",
+        (Lang::Es, SelectMessage) => "Elige un mensaje para leerlo.",
+        (Lang::En, SelectMessage) => "Choose a message to read it.",
+        (Lang::Es, From) => "De",
+        (Lang::En, From) => "From",
+        (Lang::Es, To) => "Para",
+        (Lang::En, To) => "To",
+        (Lang::Es, Date) => "Fecha",
+        (Lang::En, Date) => "Date",
+        (Lang::Es, Attachments) => "Adjuntos",
+        (Lang::En, Attachments) => "Attachments",
+        (Lang::Es, Back) => "Volver",
+        (Lang::En, Back) => "Back",
+        (Lang::Es, Search) => "Buscar en el correo guardado",
+        (Lang::En, Search) => "Search saved mail",
+        (Lang::Es, NoSubject) => "(sin asunto)",
+        (Lang::En, NoSubject) => "(no subject)",
+        (Lang::Es, ErrWrongPassword) => {
+            "El servidor no aceptó el usuario o la contraseña. Revísalos y vuelve a intentarlo."
+        }
+        (Lang::En, ErrWrongPassword) => {
+            "The server did not accept the user name or password. Check them and try again."
+        }
+        (Lang::Es, ErrNotAllowed) => {
+            "Este relé no tiene permiso para conectar con ese servidor. Pide a quien lo administra que lo añada."
+        }
+        (Lang::En, ErrNotAllowed) => {
+            "This relay is not allowed to connect to that server. Ask whoever runs it to add it."
+        }
+        (Lang::Es, ErrRelayUnreachable) => {
+            "No se puede contactar con el relé: parece que no hay conexión. Tu correo guardado sigue disponible."
+        }
+        (Lang::En, ErrRelayUnreachable) => {
+            "Cannot reach the relay: you seem to be offline. Your saved mail is still here."
+        }
+        (Lang::Es, ErrConnectFailed) => {
+            "El servidor de correo no responde. Comprueba el servidor y el puerto, o inténtalo más tarde."
+        }
+        (Lang::En, ErrConnectFailed) => {
+            "The mail server does not answer. Check the server and port, or try again later."
+        }
+        (Lang::Es, ErrResolveFailed) => "No existe un servidor con ese nombre. Revisa el nombre.",
+        (Lang::En, ErrResolveFailed) => "No server has that name. Check the spelling.",
+        (Lang::Es, ErrTls) => "No se pudo establecer una conexión segura con el servidor",
+        (Lang::En, ErrTls) => "Could not set up a secure connection with the server",
+        (Lang::Es, ErrTimeout) => "El servidor tardó demasiado en responder. Inténtalo de nuevo.",
+        (Lang::En, ErrTimeout) => "The server took too long to answer. Try again.",
+        (Lang::Es, ErrTooManySessions) => "El relé está muy ocupado. Inténtalo en unos minutos.",
+        (Lang::En, ErrTooManySessions) => "The relay is busy. Try again in a few minutes.",
+        (Lang::Es, ErrConnectionLost) => {
+            "La conexión se cortó. Los mensajes ya guardados siguen aquí; la próxima sincronización continúa donde se quedó."
+        }
+        (Lang::En, ErrConnectionLost) => {
+            "The connection dropped. Messages already saved are kept; the next sync carries on where it stopped."
+        }
+        (Lang::Es, ErrStorage) => {
+            "No se pudo guardar en este dispositivo (¿almacenamiento lleno?). No se ha perdido nada del servidor."
+        }
+        (Lang::En, ErrStorage) => {
+            "Could not save on this device (storage full?). Nothing was lost on the server."
+        }
+        (Lang::Es, ErrServer) => "El servidor de correo respondió con un error",
+        (Lang::En, ErrServer) => "The mail server answered with an error",
+        (Lang::Es, ErrNoStls) => {
+            "El servidor no ofrece STARTTLS. Elige TLS (puerto 995) si lo admite."
+        }
+        (Lang::En, ErrNoStls) => {
+            "The server does not offer STARTTLS. Choose TLS (port 995) if it supports it."
+        }
+        (Lang::Es, ErrProtocol) => "El servidor envió una respuesta que Cartero no entiende",
+        (Lang::En, ErrProtocol) => "The server sent a reply Cartero does not understand",
+        (Lang::Es, ErrBadRequest) => "Los datos de la cuenta no son válidos",
+        (Lang::En, ErrBadRequest) => "The account settings are not valid",
+        (Lang::Es, ErrInternal) => "Error interno del relé. Inténtalo más tarde.",
+        (Lang::En, ErrInternal) => "The relay had an internal error. Try again later.",
+        (Lang::Es, RemoveAccount) => "Quitar la cuenta de este dispositivo",
+        (Lang::En, RemoveAccount) => "Remove the account from this device",
+        (Lang::Es, StorageLoadFailed) => {
+            "No se pudo abrir el almacenamiento del navegador (¿modo privado?)."
+        }
+        (Lang::En, StorageLoadFailed) => "Could not open the browser's storage (private mode?).",
+    }
+}

@@ -1,0 +1,32 @@
+//! The state shared by every request.
+
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+use tokio_rustls::rustls;
+
+use crate::config::Config;
+use crate::upstream::{self, TlsSetupError};
+
+/// Cloneable handle on the relay's configuration and shared resources.
+#[derive(Clone)]
+pub struct AppState {
+    /// The validated configuration.
+    pub config: Arc<Config>,
+    /// TLS settings for upstream connections (public roots plus `--ca-file`).
+    pub tls: Arc<rustls::ClientConfig>,
+    /// One permit per open session.
+    pub sessions: Arc<Semaphore>,
+}
+
+impl AppState {
+    /// Builds the state; fails when the CA file cannot be used.
+    pub fn new(config: Config) -> Result<AppState, TlsSetupError> {
+        let tls = upstream::client_tls_config(config.ca_file.as_deref())?;
+        Ok(AppState {
+            sessions: Arc::new(Semaphore::new(config.max_sessions)),
+            config: Arc::new(config),
+            tls: Arc::new(tls),
+        })
+    }
+}

@@ -1,0 +1,130 @@
+//! The `/pop3` WebSocket endpoint: every check happens before the upgrade; then the
+//! session either opens or tells the browser why not.
+
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cartero_shared::wire::ConnectQuery;
+
+use crate::error::RelayError;
+use crate::policy;
+use crate::pump::READ_CHUNK;
+use crate::session::{self, SessionRequest};
+use crate::state::AppState;
+
+/// Largest frame the browser may send (a pipelined batch of commands fits many times).
+const MAX_BROWSER_FRAME: usize = 1024 * 1024;
+
+/// Whether the request's `Origin` is the relay's own (same host) or a configured one.
+/// Browsers always send `Origin` on WebSocket requests; a missing one is refused too.
+pub fn origin_allowed(headers: &HeaderMap, extra_origins: &[String]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    if extra_origins
+        .iter()
+        .any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(origin))
+    {
+        return true;
+    }
+    let origin_authority = origin.split_once("://").map(|(_, rest)| rest);
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    matches!((origin_authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
+}
+
+/// `GET /pop3?host=…&port=…&security=…` with a WebSocket upgrade.
+pub async fn pop3_upgrade(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    query: Result<Query<ConnectQuery>, axum::extract::rejection::QueryRejection>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !origin_allowed(&headers, &state.config.origins) {
+        tracing::info!(%client, "refused a WebSocket from a foreign or missing Origin");
+        return (StatusCode::FORBIDDEN, "foreign origin").into_response();
+    }
+    let prepared = prepare(&state, query, client);
+    upgrade
+        .max_message_size(MAX_BROWSER_FRAME)
+        .max_frame_size(MAX_BROWSER_FRAME)
+        .write_buffer_size(READ_CHUNK)
+        .on_upgrade(move |socket| async move {
+            match prepared {
+                Ok((request, permit)) => session::run(socket, state, request, permit).await,
+                Err(error) => session::refuse(socket, client, error).await,
+            }
+        })
+}
+
+fn prepare(
+    state: &AppState,
+    query: Result<Query<ConnectQuery>, axum::extract::rejection::QueryRejection>,
+    client: SocketAddr,
+) -> Result<(SessionRequest, tokio::sync::OwnedSemaphorePermit), RelayError> {
+    let Query(query) = query.map_err(|e| RelayError::BadRequest(e.body_text()))?;
+    let target = policy::match_allowlist(&state.config.allow, &query.host, query.port)
+        .map_err(|refusal| RelayError::NotAllowed(refusal.to_string()))?;
+    let permit = state
+        .sessions
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| RelayError::TooManySessions)?;
+    let request = SessionRequest {
+        target,
+        upstream: format!("{}:{}", query.host, query.port),
+        host: query.host,
+        security: query.security,
+        client,
+    };
+    Ok((request, permit))
+}
+
+/// `GET /demo.json`: the demo account, when the relay runs one.
+pub async fn demo_account(State(state): State<AppState>) -> Response {
+    match &state.config.demo_mailbox {
+        Some(mailbox) => Json(mailbox.account()).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(origin: Option<&str>, host: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_str(host).unwrap());
+        if let Some(o) = origin {
+            h.insert(header::ORIGIN, HeaderValue::from_str(o).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn same_origin_and_configured_origins_pass_others_do_not() {
+        let extra = vec!["https://mail.example.org".to_owned()];
+        assert!(origin_allowed(
+            &headers(Some("http://127.0.0.1:8080"), "127.0.0.1:8080"),
+            &[]
+        ));
+        assert!(origin_allowed(
+            &headers(Some("https://mail.example.org"), "relay:8080"),
+            &extra
+        ));
+        assert!(!origin_allowed(
+            &headers(Some("https://evil.example"), "127.0.0.1:8080"),
+            &extra
+        ));
+        assert!(!origin_allowed(
+            &headers(Some("http://127.0.0.1:9999"), "127.0.0.1:8080"),
+            &[]
+        ));
+        assert!(!origin_allowed(&headers(None, "127.0.0.1:8080"), &[]));
+    }
+}

@@ -1,0 +1,12 @@
+//! Cartero's shared core: protocols and pure logic used by both the browser app and the
+//! relay. Nothing here performs I/O, reads a clock or draws random numbers.
+//!
+//! - [`pop3`]: a sans-IO POP3 client (feed bytes in, take bytes and events out);
+//! - [`sync`]: the pure sync planner;
+//! - [`wire`]: the relay's WebSocket contract.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod pop3;
+pub mod sync;
+pub mod wire;

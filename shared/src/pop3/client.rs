@@ -1,0 +1,443 @@
+//! The session: RFC 1939 states, the command queue, pipelining and events.
+
+use std::collections::VecDeque;
+
+use thiserror::Error;
+
+use super::codec::{self, ParseError, Status};
+use super::framing::{BodyStep, FrameError, Framer, ListingLine};
+use super::handle::{Handle, HandleGenerator};
+use super::types::{Capabilities, Command, ListEntry, ServerError, UidlEntry};
+
+/// Client settings.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Options {
+    /// Commands kept in flight at once when the server announces `PIPELINING`.
+    pub max_in_flight: usize,
+    /// Largest body chunk handed out in one [`Event::Body`].
+    pub max_chunk: usize,
+    /// Most lines accepted in one `LIST`, `UIDL` or `CAPA` listing.
+    pub max_listing_lines: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_in_flight: 64,
+            max_chunk: 64 * 1024,
+            max_listing_lines: 1_000_000,
+        }
+    }
+}
+
+/// The RFC 1939 session state, as far as the client has seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionState {
+    /// Waiting for the server's greeting.
+    Greeting,
+    /// Greeted; not logged in.
+    Authorization,
+    /// Logged in: the mailbox is locked and can be read.
+    Transaction,
+    /// `QUIT` was answered: deletions are committed and the session is over.
+    Closed,
+}
+
+/// The server's greeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Greeting {
+    /// The text after `+OK`.
+    pub text: String,
+    /// The APOP timestamp, when the server offers APOP.
+    pub apop_timestamp: Option<String>,
+}
+
+/// A successful reply to a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// `+OK` to a command with nothing more to say (USER, PASS, DELE, NOOP, RSET, QUIT).
+    Done(String),
+    /// `STAT`: number of messages and their total size.
+    Stat {
+        /// Messages in the mailbox.
+        count: u32,
+        /// Their size in octets.
+        size: u64,
+    },
+    /// `LIST`: every message and its size.
+    List(Vec<ListEntry>),
+    /// `LIST n`.
+    ListOne(ListEntry),
+    /// `UIDL`: every message and its unique-id.
+    Uidl(Vec<UidlEntry>),
+    /// `UIDL n`.
+    UidlOne(UidlEntry),
+    /// `CAPA`.
+    Capa(Capabilities),
+    /// `RETR`/`TOP` finished; the body came before as [`Event::Body`] chunks.
+    BodyEnd,
+    /// `STLS` accepted: upgrade the transport to TLS now, then call
+    /// [`Client::tls_established`]. Nothing is sent until then.
+    StartTls,
+}
+
+/// What the session produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The server greeted us with `+OK`.
+    Greeting(Greeting),
+    /// A piece of a `RETR` or `TOP` body, dot-unstuffed.
+    Body {
+        /// The command this belongs to.
+        handle: Handle,
+        /// The bytes (at most [`Options::max_chunk`]).
+        chunk: Vec<u8>,
+    },
+    /// A command is finished: its reply, or the server's `-ERR`.
+    Reply {
+        /// The command this answers.
+        handle: Handle,
+        /// `+OK` with its content, or what the server said with `-ERR`.
+        result: Result<Reply, ServerError>,
+    },
+}
+
+/// Why [`Client::next`] returned without an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Interrupt {
+    /// I/O is needed.
+    Io(Io),
+    /// The session cannot go on.
+    Error(Error),
+}
+
+/// The I/O the caller must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Io {
+    /// Write these bytes to the server.
+    Output(Vec<u8>),
+    /// Feed more received bytes (or, when nothing is in flight, enqueue a command).
+    NeedMoreInput,
+}
+
+/// A fatal session error. After one, [`Client::next`] keeps returning it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Error {
+    /// The server refused the connection in its greeting.
+    #[error("the server refused the connection: {0}")]
+    GreetingRefused(ServerError),
+    /// A line was too long.
+    #[error(transparent)]
+    Frame(#[from] FrameError),
+    /// A reply could not be parsed.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// A listing had more lines than [`Options::max_listing_lines`].
+    #[error("the server sent a listing longer than the limit")]
+    ListingTooLong,
+    /// The server sent bytes while no reply was expected.
+    #[error("the server sent data no command asked for")]
+    UnexpectedData,
+    /// Bytes followed the `+OK` to `STLS` before TLS started: a plaintext injection.
+    #[error("the server sent data after accepting STLS, before TLS started")]
+    DataAfterStls,
+}
+
+#[derive(Debug)]
+struct InFlight {
+    handle: Handle,
+    command: Command,
+}
+
+#[derive(Debug)]
+enum Reading {
+    Greeting,
+    Status,
+    Listing(Vec<Vec<u8>>),
+    Body,
+}
+
+/// A POP3 client session without I/O.
+#[derive(Debug)]
+pub struct Client {
+    options: Options,
+    state: SessionState,
+    handles: HandleGenerator,
+    queued: VecDeque<InFlight>,
+    in_flight: VecDeque<InFlight>,
+    framer: Framer,
+    reading: Reading,
+    output: Vec<u8>,
+    capabilities: Option<Capabilities>,
+    awaiting_tls: bool,
+    failed: Option<Error>,
+}
+
+impl Client {
+    /// A session that waits for the server's greeting.
+    pub fn new(options: Options) -> Self {
+        Client {
+            options,
+            state: SessionState::Greeting,
+            handles: HandleGenerator::default(),
+            queued: VecDeque::new(),
+            in_flight: VecDeque::new(),
+            framer: Framer::default(),
+            reading: Reading::Greeting,
+            output: Vec::new(),
+            capabilities: None,
+            awaiting_tls: false,
+            failed: None,
+        }
+    }
+
+    /// The session state.
+    pub fn state(&self) -> SessionState {
+        self.state
+    }
+
+    /// The capabilities from the latest `CAPA` reply (cleared by STLS, as RFC 2595 asks).
+    pub fn capabilities(&self) -> Option<&Capabilities> {
+        self.capabilities.as_ref()
+    }
+
+    /// Whether no command is queued or waiting for its reply.
+    pub fn is_idle(&self) -> bool {
+        self.queued.is_empty() && self.in_flight.is_empty()
+    }
+
+    /// Queues a command; its events carry the returned handle.
+    pub fn enqueue(&mut self, command: Command) -> Handle {
+        let handle = self.handles.next();
+        self.queued.push_back(InFlight { handle, command });
+        handle
+    }
+
+    /// Hands received bytes to the session.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.framer.push(bytes);
+    }
+
+    /// Call after the transport switched to TLS following [`Reply::StartTls`].
+    pub fn tls_established(&mut self) {
+        self.awaiting_tls = false;
+    }
+
+    /// Advances the session: the next event, or what the caller must do first.
+    pub fn next(&mut self) -> Result<Event, Interrupt> {
+        if let Some(error) = &self.failed {
+            return Err(Interrupt::Error(error.clone()));
+        }
+        self.send_queued();
+        if !self.output.is_empty() {
+            return Err(Interrupt::Io(Io::Output(std::mem::take(&mut self.output))));
+        }
+        match self.read_event() {
+            Ok(Some(event)) => Ok(event),
+            Ok(None) => Err(Interrupt::Io(Io::NeedMoreInput)),
+            Err(error) => {
+                self.failed = Some(error.clone());
+                Err(Interrupt::Error(error))
+            }
+        }
+    }
+
+    fn pipelining(&self) -> bool {
+        self.capabilities
+            .as_ref()
+            .is_some_and(|c| c.has("PIPELINING"))
+    }
+
+    /// Moves queued commands to the output, as many as the session allows now.
+    fn send_queued(&mut self) {
+        if matches!(self.state, SessionState::Greeting | SessionState::Closed) || self.awaiting_tls
+        {
+            return;
+        }
+        let limit = if self.pipelining() {
+            self.options.max_in_flight.max(1)
+        } else {
+            1
+        };
+        while self.in_flight.len() < limit {
+            // STLS and QUIT are barriers: nothing may follow them before their reply.
+            if self
+                .in_flight
+                .back()
+                .is_some_and(|f| matches!(f.command, Command::Stls | Command::Quit))
+            {
+                break;
+            }
+            let Some(next) = self.queued.pop_front() else {
+                break;
+            };
+            codec::encode(&next.command, &mut self.output);
+            self.in_flight.push_back(next);
+        }
+    }
+
+    fn read_event(&mut self) -> Result<Option<Event>, Error> {
+        loop {
+            match &mut self.reading {
+                Reading::Greeting => return self.read_greeting(),
+                Reading::Status => {
+                    if self.in_flight.is_empty() {
+                        return match self.framer.has_pending() {
+                            true => Err(Error::UnexpectedData),
+                            false => Ok(None),
+                        };
+                    }
+                    let Some(line) = self.framer.line()? else {
+                        return Ok(None);
+                    };
+                    if let Some(event) = self.on_status(&line)? {
+                        return Ok(Some(event));
+                    }
+                }
+                Reading::Body => {
+                    return match self.framer.body(self.options.max_chunk) {
+                        BodyStep::Chunk(chunk) => Ok(Some(Event::Body {
+                            handle: self.front_handle(),
+                            chunk,
+                        })),
+                        BodyStep::End => Ok(Some(self.finish(Ok(Reply::BodyEnd))?)),
+                        BodyStep::NeedMore => Ok(None),
+                    };
+                }
+                Reading::Listing(lines) => match self.framer.listing_line()? {
+                    None => return Ok(None),
+                    Some(ListingLine::Line(line)) => {
+                        if lines.len() >= self.options.max_listing_lines {
+                            return Err(Error::ListingTooLong);
+                        }
+                        lines.push(line);
+                    }
+                    Some(ListingLine::End) => {
+                        let Reading::Listing(lines) =
+                            std::mem::replace(&mut self.reading, Reading::Status)
+                        else {
+                            unreachable!("matched Listing above");
+                        };
+                        let reply = self.listing_reply(lines)?;
+                        return Ok(Some(self.finish(Ok(reply))?));
+                    }
+                },
+            }
+        }
+    }
+
+    fn read_greeting(&mut self) -> Result<Option<Event>, Error> {
+        let Some(line) = self.framer.line()? else {
+            return Ok(None);
+        };
+        match codec::parse_status(&line)? {
+            Status::Ok(text) => {
+                self.state = SessionState::Authorization;
+                self.reading = Reading::Status;
+                let apop_timestamp = codec::apop_timestamp(&text).map(str::to_owned);
+                Ok(Some(Event::Greeting(Greeting {
+                    text,
+                    apop_timestamp,
+                })))
+            }
+            Status::Err(error) => Err(Error::GreetingRefused(error)),
+        }
+    }
+
+    fn front_handle(&self) -> Handle {
+        self.in_flight
+            .front()
+            .expect("a reply is read only while a command is in flight")
+            .handle
+    }
+
+    /// Handles a status line for the oldest command in flight. Returns an event when the
+    /// command is finished, `None` when a multi-line body follows.
+    fn on_status(&mut self, line: &[u8]) -> Result<Option<Event>, Error> {
+        let command = &self
+            .in_flight
+            .front()
+            .expect("checked by the caller")
+            .command;
+        let text = match codec::parse_status(line)? {
+            Status::Err(error) => return Ok(Some(self.finish(Err(error))?)),
+            Status::Ok(text) => text,
+        };
+        let reply = match command {
+            Command::Retr(_) | Command::Top(..) => {
+                self.framer.begin_body();
+                self.reading = Reading::Body;
+                return Ok(None);
+            }
+            Command::Capa | Command::List(None) | Command::Uidl(None) => {
+                self.reading = Reading::Listing(Vec::new());
+                return Ok(None);
+            }
+            Command::Stat => {
+                let (count, size) = codec::parse_stat(&text)?;
+                Reply::Stat { count, size }
+            }
+            Command::List(Some(_)) => Reply::ListOne(codec::parse_list_entry(text.as_bytes())?),
+            Command::Uidl(Some(_)) => Reply::UidlOne(codec::parse_uidl_entry(text.as_bytes())?),
+            Command::Stls => Reply::StartTls,
+            _ => Reply::Done(text),
+        };
+        Ok(Some(self.finish(Ok(reply))?))
+    }
+
+    fn listing_reply(&self, lines: Vec<Vec<u8>>) -> Result<Reply, Error> {
+        let command = &self.in_flight.front().expect("listing in flight").command;
+        Ok(match command {
+            Command::Capa => Reply::Capa(Capabilities::from_lines(
+                lines
+                    .iter()
+                    .map(|l| String::from_utf8_lossy(l).into_owned())
+                    .collect(),
+            )),
+            Command::List(_) => Reply::List(
+                lines
+                    .iter()
+                    .map(|l| codec::parse_list_entry(l))
+                    .collect::<Result<_, _>>()?,
+            ),
+            _ => Reply::Uidl(
+                lines
+                    .iter()
+                    .map(|l| codec::parse_uidl_entry(l))
+                    .collect::<Result<_, _>>()?,
+            ),
+        })
+    }
+
+    /// Retires the oldest command in flight with `result`, applying its effect on the state.
+    fn finish(&mut self, result: Result<Reply, ServerError>) -> Result<Event, Error> {
+        let done = self
+            .in_flight
+            .pop_front()
+            .expect("a reply is finished only while a command is in flight");
+        self.reading = Reading::Status;
+        if result.is_ok() {
+            match (&done.command, &result) {
+                (Command::Pass(_), _) => self.state = SessionState::Transaction,
+                (Command::Quit, _) => self.state = SessionState::Closed,
+                (_, Ok(Reply::Capa(caps))) => self.capabilities = Some(caps.clone()),
+                (Command::Stls, _) => {
+                    if self.framer.has_pending() {
+                        return Err(Error::DataAfterStls);
+                    }
+                    self.awaiting_tls = true;
+                    self.capabilities = None;
+                }
+                _ => {}
+            }
+        }
+        Ok(Event::Reply {
+            handle: done.handle,
+            result,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

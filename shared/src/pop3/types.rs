@@ -1,0 +1,263 @@
+//! Validated POP3 values and the command set.
+
+use std::fmt;
+use std::num::NonZeroU32;
+
+use thiserror::Error;
+
+/// A message number in the current session (RFC 1939: 1-based, session-local).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MsgNum(NonZeroU32);
+
+impl MsgNum {
+    /// The number as sent on the wire.
+    pub fn get(self) -> u32 {
+        self.0.get()
+    }
+}
+
+impl TryFrom<u32> for MsgNum {
+    type Error = ValueError;
+    fn try_from(n: u32) -> Result<Self, ValueError> {
+        NonZeroU32::new(n).map(MsgNum).ok_or(ValueError::ZeroMsgNum)
+    }
+}
+
+impl fmt::Display for MsgNum {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A unique-id listing value (RFC 1939 §7: 1 to 70 characters in 0x21..=0x7E).
+///
+/// It identifies a message across sessions, so it is the key Cartero stores mail under.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Uidl(String);
+
+impl Uidl {
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for Uidl {
+    type Error = ValueError;
+    fn try_from(s: &str) -> Result<Self, ValueError> {
+        let valid_chars = s.bytes().all(|b| (0x21..=0x7e).contains(&b));
+        if s.is_empty() || s.len() > 70 || !valid_chars {
+            return Err(ValueError::BadUidl);
+        }
+        Ok(Uidl(s.to_owned()))
+    }
+}
+
+impl fmt::Display for Uidl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A password or other secret: never printed by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// A value that cannot be put on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ValueError {
+    /// Message numbers start at 1.
+    #[error("message numbers start at 1")]
+    ZeroMsgNum,
+    /// Not a valid unique-id.
+    #[error("a unique-id is 1 to 70 printable ASCII characters")]
+    BadUidl,
+    /// An argument would break the command line (CR, LF or NUL), or is empty or too long.
+    #[error("the {0} is empty, too long, or contains a line break")]
+    BadArgument(&'static str),
+}
+
+/// Longest argument Cartero puts in a command (RFC 2449 §4 allows 40 octets; servers accept
+/// more for user names and passwords, so this is the line limit that matters).
+pub const MAX_ARGUMENT_LEN: usize = 255;
+
+/// A POP3 command the client can send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `CAPA` (RFC 2449).
+    Capa,
+    /// `STLS` (RFC 2595).
+    Stls,
+    /// `USER name`.
+    User(String),
+    /// `PASS secret`.
+    Pass(Secret),
+    /// `STAT`.
+    Stat,
+    /// `LIST` or `LIST n`.
+    List(Option<MsgNum>),
+    /// `UIDL` or `UIDL n`.
+    Uidl(Option<MsgNum>),
+    /// `RETR n`.
+    Retr(MsgNum),
+    /// `TOP n lines`.
+    Top(MsgNum, u32),
+    /// `DELE n`.
+    Dele(MsgNum),
+    /// `NOOP`.
+    Noop,
+    /// `RSET`.
+    Rset,
+    /// `QUIT`.
+    Quit,
+}
+
+impl Command {
+    /// `USER name`, checked so that it cannot inject a second command.
+    pub fn user(name: &str) -> Result<Command, ValueError> {
+        check_argument(name, "user name")?;
+        Ok(Command::User(name.to_owned()))
+    }
+
+    /// `PASS secret`, checked so that it cannot inject a second command.
+    pub fn pass(secret: Secret) -> Result<Command, ValueError> {
+        check_argument(secret.expose(), "password")?;
+        Ok(Command::Pass(secret))
+    }
+
+    /// Whether a `+OK` reply to this command is followed by a multi-line body.
+    pub fn is_multi_line(&self) -> bool {
+        matches!(
+            self,
+            Command::Capa
+                | Command::List(None)
+                | Command::Uidl(None)
+                | Command::Retr(_)
+                | Command::Top(..)
+        )
+    }
+}
+
+fn check_argument(arg: &str, what: &'static str) -> Result<(), ValueError> {
+    let breaks_line = arg.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0));
+    if arg.is_empty() || arg.len() > MAX_ARGUMENT_LEN || breaks_line {
+        return Err(ValueError::BadArgument(what));
+    }
+    Ok(())
+}
+
+/// An extended response code (RFC 2449 §8, RFC 3206).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RespCode {
+    /// `[AUTH]`: the credentials were wrong; ask the user again.
+    Auth,
+    /// `[SYS/TEMP]`: a temporary server problem; retry later.
+    SysTemp,
+    /// `[SYS/PERM]`: a permanent server problem.
+    SysPerm,
+    /// `[IN-USE]`: another session holds the mailbox.
+    InUse,
+    /// `[LOGIN-DELAY]`: logged in too soon after the last session.
+    LoginDelay,
+    /// Any other code, as the server wrote it.
+    Other(String),
+}
+
+impl RespCode {
+    /// Parses the text between the brackets.
+    pub fn parse(code: &str) -> RespCode {
+        match code.to_ascii_uppercase().as_str() {
+            "AUTH" => RespCode::Auth,
+            "SYS/TEMP" => RespCode::SysTemp,
+            "SYS/PERM" => RespCode::SysPerm,
+            "IN-USE" => RespCode::InUse,
+            "LOGIN-DELAY" => RespCode::LoginDelay,
+            _ => RespCode::Other(code.to_owned()),
+        }
+    }
+}
+
+/// What the server said with `-ERR`.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("server said: {text}")]
+pub struct ServerError {
+    /// The extended response code, if the server sent one.
+    pub code: Option<RespCode>,
+    /// The human-readable text after the status (and code).
+    pub text: String,
+}
+
+/// One line of a `LIST` reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListEntry {
+    /// The message number.
+    pub num: MsgNum,
+    /// Its size in octets, as the server counts it.
+    pub size: u64,
+}
+
+/// One line of a `UIDL` reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UidlEntry {
+    /// The message number.
+    pub num: MsgNum,
+    /// Its unique-id.
+    pub uidl: Uidl,
+}
+
+/// The server's capabilities (RFC 2449 `CAPA`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    lines: Vec<String>,
+}
+
+impl Capabilities {
+    /// Builds the set from `CAPA` lines.
+    pub fn from_lines(lines: Vec<String>) -> Self {
+        Capabilities { lines }
+    }
+
+    /// Whether a capability with this tag (case-insensitive) was announced.
+    pub fn has(&self, tag: &str) -> bool {
+        self.lines.iter().any(|line| {
+            line.split_ascii_whitespace()
+                .next()
+                .is_some_and(|t| t.eq_ignore_ascii_case(tag))
+        })
+    }
+
+    /// The SASL mechanisms announced with `SASL`.
+    pub fn sasl_mechanisms(&self) -> Vec<&str> {
+        self.lines
+            .iter()
+            .filter_map(|line| {
+                let mut words = line.split_ascii_whitespace();
+                let tag = words.next()?;
+                tag.eq_ignore_ascii_case("SASL").then_some(words)
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// Every line as the server sent it.
+    pub fn lines(&self) -> &[String] {
+        &self.lines
+    }
+}

@@ -1,0 +1,5 @@
+//! Sync planning: what to download, given the server's listing and what is stored.
+
+pub mod plan;
+
+pub use plan::{Plan, ServerMessage, join_listing, plan};
