@@ -94,7 +94,6 @@ pub enum T {
     ErrProtocol,
     ErrBadRequest,
     ErrInternal,
-    RemoveAccount,
     StorageLoadFailed,
 }
 
@@ -236,8 +235,6 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, ErrBadRequest) => "The account settings are not valid",
         (Lang::Es, ErrInternal) => "Error interno del relé. Inténtalo más tarde.",
         (Lang::En, ErrInternal) => "The relay had an internal error. Try again later.",
-        (Lang::Es, RemoveAccount) => "Quitar la cuenta de este dispositivo",
-        (Lang::En, RemoveAccount) => "Remove the account from this device",
         (Lang::Es, StorageLoadFailed) => {
             "No se pudo abrir el almacenamiento del navegador (¿modo privado?)."
         }

@@ -1,1 +1,32 @@
+//! Fixtures for Cartero's tests: real Dovecot, the real relay, real headless Chromium.
+//!
+//! Every fixture binds to loopback on a port it picks, waits for a condition (never a
+//! fixed sleep) under a deadline, and stops what it started when dropped.
 
+pub mod browser;
+pub mod certs;
+pub mod dovecot;
+pub mod pop3_driver;
+pub mod relay;
+pub mod wait;
+
+/// Routes the relay's logs to the test output (shown when a test fails).
+pub fn init_logging() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,hyper=warn,tungstenite=warn".into()),
+        )
+        .with_test_writer()
+        .try_init();
+}
+
+/// A free TCP port on 127.0.0.1 (bound, then released for the fixture to take).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("the loopback interface accepts a listener")
+        .port()
+}
+
+pub mod samples;

@@ -1,0 +1,70 @@
+//! The searchable message list.
+
+use leptos::prelude::*;
+
+use crate::format;
+use crate::i18n::T;
+use crate::state::{AppStore, MessageMeta};
+
+/// Search box and rows, newest first.
+#[component]
+pub fn MessageList() -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let visible = Memo::new(move |_| store.visible());
+    view! {
+        <section class="list-pane">
+            <input
+                type="search"
+                data-testid="search-input"
+                placeholder=move || store.t(T::Search)
+                bind:value=store.query
+            />
+            <ul data-testid="message-list" data-count=move || visible.with(Vec::len).to_string()>
+                <For each=move || visible.get() key=|m| m.id.clone() let:meta>
+                    <MessageRow meta />
+                </For>
+            </ul>
+            <Show when=move || visible.with(Vec::is_empty)>
+                <p class="empty">{move || store.t(T::NoMessages)}</p>
+            </Show>
+        </section>
+    }
+}
+
+/// One row: sender, date, subject.
+#[component]
+fn MessageRow(meta: MessageMeta) -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let id = meta.id.clone();
+    let is_selected = {
+        let id = id.clone();
+        move || store.selected.with(|s| s.as_deref() == Some(id.as_str()))
+    };
+    let open = move |_| store.selected.set(Some(id.clone()));
+    let subject = meta.subject.clone();
+    let title = subject.clone();
+    let has_subject = !subject.is_empty();
+    let date_ms = meta.date_ms;
+    view! {
+        <li
+            data-testid="message-row"
+            data-uidl=meta.uidl.clone()
+            class="message-row"
+            class:selected=is_selected
+            role="button"
+            tabindex="0"
+            on:click=open
+        >
+            <span data-testid="message-from" class="from">{meta.from.clone()}</span>
+            <span data-testid="message-date" class="date">
+                {move || format::date(date_ms, store.lang.get())}
+            </span>
+            <span data-testid="message-subject" class="subject" class:none=!has_subject title=title>
+                {move || if has_subject { subject.clone() } else { store.t(T::NoSubject).to_owned() }}
+            </span>
+            <Show when=move || { meta.attachments > 0 }>
+                <span class="clip" aria-label=move || store.t(T::Attachments)>"📎"</span>
+            </Show>
+        </li>
+    }
+}

@@ -1,0 +1,95 @@
+//! The open message: headers, text body, attachments.
+
+use leptos::prelude::*;
+
+use crate::actions;
+use crate::blob;
+use crate::format;
+use crate::i18n::T;
+use crate::mime::render::{Attachment, Rendered};
+use crate::state::AppStore;
+
+/// The reading pane.
+#[component]
+pub fn MessageView() -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let rendered = LocalResource::new(move || {
+        let id = store.selected.get();
+        async move {
+            match id {
+                Some(id) => actions::open_message(id).await,
+                None => None,
+            }
+        }
+    });
+    view! {
+        <section class="view-pane" class:open=move || store.selected.with(Option::is_some)>
+            {move || match (store.selected.with(Option::is_some), rendered.get()) {
+                (false, _) => view! { <p class="placeholder">{store.t(T::SelectMessage)}</p> }.into_any(),
+                (true, Some(Some(message))) => view! { <OpenMessage message /> }.into_any(),
+                (true, _) => view! { <p class="placeholder">"…"</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn OpenMessage(message: Rendered) -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let summary = message.summary.clone();
+    let subject = if summary.subject.is_empty() {
+        store.t(T::NoSubject).to_owned()
+    } else {
+        summary.subject.clone()
+    };
+    let from = if summary.from_address.is_empty() || summary.from == summary.from_address {
+        summary.from.clone()
+    } else {
+        format!("{} <{}>", summary.from, summary.from_address)
+    };
+    let date_ms = summary.date_ms;
+    let attachments = message.attachments.clone();
+    let has_attachments = !attachments.is_empty();
+    view! {
+        <article data-testid="message-view" class="message">
+            <button class="back" on:click=move |_| store.selected.set(None)>
+                "← " {move || store.t(T::Back)}
+            </button>
+            <h2>{subject}</h2>
+            <dl class="headers">
+                <dt>{move || store.t(T::From)}</dt><dd>{from}</dd>
+                <dt>{move || store.t(T::To)}</dt><dd>{message.to.clone()}</dd>
+                <dt>{move || store.t(T::Date)}</dt>
+                <dd>{move || format::date(date_ms, store.lang.get())}</dd>
+            </dl>
+            <Show when=move || has_attachments>
+                <h3>{move || store.t(T::Attachments)}</h3>
+                <ul class="attachments">
+                    {attachments.clone().into_iter().map(|a| view! { <AttachmentLink attachment=a /> }).collect_view()}
+                </ul>
+            </Show>
+            <pre data-testid="message-body" class="body">{message.text.clone()}</pre>
+        </article>
+    }
+}
+
+#[component]
+fn AttachmentLink(attachment: Attachment) -> impl IntoView {
+    let url = blob::object_url(&attachment.bytes, &attachment.mime).unwrap_or_default();
+    let revoke_url = url.clone();
+    on_cleanup(move || blob::revoke(&revoke_url));
+    let size = format::size(attachment.bytes.len());
+    view! {
+        <li>
+            <a
+                data-testid="attachment"
+                data-filename=attachment.filename.clone()
+                href=url
+                download=attachment.filename.clone()
+            >
+                {attachment.filename.clone()}
+            </a>
+            <span class="size">{size}</span>
+        </li>
+    }
+}

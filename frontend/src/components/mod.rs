@@ -1,0 +1,7 @@
+//! Views, one concern each.
+
+pub mod account_form;
+pub mod lang_switch;
+pub mod message_list;
+pub mod message_view;
+pub mod sync_bar;

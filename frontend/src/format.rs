@@ -1,0 +1,33 @@
+//! Formatting dates and sizes for people.
+
+use wasm_bindgen::JsValue;
+
+use crate::i18n::Lang;
+
+/// A short local date and time in `lang`, or an empty string for "no date".
+pub fn date(ms: f64, lang: Lang) -> String {
+    if ms <= 0.0 {
+        return String::new();
+    }
+    let date = js_sys::Date::new(&JsValue::from_f64(ms));
+    let options = js_sys::Object::new();
+    for (key, value) in [
+        ("day", "numeric"),
+        ("month", "short"),
+        ("year", "numeric"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+    ] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    date.to_locale_string(lang.tag(), &options).into()
+}
+
+/// A size like `12 KB`.
+pub fn size(bytes: usize) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{} KB", b.div_ceil(1024)),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}

@@ -1,0 +1,3 @@
+//! Turning raw messages into what the app shows.
+
+pub mod render;

@@ -1,0 +1,135 @@
+//! mail-parser → view models. Malformed mail still shows: whatever cannot be parsed is
+//! shown as raw text rather than hidden.
+
+use mail_parser::{Address, MessageParser, MimeHeaders};
+
+/// What the message list needs from a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Sender display name, or address when there is none.
+    pub from: String,
+    /// Sender address.
+    pub from_address: String,
+    /// Decoded subject (empty when absent).
+    pub subject: String,
+    /// Milliseconds since the epoch, 0 when absent or unreadable.
+    pub date_ms: f64,
+    /// Number of attachments.
+    pub attachments: u32,
+}
+
+/// An attachment ready to offer for download.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    /// File name (a fallback when the message gives none).
+    pub filename: String,
+    /// MIME type, e.g. `application/pdf`.
+    pub mime: String,
+    /// Decoded content.
+    pub bytes: Vec<u8>,
+}
+
+/// A message ready to read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// Header summary.
+    pub summary: Summary,
+    /// Recipients, as written.
+    pub to: String,
+    /// The body as plain text (HTML-only mail is converted to text).
+    pub text: String,
+    /// Attachments.
+    pub attachments: Vec<Attachment>,
+}
+
+fn first_sender(from: Option<&Address>) -> (String, String) {
+    let Some(addr) = from.and_then(|a| a.first()) else {
+        return (String::new(), String::new());
+    };
+    let address = addr.address().unwrap_or_default().to_owned();
+    let name = addr
+        .name()
+        .filter(|n| !n.trim().is_empty())
+        .map_or_else(|| address.clone(), str::to_owned);
+    (name, address)
+}
+
+fn addresses(list: Option<&Address>) -> String {
+    list.map(|a| {
+        a.iter()
+            .map(|addr| match (addr.name(), addr.address()) {
+                (Some(name), Some(address)) => format!("{name} <{address}>"),
+                (None, Some(address)) => address.to_owned(),
+                (Some(name), None) => name.to_owned(),
+                (None, None) => String::new(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+    .unwrap_or_default()
+}
+
+fn summary_of(message: &mail_parser::Message) -> Summary {
+    let (from, from_address) = first_sender(message.from());
+    Summary {
+        from,
+        from_address,
+        subject: message.subject().unwrap_or_default().to_owned(),
+        date_ms: message
+            .date()
+            .map_or(0.0, |d| d.to_timestamp() as f64 * 1000.0),
+        attachments: message.attachment_count() as u32,
+    }
+}
+
+/// The list summary of a raw message.
+pub fn summarize(raw: &[u8]) -> Summary {
+    match MessageParser::default().parse(raw) {
+        Some(message) => summary_of(&message),
+        None => Summary {
+            from: String::new(),
+            from_address: String::new(),
+            subject: String::new(),
+            date_ms: 0.0,
+            attachments: 0,
+        },
+    }
+}
+
+/// The readable form of a raw message.
+pub fn render(raw: &[u8]) -> Rendered {
+    let Some(message) = MessageParser::default().parse(raw) else {
+        return Rendered {
+            summary: summarize(raw),
+            to: String::new(),
+            text: String::from_utf8_lossy(raw).into_owned(),
+            attachments: Vec::new(),
+        };
+    };
+    let attachments = message
+        .attachments()
+        .enumerate()
+        .map(|(i, part)| Attachment {
+            filename: part
+                .attachment_name()
+                .map_or_else(|| format!("attachment-{}", i + 1), str::to_owned),
+            mime: part
+                .content_type()
+                .map(|ct| match ct.subtype() {
+                    Some(sub) => format!("{}/{}", ct.ctype(), sub),
+                    None => ct.ctype().to_owned(),
+                })
+                .unwrap_or_else(|| "application/octet-stream".into()),
+            bytes: part.contents().to_vec(),
+        })
+        .collect();
+    Rendered {
+        summary: summary_of(&message),
+        to: addresses(message.to()),
+        text: message
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
+        attachments,
+    }
+}

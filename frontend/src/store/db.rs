@@ -1,0 +1,61 @@
+//! Opening the IndexedDB database and its object stores.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rexie::{Index, ObjectStore, Rexie};
+
+/// The database name.
+const DB_NAME: &str = "cartero";
+/// Bump when the stores change; [`open`] creates what a new version needs.
+const DB_VERSION: u32 = 1;
+/// Accounts, keyed by `id`.
+pub const ACCOUNTS: &str = "accounts";
+/// Message metadata, keyed by `id` (`account/uidl`), indexed by `account`.
+pub const MESSAGES: &str = "messages";
+/// Raw message bytes, keyed by the same `id` (kept apart so listing stays cheap).
+pub const RAW: &str = "raw";
+/// The index of [`MESSAGES`] by account.
+pub const BY_ACCOUNT: &str = "by_account";
+
+/// A storage failure, in words.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct StoreError(pub String);
+
+impl From<rexie::Error> for StoreError {
+    fn from(e: rexie::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+impl From<serde_wasm_bindgen::Error> for StoreError {
+    fn from(e: serde_wasm_bindgen::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+thread_local! {
+    static DB: RefCell<Option<Rc<Rexie>>> = const { RefCell::new(None) };
+}
+
+/// The open database (opened, and upgraded, on first use).
+pub async fn open() -> Result<Rc<Rexie>, StoreError> {
+    if let Some(db) = DB.with(|db| db.borrow().clone()) {
+        return Ok(db);
+    }
+    let rexie = Rexie::builder(DB_NAME)
+        .version(DB_VERSION)
+        .add_object_store(ObjectStore::new(ACCOUNTS).key_path("id"))
+        .add_object_store(
+            ObjectStore::new(MESSAGES)
+                .key_path("id")
+                .add_index(Index::new(BY_ACCOUNT, "account")),
+        )
+        .add_object_store(ObjectStore::new(RAW).key_path("id"))
+        .build()
+        .await?;
+    let db = Rc::new(rexie);
+    DB.with(|slot| *slot.borrow_mut() = Some(db.clone()));
+    Ok(db)
+}

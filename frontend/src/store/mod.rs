@@ -1,0 +1,5 @@
+//! The device's mail store: IndexedDB through rexie.
+
+pub mod accounts;
+pub mod db;
+pub mod messages;

@@ -1,0 +1,230 @@
+//! The sync driver: runs one POP3 session through the relay, downloads what the planner
+//! asks for, and commits it to IndexedDB in batches.
+//!
+//! Data safety: nothing is deleted on the server (the default policy leaves mail there),
+//! and a message counts as saved only once the transaction holding it has committed. A
+//! cut anywhere loses at most the batch in flight, which the next sync fetches again; the
+//! store key `account/uidl` makes a refetch overwrite, never duplicate.
+
+use std::collections::HashMap;
+
+use cartero_shared::pop3::{
+    Capabilities, Client, Command, Event, Handle, Interrupt, Io, Options, Reply, RespCode, Secret,
+    ServerError,
+};
+use cartero_shared::sync::{ServerMessage, join_listing, plan};
+use cartero_shared::wire::{ConnectQuery, Security};
+
+use super::SyncError;
+use super::socket::RelaySocket;
+use crate::mime::render::summarize;
+use crate::state::{Account, MessageMeta, SyncPhase};
+use crate::store::messages::{self, NewMessage};
+
+/// Commit after this many messages…
+const BATCH_MESSAGES: usize = 25;
+/// …or this many bytes, whichever comes first.
+const BATCH_BYTES: usize = 4 * 1024 * 1024;
+
+struct Session {
+    client: Client,
+    socket: RelaySocket,
+}
+
+impl Session {
+    /// Drives the client until it has an event, doing the I/O it asks for.
+    async fn next_event(&mut self) -> Result<Event, SyncError> {
+        loop {
+            match self.client.next() {
+                Ok(event) => return Ok(event),
+                Err(Interrupt::Io(Io::Output(bytes))) => self.socket.send(bytes).await?,
+                Err(Interrupt::Io(Io::NeedMoreInput)) => {
+                    let bytes = self.socket.recv().await?;
+                    self.client.feed(&bytes);
+                }
+                Err(Interrupt::Error(error)) => return Err(SyncError::Protocol(error.to_string())),
+            }
+        }
+    }
+
+    /// Sends one command and waits for its reply.
+    async fn call(&mut self, command: Command) -> Result<Result<Reply, ServerError>, SyncError> {
+        let handle = self.client.enqueue(command);
+        loop {
+            if let Event::Reply { handle: h, result } = self.next_event().await? {
+                if h == handle {
+                    return Ok(result);
+                }
+            }
+        }
+    }
+
+    async fn capabilities(&mut self) -> Result<Capabilities, SyncError> {
+        match self.call(Command::Capa).await? {
+            Ok(Reply::Capa(caps)) => Ok(caps),
+            _ => Ok(Capabilities::default()),
+        }
+    }
+
+    async fn start_tls(&mut self) -> Result<(), SyncError> {
+        if !self.capabilities().await?.has("STLS") {
+            return Err(SyncError::NoStls);
+        }
+        match self.call(Command::Stls).await? {
+            Ok(_) => {}
+            Err(e) => return Err(SyncError::Server(e.text)),
+        }
+        self.socket.start_tls().await?;
+        self.client.tls_established();
+        Ok(())
+    }
+
+    async fn log_in(&mut self, user: &str, password: String) -> Result<(), SyncError> {
+        let login_error = |e: ServerError| match e.code {
+            Some(RespCode::Auth) | None => SyncError::WrongPassword(e.text),
+            Some(_) => SyncError::Server(e.text),
+        };
+        let user = Command::user(user).map_err(|e| SyncError::WrongPassword(e.to_string()))?;
+        let pass = Command::pass(Secret::new(password))
+            .map_err(|e| SyncError::WrongPassword(e.to_string()))?;
+        self.call(user).await?.map_err(login_error)?;
+        self.call(pass).await?.map_err(login_error)?;
+        Ok(())
+    }
+
+    async fn listing(&mut self) -> Result<Vec<ServerMessage>, SyncError> {
+        let server_error = |e: ServerError| SyncError::Server(e.text);
+        let uidls = match self
+            .call(Command::Uidl(None))
+            .await?
+            .map_err(server_error)?
+        {
+            Reply::Uidl(entries) => entries,
+            other => return Err(SyncError::Protocol(format!("UIDL answered {other:?}"))),
+        };
+        let sizes = match self
+            .call(Command::List(None))
+            .await?
+            .map_err(server_error)?
+        {
+            Reply::List(entries) => entries,
+            other => return Err(SyncError::Protocol(format!("LIST answered {other:?}"))),
+        };
+        Ok(join_listing(&uidls, &sizes))
+    }
+
+    /// Downloads `wanted` (pipelined when the server allows) and commits in batches.
+    async fn download(
+        &mut self,
+        account: &Account,
+        wanted: Vec<ServerMessage>,
+        report: &impl Fn(SyncPhase),
+        saved: &impl Fn(Vec<MessageMeta>),
+    ) -> Result<usize, SyncError> {
+        let total = wanted.len();
+        let mut pending: HashMap<Handle, ServerMessage> = wanted
+            .into_iter()
+            .map(|m| (self.client.enqueue(Command::Retr(m.num)), m))
+            .collect();
+        let mut bodies: HashMap<Handle, Vec<u8>> = HashMap::new();
+        let mut batch: Vec<NewMessage> = Vec::new();
+        let mut batch_bytes = 0;
+        let (mut finished, mut stored) = (0, 0);
+        report(SyncPhase::Downloading { done: 0, total });
+        while !pending.is_empty() || !batch.is_empty() {
+            if !pending.is_empty() {
+                match self.next_event().await? {
+                    Event::Body { handle, chunk } => {
+                        bodies.entry(handle).or_default().extend_from_slice(&chunk);
+                        continue;
+                    }
+                    Event::Reply { handle, result } => {
+                        let Some(message) = pending.remove(&handle) else {
+                            continue;
+                        };
+                        finished += 1;
+                        let raw = bodies.remove(&handle).unwrap_or_default();
+                        // A message another client deleted meanwhile (-ERR) is skipped.
+                        if let Ok(Reply::BodyEnd) = result {
+                            batch_bytes += raw.len();
+                            batch.push(new_message(account, &message, raw));
+                        }
+                    }
+                    Event::Greeting(_) => continue,
+                }
+            }
+            let batch_full = batch.len() >= BATCH_MESSAGES || batch_bytes >= BATCH_BYTES;
+            if !batch.is_empty() && (batch_full || pending.is_empty()) {
+                messages::commit(&batch)
+                    .await
+                    .map_err(|e| SyncError::Storage(e.0))?;
+                stored += batch.len();
+                saved(batch.drain(..).map(|m| m.meta).collect());
+                batch_bytes = 0;
+                report(SyncPhase::Downloading {
+                    done: finished,
+                    total,
+                });
+            }
+        }
+        Ok(stored)
+    }
+}
+
+fn new_message(account: &Account, message: &ServerMessage, raw: Vec<u8>) -> NewMessage {
+    let summary = summarize(&raw);
+    NewMessage {
+        meta: MessageMeta {
+            id: MessageMeta::key(&account.id, message.uidl.as_str()),
+            account: account.id.clone(),
+            uidl: message.uidl.as_str().to_owned(),
+            from: summary.from,
+            from_address: summary.from_address,
+            subject: summary.subject,
+            date_ms: summary.date_ms,
+            size: raw.len() as u64,
+            attachments: summary.attachments,
+        },
+        raw,
+    }
+}
+
+/// Syncs `account`: returns how many new messages were saved.
+pub async fn run(
+    account: &Account,
+    password: String,
+    report: impl Fn(SyncPhase),
+    saved: impl Fn(Vec<MessageMeta>),
+) -> Result<usize, SyncError> {
+    let query = ConnectQuery {
+        host: account.host.clone(),
+        port: account.port,
+        security: account.security,
+    };
+    let (socket, _tls) = RelaySocket::open(&query).await?;
+    let mut session = Session {
+        client: Client::new(Options::default()),
+        socket,
+    };
+    if account.security == Security::Starttls {
+        report(SyncPhase::Securing);
+        session.start_tls().await?;
+    }
+    // CAPA tells the client whether it may pipeline.
+    session.capabilities().await?;
+    report(SyncPhase::LoggingIn);
+    session.log_in(&account.username, password).await?;
+    report(SyncPhase::Listing);
+    let listing = session.listing().await?;
+    let stored = messages::stored_uidls(&account.id)
+        .await
+        .map_err(|e| SyncError::Storage(e.0))?;
+    let plan = plan(&listing, |uidl| stored.contains(uidl.as_str()));
+    let new = session
+        .download(account, plan.fetch, &report, &saved)
+        .await?;
+    // QUIT ends the session cleanly; its failure cannot lose anything now.
+    let _ = session.call(Command::Quit).await;
+    session.socket.close().await;
+    Ok(new)
+}

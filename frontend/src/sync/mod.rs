@@ -1,0 +1,86 @@
+//! Sync: the driver task that talks POP3 through the relay and saves mail.
+
+pub mod driver;
+pub mod socket;
+
+use cartero_shared::wire::ErrorCode;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::i18n::{Lang, T, tr};
+use crate::state::{AppStore, SyncPhase};
+
+/// Why a sync stopped. Everything saved before it stays saved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncError {
+    /// The relay refused or lost the session, with its stable code and detail.
+    Relay {
+        /// The relay's code.
+        code: ErrorCode,
+        /// The relay's detail (English, technical).
+        detail: String,
+    },
+    /// The relay itself cannot be reached (offline, relay down).
+    RelayUnreachable,
+    /// The server refused the credentials.
+    WrongPassword(String),
+    /// The server answered `-ERR` somewhere else.
+    Server(String),
+    /// STARTTLS was chosen but the server does not offer it.
+    NoStls,
+    /// The server's replies broke the protocol.
+    Protocol(String),
+    /// The connection closed before the sync finished.
+    ConnectionLost,
+    /// Saving to IndexedDB failed.
+    Storage(String),
+}
+
+impl SyncError {
+    /// What to tell the user, in `lang`.
+    pub fn describe(&self, lang: Lang) -> String {
+        let with_detail = |t: T, detail: &str| format!("{}: {detail}", tr(lang, t));
+        match self {
+            SyncError::Relay { code, detail } => match code {
+                ErrorCode::NotAllowed => tr(lang, T::ErrNotAllowed).to_owned(),
+                ErrorCode::ResolveFailed => tr(lang, T::ErrResolveFailed).to_owned(),
+                ErrorCode::ConnectFailed => tr(lang, T::ErrConnectFailed).to_owned(),
+                ErrorCode::TlsFailed => with_detail(T::ErrTls, detail),
+                ErrorCode::Timeout => tr(lang, T::ErrTimeout).to_owned(),
+                ErrorCode::TooManySessions => tr(lang, T::ErrTooManySessions).to_owned(),
+                ErrorCode::BadRequest => with_detail(T::ErrBadRequest, detail),
+                _ => tr(lang, T::ErrInternal).to_owned(),
+            },
+            SyncError::RelayUnreachable => tr(lang, T::ErrRelayUnreachable).to_owned(),
+            SyncError::WrongPassword(_) => tr(lang, T::ErrWrongPassword).to_owned(),
+            SyncError::Server(text) => with_detail(T::ErrServer, text),
+            SyncError::NoStls => tr(lang, T::ErrNoStls).to_owned(),
+            SyncError::Protocol(detail) => with_detail(T::ErrProtocol, detail),
+            SyncError::ConnectionLost => tr(lang, T::ErrConnectionLost).to_owned(),
+            SyncError::Storage(detail) => format!("{} ({detail})", tr(lang, T::ErrStorage)),
+        }
+    }
+}
+
+/// Starts a sync of the current account in the background, unless one is running.
+pub fn start(store: AppStore) {
+    if store.sync.get_untracked().is_running() {
+        return;
+    }
+    let Some(account) = store.account.get_untracked() else {
+        return;
+    };
+    let Some(password) = store.password() else {
+        return;
+    };
+    store.sync.set(SyncPhase::Connecting);
+    spawn_local(async move {
+        let report = |phase: SyncPhase| store.sync.set(phase);
+        let saved = |batch| store.add_messages(batch);
+        let outcome = driver::run(&account, password, report, saved).await;
+        store.sync.set(match outcome {
+            Ok(new) => SyncPhase::Done { new },
+            Err(error) => SyncPhase::Failed(error),
+        });
+    });
+}

@@ -1,0 +1,103 @@
+//! The relay WebSocket: POP3 bytes in binary frames, control messages in text frames.
+
+use cartero_shared::wire::{ClientMessage, ConnectQuery, ErrorCode, Json, RelayMessage, TlsInfo};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use gloo_net::websocket::Message;
+use gloo_net::websocket::futures::WebSocket;
+
+use super::SyncError;
+
+/// An open session through the relay.
+pub struct RelaySocket {
+    sink: SplitSink<WebSocket, Message>,
+    stream: SplitStream<WebSocket>,
+}
+
+/// The relay's WebSocket URL for `query`, on the origin that served the app.
+fn relay_url(query: &ConnectQuery) -> Result<String, SyncError> {
+    let location = web_sys::window()
+        .ok_or(SyncError::RelayUnreachable)?
+        .location();
+    let protocol = location
+        .protocol()
+        .map_err(|_| SyncError::RelayUnreachable)?;
+    let host = location.host().map_err(|_| SyncError::RelayUnreachable)?;
+    let scheme = if protocol == "https:" { "wss" } else { "ws" };
+    Ok(format!("{scheme}://{host}{}", query.path_and_query()))
+}
+
+fn relay_error(message: RelayMessage) -> SyncError {
+    match message {
+        RelayMessage::Error { code, message } => SyncError::Relay {
+            code,
+            detail: message,
+        },
+        other => SyncError::Relay {
+            code: ErrorCode::Internal,
+            detail: format!("unexpected control message {other:?}"),
+        },
+    }
+}
+
+impl RelaySocket {
+    /// Opens a session and waits for the relay's `connected` (or its error).
+    pub async fn open(query: &ConnectQuery) -> Result<(RelaySocket, Option<TlsInfo>), SyncError> {
+        let ws = WebSocket::open(&relay_url(query)?).map_err(|_| SyncError::RelayUnreachable)?;
+        let (sink, stream) = ws.split();
+        let mut socket = RelaySocket { sink, stream };
+        match socket.stream.next().await {
+            Some(Ok(Message::Text(text))) => match RelayMessage::from_json(&text) {
+                Ok(RelayMessage::Connected { tls, .. }) => Ok((socket, tls)),
+                Ok(other) => Err(relay_error(other)),
+                Err(e) => Err(SyncError::Protocol(e.to_string())),
+            },
+            // The socket never opened: the relay is out of reach.
+            _ => Err(SyncError::RelayUnreachable),
+        }
+    }
+
+    /// Sends POP3 bytes.
+    pub async fn send(&mut self, bytes: Vec<u8>) -> Result<(), SyncError> {
+        self.sink
+            .send(Message::Bytes(bytes))
+            .await
+            .map_err(|_| SyncError::ConnectionLost)
+    }
+
+    /// Receives POP3 bytes; a control message here can only be an error.
+    pub async fn recv(&mut self) -> Result<Vec<u8>, SyncError> {
+        match self.stream.next().await {
+            Some(Ok(Message::Bytes(bytes))) => Ok(bytes),
+            Some(Ok(Message::Text(text))) => Err(match RelayMessage::from_json(&text) {
+                Ok(message) => relay_error(message),
+                Err(e) => SyncError::Protocol(e.to_string()),
+            }),
+            Some(Err(_)) | None => Err(SyncError::ConnectionLost),
+        }
+    }
+
+    /// Asks the relay to start TLS (after `STLS` got `+OK`) and waits for it.
+    pub async fn start_tls(&mut self) -> Result<TlsInfo, SyncError> {
+        self.sink
+            .send(Message::Text(ClientMessage::StartTls.to_json()))
+            .await
+            .map_err(|_| SyncError::ConnectionLost)?;
+        match self.stream.next().await {
+            Some(Ok(Message::Text(text))) => match RelayMessage::from_json(&text) {
+                Ok(RelayMessage::TlsStarted { tls }) => Ok(tls),
+                Ok(other) => Err(relay_error(other)),
+                Err(e) => Err(SyncError::Protocol(e.to_string())),
+            },
+            Some(Ok(Message::Bytes(_))) => Err(SyncError::Protocol(
+                "the server sent data before TLS started".into(),
+            )),
+            Some(Err(_)) | None => Err(SyncError::ConnectionLost),
+        }
+    }
+
+    /// Closes the socket.
+    pub async fn close(mut self) {
+        let _ = self.sink.close().await;
+    }
+}

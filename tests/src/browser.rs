@@ -1,0 +1,238 @@
+//! Headless Chromium through chromedriver, and a page object for Cartero that finds
+//! elements by `data-testid` only.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+use crate::wait::{accepts, wait_until};
+
+/// How long a page element may take to appear.
+pub const UI_WAIT: Duration = Duration::from_secs(30);
+
+fn chromium() -> String {
+    std::env::var("CARTERO_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+fn chromedriver() -> String {
+    std::env::var("CARTERO_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
+}
+
+/// A chromedriver process and one browser session.
+pub struct Browser {
+    /// The WebDriver session.
+    pub client: Client,
+    driver: Child,
+    profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts chromedriver on a free port and opens a headless Chromium session.
+    pub async fn start() -> Browser {
+        let port = crate::free_port();
+        let driver = Command::new(chromedriver())
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is installed (cargo xtask setup installs chromium-driver)");
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        wait_until(
+            "chromedriver to listen",
+            Duration::from_secs(20),
+            || async move { accepts(addr).await.then_some(()) },
+        )
+        .await;
+        let profile = tempfile::Builder::new()
+            .prefix("cartero-chromium-")
+            .tempdir()
+            .expect("a profile directory");
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--lang=en-US",
+            "--window-size=1200,800",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([format!("--user-data-dir={}", profile.path().display())])
+        .collect::<Vec<_>>();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": chromium(), "args": args }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://{addr}"))
+            .await
+            .expect("a Chromium session");
+        Browser {
+            client,
+            driver,
+            profile,
+        }
+    }
+
+    /// Ends the session and chromedriver.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        // Chromium outlives a killed chromedriver: end the one using our profile.
+        let _ = Command::new("pkill")
+            .arg("-f")
+            .arg(self.profile.path())
+            .status();
+    }
+}
+
+/// Cartero's page, driven by its stable `data-testid` hooks.
+pub struct CarteroPage<'a> {
+    /// The session.
+    pub client: &'a Client,
+}
+
+fn by_testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+impl CarteroPage<'_> {
+    /// Waits for an element with this test id.
+    pub async fn find(&self, id: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(UI_WAIT)
+            .for_element(Locator::Css(&by_testid(id)))
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={id}] within {UI_WAIT:?}: {e}"))
+    }
+
+    /// Every element with this test id, now.
+    pub async fn all(&self, id: &str) -> Vec<Element> {
+        self.client
+            .find_all(Locator::Css(&by_testid(id)))
+            .await
+            .unwrap_or_default()
+    }
+
+    /// Types into a field (replacing what is there).
+    pub async fn fill(&self, id: &str, text: &str) {
+        let field = self.find(id).await;
+        field.clear().await.expect("clear a field");
+        field.send_keys(text).await.expect("type into a field");
+    }
+
+    /// Clicks an element.
+    pub async fn click(&self, id: &str) {
+        self.find(id).await.click().await.expect("click");
+    }
+
+    /// Waits until the app has loaded its state.
+    pub async fn wait_ready(&self) {
+        self.find("app-ready").await;
+    }
+
+    /// Fills and saves the add-account form.
+    pub async fn add_account(&self, account: &AccountInput<'_>) {
+        self.fill("account-email", account.email).await;
+        self.fill("account-host", account.host).await;
+        self.find("account-security")
+            .await
+            .select_by_value(account.security)
+            .await
+            .expect("choose the security");
+        self.fill("account-port", &account.port.to_string()).await;
+        self.fill("account-username", account.username).await;
+        self.fill("account-password", account.password).await;
+        self.click("account-save").await;
+    }
+
+    /// Waits until the message list counts `n` messages.
+    pub async fn wait_count(&self, n: usize) {
+        let list = self.find("message-list").await;
+        let want = n.to_string();
+        wait_until(&format!("message-list data-count={n}"), UI_WAIT, || {
+            let list = list.clone();
+            let want = want.clone();
+            async move { (list.attr("data-count").await.ok()?? == want).then_some(()) }
+        })
+        .await;
+    }
+
+    /// The text of every element with this test id.
+    pub async fn texts(&self, id: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for element in self.all(id).await {
+            out.push(element.text().await.unwrap_or_default());
+        }
+        out
+    }
+
+    /// Waits until the sync status is done (not running) and returns its text.
+    pub async fn wait_sync_settled(&self) -> (String, bool) {
+        let button = self.find("sync-button").await;
+        wait_until("the sync to finish", UI_WAIT, || {
+            let button = button.clone();
+            async move { button.is_enabled().await.ok()?.then_some(()) }
+        })
+        .await;
+        let status = self.find("sync-status").await;
+        let text = status.text().await.unwrap_or_default();
+        let class = status
+            .attr("class")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        (text, class.split_whitespace().any(|c| c == "error"))
+    }
+
+    /// Waits until the service worker is active (so the app shell is cached).
+    pub async fn wait_service_worker(&self) {
+        let script = "const done = arguments[arguments.length - 1];\
+            navigator.serviceWorker.ready.then(() => done(true), (e) => done(String(e)));";
+        let result = tokio::time::timeout(UI_WAIT, self.client.execute_async(script, vec![]))
+            .await
+            .expect("the service worker to become ready in time")
+            .expect("a script result");
+        assert_eq!(result, json!(true), "service worker: {result}");
+    }
+
+    /// The page source, for failure reports.
+    pub async fn dump(&self) -> String {
+        self.client.source().await.unwrap_or_default()
+    }
+}
+
+/// The add-account form's values.
+pub struct AccountInput<'a> {
+    /// Email.
+    pub email: &'a str,
+    /// Host.
+    pub host: &'a str,
+    /// Port.
+    pub port: u16,
+    /// `tls`, `starttls` or `none`.
+    pub security: &'a str,
+    /// User name.
+    pub username: &'a str,
+    /// Password.
+    pub password: &'a str,
+}

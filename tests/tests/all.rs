@@ -1,0 +1,7 @@
+//! Cartero's integration tests, in one binary grouped by area.
+//!
+//! They need Dovecot, Chromium and chromedriver installed and the app built:
+//! `cargo xtask test` does all of that first.
+
+mod e2e;
+mod relay_pop3;

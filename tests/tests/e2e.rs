@@ -1,0 +1,140 @@
+//! The whole path in a real browser: Chromium loads the app from the relay, adds an
+//! account on Dovecot, syncs over STLS, reads a message, then reloads with the relay gone
+//! and still reads it from IndexedDB.
+
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+
+use futures_util::FutureExt;
+
+use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
+use cartero_tests::certs::test_pki;
+use cartero_tests::dovecot::Dovecot;
+use cartero_tests::relay::{Relay, RelaySetup};
+use cartero_tests::samples::{ATTACHMENT_NAME, ENGLISH_BODY_PHRASE, SPANISH_SUBJECT, alice};
+
+/// The built app (Trunk's output): `cargo xtask test` builds it first.
+fn app_dir() -> PathBuf {
+    let dir = std::env::var_os("CARTERO_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist"));
+    assert!(
+        dir.join("index.html").exists(),
+        "the app is not built at {}: run `cargo xtask test`, which builds it",
+        dir.display()
+    );
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_read_then_read_again_offline() {
+    let dovecot = Dovecot::start(vec![alice()]).await;
+    let relay = Relay::start(RelaySetup {
+        allow: vec![dovecot.pop3],
+        ca_file: Some(test_pki().ca.clone()),
+        static_dir: Some(app_dir()),
+    })
+    .await;
+    let url = relay.url();
+    let browser = Browser::start().await;
+    let page = CarteroPage {
+        client: &browser.client,
+    };
+    let steps = async {
+        browser.client.goto(&url).await.expect("open the app");
+        page.wait_ready().await;
+
+        // No account yet: the form is there at once.
+        page.add_account(&AccountInput {
+            email: "alice@example.org",
+            host: "127.0.0.1",
+            port: dovecot.pop3.port(),
+            security: "starttls",
+            username: "alice",
+            password: "secret",
+        })
+        .await;
+        page.wait_count(3).await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed, "sync failed: {status}");
+
+        let subjects = page.texts("message-subject").await;
+        assert!(
+            subjects.iter().any(|s| s == SPANISH_SUBJECT),
+            "{subjects:?}"
+        );
+        let senders = page.texts("message-from").await;
+        assert!(senders.iter().any(|s| s == "Ana María Ruiz"), "{senders:?}");
+        let rows = page.all("message-row").await;
+        let mut uidls = Vec::new();
+        for row in &rows {
+            uidls.push(row.attr("data-uidl").await.unwrap().unwrap_or_default());
+        }
+        uidls.sort();
+        let mut want: Vec<String> = dovecot
+            .mailbox("alice")
+            .into_iter()
+            .map(|m| m.uidl)
+            .collect();
+        want.sort();
+        assert_eq!(uidls, want);
+
+        // Newest first: the timetable (16 Nov) leads.
+        assert_eq!(subjects[0], "Your timetable");
+        rows[0].click().await.expect("open the newest message");
+        page.find("message-view").await;
+        let attachment = page.find("attachment").await;
+        assert_eq!(
+            attachment.attr("data-filename").await.unwrap().as_deref(),
+            Some(ATTACHMENT_NAME)
+        );
+        rows[1].click().await.expect("open the English message");
+        let body = page.find("message-body").await.text().await.unwrap();
+        assert!(body.contains(ENGLISH_BODY_PHRASE), "{body:.200}");
+
+        // A second sync finds nothing new and duplicates nothing.
+        page.click("sync-button").await;
+        page.wait_sync_settled().await;
+        page.wait_count(3).await;
+
+        page.wait_service_worker().await;
+        relay.stop().await;
+
+        // The network (the relay) is gone: the app and the mail still open.
+        browser.client.refresh().await.expect("reload");
+        page.wait_ready().await;
+        page.wait_count(3).await;
+        let rows = page.all("message-row").await;
+        rows[1]
+            .click()
+            .await
+            .expect("open the English message offline");
+        let body = page.find("message-body").await.text().await.unwrap();
+        assert!(
+            body.contains(ENGLISH_BODY_PHRASE),
+            "offline body: {body:.200}"
+        );
+
+        // Syncing offline says so, in words, and keeps the mail.
+        page.fill("sync-password", "secret").await;
+        page.click("sync-button").await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(
+            failed,
+            "an offline sync must report an error, got {status:?}"
+        );
+        assert!(status.contains("offline"), "{status}");
+        page.wait_count(3).await;
+    };
+    let limit = std::time::Duration::from_secs(180);
+    let outcome = tokio::time::timeout(limit, AssertUnwindSafe(steps).catch_unwind()).await;
+    if !matches!(outcome, Ok(Ok(()))) {
+        eprintln!("--- page ---\n{}", page.dump().await);
+    }
+    browser.close().await;
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(_) => panic!("the end-to-end test did not finish in {limit:?}"),
+    }
+}
