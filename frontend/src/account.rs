@@ -70,3 +70,77 @@ impl AccountDraft {
         Ok((account, self.password))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> AccountDraft {
+        AccountDraft {
+            email: " Ana@Example.org ".into(),
+            host: "POP.Example.org.".into(),
+            port: "995".into(),
+            security: "tls".into(),
+            username: String::new(),
+            password: "pw".into(),
+            remember: false,
+        }
+    }
+
+    #[test]
+    fn a_complete_draft_becomes_an_account() {
+        let (account, password) = draft().into_account("a1".into()).unwrap();
+        assert_eq!(account.host, "pop.example.org");
+        assert_eq!(
+            account.username, "Ana@Example.org",
+            "user name defaults to the email"
+        );
+        assert_eq!(account.security, Security::Tls);
+        assert_eq!(account.password, None, "not remembered unless asked");
+        assert_eq!(password, "pw");
+        let remembered = AccountDraft {
+            remember: true,
+            ..draft()
+        };
+        assert_eq!(
+            remembered
+                .into_account("a2".into())
+                .unwrap()
+                .0
+                .password
+                .as_deref(),
+            Some("pw")
+        );
+    }
+
+    #[test]
+    fn incomplete_drafts_are_refused() {
+        for broken in [
+            AccountDraft {
+                host: " ".into(),
+                ..draft()
+            },
+            AccountDraft {
+                port: "99999".into(),
+                ..draft()
+            },
+            AccountDraft {
+                port: "0".into(),
+                ..draft()
+            },
+            AccountDraft {
+                password: String::new(),
+                ..draft()
+            },
+            AccountDraft {
+                security: "ssl".into(),
+                ..draft()
+            },
+        ] {
+            assert_eq!(
+                broken.into_account("x".into()).unwrap_err(),
+                T::FormIncomplete
+            );
+        }
+    }
+}

@@ -199,3 +199,39 @@ impl AppStore {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(uidl: &str, date_ms: f64) -> MessageMeta {
+        MessageMeta {
+            id: MessageMeta::key("a", uidl),
+            account: "a".into(),
+            uidl: uidl.into(),
+            from: "F".into(),
+            from_address: "f@example.org".into(),
+            subject: format!("s-{uidl}"),
+            date_ms,
+            size: 1,
+            attachments: 0,
+        }
+    }
+
+    #[test]
+    fn merging_keeps_newest_first_and_never_duplicates() {
+        let mut list = vec![meta("old", 1.0)];
+        merge_newest_first(&mut list, vec![meta("new", 3.0), meta("old", 1.0)]);
+        merge_newest_first(&mut list, vec![meta("mid", 2.0), meta("new", 3.0)]);
+        let order: Vec<&str> = list.iter().map(|m| m.uidl.as_str()).collect();
+        assert_eq!(order, ["new", "mid", "old"]);
+    }
+
+    #[test]
+    fn search_matches_subject_and_sender_case_insensitively() {
+        let m = meta("x", 1.0);
+        assert!(m.matches("s-x"));
+        assert!(m.matches("example.org"));
+        assert!(!m.matches("nothing"));
+    }
+}

@@ -111,10 +111,10 @@ impl RelaySession {
     pub async fn call(&mut self, command: Command) -> Result<Reply, DriveError> {
         let handle = self.client.enqueue(command);
         loop {
-            if let Event::Reply { handle: h, result } = self.next_event().await? {
-                if h == handle {
-                    return result.map_err(DriveError::Server);
-                }
+            if let Event::Reply { handle: h, result } = self.next_event().await?
+                && h == handle
+            {
+                return result.map_err(DriveError::Server);
             }
         }
     }

@@ -138,3 +138,68 @@ async fn sync_read_then_read_again_offline() {
         Err(_) => panic!("the end-to-end test did not finish in {limit:?}"),
     }
 }
+
+/// A newcomer's first minute: the relay runs the demo mailbox, the app offers it, one
+/// click shows the mail. With `CARTERO_SCREENSHOT=path.png` it saves a screenshot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_account_shows_mail_at_once() {
+    let mailbox = cartero_relay::demo::start("127.0.0.1:0")
+        .await
+        .expect("demo");
+    let mut config = cartero_relay::Config::defaults();
+    config.static_dir = Some(app_dir());
+    config.enable_demo(mailbox);
+    let relay = Relay::start_with(config).await;
+    let browser = Browser::start().await;
+    let page = CarteroPage {
+        client: &browser.client,
+    };
+    let steps = async {
+        browser
+            .client
+            .goto(&relay.url())
+            .await
+            .expect("open the app");
+        page.wait_ready().await;
+        page.click("try-demo").await;
+        page.wait_count(6).await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed, "demo sync failed: {status}");
+        let subjects = page.texts("message-subject").await;
+        assert!(
+            subjects
+                .iter()
+                .any(|s| s.starts_with("Bienvenida a Cartero")),
+            "{subjects:?}"
+        );
+        let rows = page.all("message-row").await;
+        let welcome = subjects
+            .iter()
+            .position(|s| s.starts_with("Bienvenida"))
+            .expect("the welcome row");
+        rows[welcome]
+            .click()
+            .await
+            .expect("open the welcome message");
+        let body = page.find("message-body").await.text().await.unwrap();
+        assert!(body.contains("buzón de demostración"), "{body}");
+        if let Some(path) = std::env::var_os("CARTERO_SCREENSHOT") {
+            let png = browser.client.screenshot().await.expect("a screenshot");
+            std::fs::write(path, png).expect("save the screenshot");
+        }
+    };
+    let outcome = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        AssertUnwindSafe(steps).catch_unwind(),
+    )
+    .await;
+    if !matches!(outcome, Ok(Ok(()))) {
+        eprintln!("--- page ---\n{}", page.dump().await);
+    }
+    browser.close().await;
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(_) => panic!("the demo test did not finish in 120 s"),
+    }
+}

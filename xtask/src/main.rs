@@ -1,1 +1,290 @@
-fn main() {}
+//! Cartero's task runner: `cargo xtask <setup|build|run|test|lint>`.
+//!
+//! It installs what a fresh Debian/Ubuntu machine with only rustup is missing, and says
+//! what it does before doing it. Only the standard library, so it builds in seconds.
+
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// Trunk builds the browser app (0.22 needs a newer rustc than the project's 1.95).
+const TRUNK_VERSION: &str = "0.21.14";
+/// wasm-opt from npm: Debian's binaryen (108) produces a module that does not load.
+const BINARYEN_NPM: &str = "binaryen@132.0.0";
+const WASM_OPT_VERSION: &str = "version 132";
+/// Debian packages the tests and the app need.
+const APT_PACKAGES: [&str; 5] = [
+    "chromium",
+    "chromium-driver",
+    "dovecot-core",
+    "dovecot-pop3d",
+    "openssl",
+];
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn say(step: &str) {
+    eprintln!("\n==> {step}");
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Runs a command, failing with its name when it fails.
+fn run(command: &mut Command) -> Result {
+    let shown = format!("{command:?}");
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+/// The first line a command prints, or `None` when it cannot run.
+fn output_of(program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// Where `cargo install` puts binaries.
+fn cargo_bin_dir() -> PathBuf {
+    if let Some(root) = env::var_os("CARGO_INSTALL_ROOT") {
+        return PathBuf::from(root).join("bin");
+    }
+    let home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"));
+    home.join("bin")
+}
+
+fn binaryen_dir() -> PathBuf {
+    root().join("target/tools/binaryen")
+}
+
+/// PATH with the pinned tools first, as Trunk must find exactly them.
+fn tool_path() -> OsString {
+    let mut dirs = vec![binaryen_dir().join("node_modules/.bin"), cargo_bin_dir()];
+    dirs.extend(env::split_paths(&env::var_os("PATH").unwrap_or_default()));
+    env::join_paths(dirs).expect("valid PATH entries")
+}
+
+fn version_of(tool: &str) -> Option<String> {
+    let path = tool_path();
+    let found = env::split_paths(&path)
+        .map(|d| d.join(tool))
+        .find(|p| p.is_file())?;
+    output_of(found, &["--version"])
+}
+
+/// The wasm-bindgen version in Cargo.lock (the CLI must match it exactly).
+fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen entry".into())
+}
+
+fn missing_apt_packages() -> Vec<&'static str> {
+    APT_PACKAGES
+        .into_iter()
+        .filter(|p| {
+            output_of("dpkg-query", &["-W", "-f=${Status}", p])
+                .is_none_or(|s| !s.contains("install ok installed"))
+        })
+        .collect()
+}
+
+fn apt_install(packages: &[&str]) -> Result {
+    let is_root = output_of("id", &["-u"]).as_deref() == Some("0");
+    let apt = |args: &[&str]| {
+        let mut c = if is_root {
+            Command::new("apt-get")
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        };
+        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        c
+    };
+    run(&mut apt(&["update", "-q"]))?;
+    let mut install = apt(&["install", "-y", "-q", "--no-install-recommends"]);
+    install.args(packages);
+    run(&mut install)
+}
+
+/// Installs what is missing; changes nothing that is already right.
+fn setup() -> Result {
+    let mut apt_needed = missing_apt_packages();
+    if output_of("npm", &["--version"]).is_none() {
+        apt_needed.extend(["nodejs", "npm"]);
+    }
+    if apt_needed.is_empty() {
+        say("Debian packages: all present");
+    } else {
+        say(&format!(
+            "Installing Debian packages: {} (browser tests, test mail server, certificates)",
+            apt_needed.join(" ")
+        ));
+        apt_install(&apt_needed)?;
+    }
+
+    let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if targets.lines().any(|t| t == "wasm32-unknown-unknown") {
+        say("Rust target wasm32-unknown-unknown: present");
+    } else {
+        say("Adding the Rust target wasm32-unknown-unknown (the browser app)");
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+
+    let want_trunk = format!("trunk {TRUNK_VERSION}");
+    if version_of("trunk").as_deref() == Some(want_trunk.as_str()) {
+        say(&format!("{want_trunk}: present"));
+    } else {
+        say(&format!(
+            "Installing {want_trunk} with cargo (builds the app; takes about 8 minutes once)"
+        ));
+        run(Command::new("cargo").args([
+            "install",
+            "--locked",
+            &format!("trunk@{TRUNK_VERSION}"),
+        ]))?;
+    }
+
+    let bindgen = locked_wasm_bindgen()?;
+    let want_bindgen = format!("wasm-bindgen {bindgen}");
+    if version_of("wasm-bindgen").as_deref() == Some(want_bindgen.as_str()) {
+        say(&format!("wasm-bindgen-cli {bindgen}: present"));
+    } else {
+        say(&format!(
+            "Installing wasm-bindgen-cli {bindgen} (must equal Cargo.lock; about 3 minutes once)"
+        ));
+        // Not --locked: its lock file pins a webpki-roots the registry no longer has.
+        run(Command::new("cargo").args(["install", &format!("wasm-bindgen-cli@{bindgen}")]))?;
+    }
+
+    if version_of("wasm-opt").is_some_and(|v| v.contains(WASM_OPT_VERSION)) {
+        say("wasm-opt 132: present");
+    } else {
+        say(&format!(
+            "Installing wasm-opt from npm ({BINARYEN_NPM}) into target/tools"
+        ));
+        std::fs::create_dir_all(binaryen_dir()).map_err(|e| e.to_string())?;
+        run(Command::new("npm")
+            .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+            .arg(binaryen_dir())
+            .arg(BINARYEN_NPM))?;
+    }
+
+    say("Fetching crates (Trunk builds offline afterwards)");
+    run(Command::new("cargo").args(["fetch"]).current_dir(root()))
+}
+
+fn build_app() -> Result {
+    say("Building the browser app with Trunk (release)");
+    run(Command::new(cargo_bin_dir().join("trunk"))
+        .args(["build", "--release"])
+        .current_dir(root())
+        .env("PATH", tool_path())
+        .env("TRUNK_SKIP_VERSION_CHECK", "true"))
+}
+
+fn build_relay() -> Result {
+    say("Building the relay (profile `relay`: optimised for speed)");
+    run(Command::new("cargo")
+        .args(["build", "--profile", "relay", "-p", "cartero-relay"])
+        .current_dir(root()))
+}
+
+fn lint() -> Result {
+    say("Checking formatting and lints");
+    run(Command::new("cargo")
+        .args(["fmt", "--all", "--", "--check"])
+        .current_dir(root()))?;
+    // The frontend compiles natively too, so one workspace run lints every crate.
+    run(Command::new("cargo")
+        .args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .current_dir(root()))
+}
+
+fn test() -> Result {
+    setup()?;
+    lint()?;
+    build_app()?;
+    say("Running every test: unit, relay + Dovecot, browser end to end");
+    run(Command::new("cargo")
+        .args(["test", "--workspace"])
+        .current_dir(root())
+        .env("CARTERO_DIST", root().join("frontend/dist")))
+}
+
+fn run_cartero(extra: &[String]) -> Result {
+    setup()?;
+    build_app()?;
+    build_relay()?;
+    say("Starting Cartero with the demo mailbox (Ctrl-C stops it)");
+    let relay = root().join("target/relay/cartero-relay");
+    let mut args = vec!["--demo".to_owned(), "--static".to_owned()];
+    args.push(root().join("frontend/dist").display().to_string());
+    args.extend(extra.iter().cloned());
+    run(Command::new(relay).args(&args))
+}
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  setup   install what is missing (Debian packages, wasm32 target, trunk,
+          wasm-bindgen-cli pinned to Cargo.lock, wasm-opt 132)
+  build   setup, then build the app and the relay
+  run     build, then start Cartero with the demo mailbox; extra arguments go to
+          the relay (e.g. cargo xtask run --listen 0.0.0.0:8080)
+  test    setup, lint, build the app, then run every test
+  lint    cargo fmt --check and clippy on every crate";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup(),
+        Some("build") => setup()
+            .and_then(|()| build_app())
+            .and_then(|()| build_relay()),
+        Some("run") => run_cartero(&args[1..]),
+        Some("test") => test(),
+        Some("lint") => lint(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -63,7 +63,12 @@ fn MessageRow(meta: MessageMeta) -> impl IntoView {
                 {move || if has_subject { subject.clone() } else { store.t(T::NoSubject).to_owned() }}
             </span>
             <Show when=move || { meta.attachments > 0 }>
-                <span class="clip" aria-label=move || store.t(T::Attachments)>"📎"</span>
+                <span class="clip" role="img" aria-label=move || store.t(T::Attachments)>
+                    <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
+                        <path d="M16.5 6.5v9a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10a1.5 1.5 0 0 1-3 0V6.5"
+                            fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
+                    </svg>
+                </span>
             </Show>
         </li>
     }

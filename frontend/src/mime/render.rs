@@ -133,3 +133,66 @@ pub fn render(raw: &[u8]) -> Rendered {
         attachments,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENCODED: &[u8] = b"From: =?UTF-8?Q?Luc=C3=ADa?= <lucia@example.org>\r\n\
+Subject: =?UTF-8?B?wr9RdWVkYW1vcyBlbCBzw6FiYWRvPw==?=\r\n\
+Date: Fri, 20 Nov 2026 21:17:09 +0100\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"b\"\r\n\
+\r\n\
+--b\r\n\
+Content-Type: text/plain; charset=UTF-8\r\n\
+\r\n\
+Hola.\r\n\
+--b\r\n\
+Content-Type: application/pdf; name=\"acta.pdf\"\r\n\
+Content-Disposition: attachment; filename=\"acta.pdf\"\r\n\
+Content-Transfer-Encoding: base64\r\n\
+\r\n\
+JVBERi0=\r\n\
+--b--\r\n";
+
+    #[test]
+    fn encoded_headers_are_decoded() {
+        let s = summarize(ENCODED);
+        assert_eq!(s.subject, "¿Quedamos el sábado?");
+        assert_eq!(s.from, "Lucía");
+        assert_eq!(s.from_address, "lucia@example.org");
+        assert_eq!(s.date_ms, 1_795_205_829_000.0);
+        assert_eq!(s.attachments, 1);
+    }
+
+    #[test]
+    fn attachments_are_decoded_with_their_names() {
+        let r = render(ENCODED);
+        assert_eq!(r.text.trim(), "Hola.");
+        assert_eq!(r.attachments.len(), 1);
+        assert_eq!(r.attachments[0].filename, "acta.pdf");
+        assert_eq!(r.attachments[0].mime, "application/pdf");
+        assert_eq!(r.attachments[0].bytes, b"%PDF-");
+    }
+
+    #[test]
+    fn a_sender_without_a_name_shows_the_address() {
+        let s = summarize(b"From: bare@example.org\r\nSubject: x\r\n\r\nbody\r\n");
+        assert_eq!(s.from, "bare@example.org");
+    }
+
+    #[test]
+    fn text_without_headers_is_still_shown() {
+        let r = render(b"no headers here, just a note\r\n");
+        assert!(r.text.contains("just a note"), "{:?}", r.text);
+    }
+
+    #[test]
+    fn binary_garbage_renders_without_panicking() {
+        let garbage: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+        let r = render(&garbage);
+        assert!(r.attachments.len() <= 1);
+        assert_eq!(summarize(b"").subject, "");
+    }
+}

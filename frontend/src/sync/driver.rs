@@ -51,10 +51,10 @@ impl Session {
     async fn call(&mut self, command: Command) -> Result<Result<Reply, ServerError>, SyncError> {
         let handle = self.client.enqueue(command);
         loop {
-            if let Event::Reply { handle: h, result } = self.next_event().await? {
-                if h == handle {
-                    return Ok(result);
-                }
+            if let Event::Reply { handle: h, result } = self.next_event().await?
+                && h == handle
+            {
+                return Ok(result);
             }
         }
     }

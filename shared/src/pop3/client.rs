@@ -225,6 +225,9 @@ impl Client {
     }
 
     /// Advances the session: the next event, or what the caller must do first.
+    ///
+    /// Not an `Iterator`: an interrupt is not the end, and the caller acts on it.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Event, Interrupt> {
         if let Some(error) = &self.failed {
             return Err(Interrupt::Error(error.clone()));

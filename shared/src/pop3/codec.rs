@@ -52,15 +52,11 @@ pub fn parse_status(line: &[u8]) -> Result<Status, ParseError> {
 
 /// Splits an optional `[CODE]` off the front of an `-ERR` text (RFC 2449 §8).
 fn split_resp_code(text: String) -> ServerError {
-    if let Some(rest) = text.strip_prefix('[') {
-        if let Some(close) = rest.find(']') {
-            let code = RespCode::parse(&rest[..close]);
-            let text = rest[close + 1..].trim_start().to_owned();
-            return ServerError {
-                code: Some(code),
-                text,
-            };
-        }
+    if let Some((code, rest)) = text.strip_prefix('[').and_then(|r| r.split_once(']')) {
+        return ServerError {
+            code: Some(RespCode::parse(code)),
+            text: rest.trim_start().to_owned(),
+        };
     }
     ServerError { code: None, text }
 }

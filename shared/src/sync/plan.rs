@@ -48,7 +48,7 @@ pub fn plan(listing: &[ServerMessage], is_stored: impl Fn(&Uidl) -> bool) -> Pla
         .filter(|m| seen.insert(&m.uidl) && !is_stored(&m.uidl))
         .cloned()
         .collect();
-    fetch.sort_by(|a, b| b.num.cmp(&a.num));
+    fetch.sort_by_key(|m| std::cmp::Reverse(m.num));
     let fetch_octets = fetch.iter().map(|m| m.size).sum();
     Plan {
         fetch,

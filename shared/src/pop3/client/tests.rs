@@ -279,9 +279,10 @@ fn bytes_injected_after_stls_ok_are_refused() {
 
 #[test]
 fn listing_lines_are_bounded() {
-    let mut options = Options::default();
-    options.max_listing_lines = 2;
-    let mut client = Client::new(options);
+    let mut client = Client::new(Options {
+        max_listing_lines: 2,
+        ..Options::default()
+    });
     client.feed(b"+OK ready\r\n");
     client.enqueue(Command::Uidl(None));
     assert!(matches!(client.next(), Ok(Event::Greeting(_))));
@@ -292,9 +293,10 @@ fn listing_lines_are_bounded() {
 
 #[test]
 fn body_chunks_respect_the_cap() {
-    let mut options = Options::default();
-    options.max_chunk = 16;
-    let mut client = Client::new(options);
+    let mut client = Client::new(Options {
+        max_chunk: 16,
+        ..Options::default()
+    });
     let mut server = ScriptedServer::new(dovecot_like);
     client.enqueue(Command::Retr(n(1)));
     let mut sizes = Vec::new();
