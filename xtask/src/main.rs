@@ -79,12 +79,15 @@ fn tool_path() -> OsString {
     env::join_paths(dirs).expect("valid PATH entries")
 }
 
-fn version_of(tool: &str) -> Option<String> {
-    let path = tool_path();
-    let found = env::split_paths(&path)
+/// The first `tool` on [`tool_path`]: the one Trunk will use.
+fn find_tool(tool: &str) -> Option<PathBuf> {
+    env::split_paths(&tool_path())
         .map(|d| d.join(tool))
-        .find(|p| p.is_file())?;
-    output_of(found, &["--version"])
+        .find(|p| p.is_file())
+}
+
+fn version_of(tool: &str) -> Option<String> {
+    output_of(find_tool(tool)?, &["--version"])
 }
 
 /// The wasm-bindgen version in Cargo.lock (the CLI must match it exactly).
@@ -200,7 +203,8 @@ fn setup() -> Result {
 
 fn build_app() -> Result {
     say("Building the browser app with Trunk (release)");
-    run(Command::new(cargo_bin_dir().join("trunk"))
+    let trunk = find_tool("trunk").ok_or("trunk is not installed: run `cargo xtask setup`")?;
+    run(Command::new(trunk)
         .args(["build", "--release"])
         .current_dir(root())
         .env("PATH", tool_path())
