@@ -1,10 +1,17 @@
-//! Configuration from flags and `CARTERO_*` environment variables.
+//! Configuration: a TOML file, `CARTERO_*` environment variables and flags, each
+//! overriding the one before.
+//!
+//! The file's keys are the long flag names (`listen = "0.0.0.0:8080"`,
+//! `allow = ["mail.example.org:995"]`, `ca-file = "/etc/cartero/ca.pem"`); its values become
+//! the flags' defaults, so the environment and the command line still win.
 
+use std::ffi::OsString;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
+use thiserror::Error;
 
 use crate::demo::DemoMailbox;
 use crate::policy::AllowEntry;
@@ -17,6 +24,10 @@ use crate::policy::AllowEntry;
     about = "Cartero's WebSocket ⇄ POP3 relay"
 )]
 pub struct Config {
+    /// TOML file with defaults for every other setting (keys are the long flag names).
+    #[arg(long, env = "CARTERO_CONFIG")]
+    pub config: Option<PathBuf>,
+
     /// Address to listen on.
     #[arg(long, env = "CARTERO_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -61,7 +72,129 @@ pub struct Config {
     pub demo_mailbox: Option<DemoMailbox>,
 }
 
+/// A configuration problem, naming the key or flag at fault.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error("cannot read the config file {path}: {detail}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        detail: String,
+    },
+    /// The file is not TOML.
+    #[error("the config file {path} is not valid TOML: {detail}")]
+    Syntax {
+        /// The file.
+        path: String,
+        /// The parser's message.
+        detail: String,
+    },
+    /// A key that is no setting.
+    #[error("the config file {path} has an unknown key `{key}`; known keys: {known}")]
+    UnknownKey {
+        /// The file.
+        path: String,
+        /// The key.
+        key: String,
+        /// The keys that exist.
+        known: String,
+    },
+    /// A value of the wrong kind.
+    #[error("the config file {path}: `{key}` must be a string, number, boolean or list of strings")]
+    BadValue {
+        /// The file.
+        path: String,
+        /// The key.
+        key: String,
+    },
+    /// A flag, variable or file value clap refused (its message names the setting).
+    #[error(transparent)]
+    Invalid(#[from] clap::Error),
+}
+
+/// `--config PATH`, `--config=PATH` or `CARTERO_CONFIG`, found before full parsing.
+fn config_path(args: &[OsString]) -> Option<PathBuf> {
+    let mut rest = args.iter().skip(1);
+    while let Some(arg) = rest.next() {
+        let arg = arg.to_string_lossy();
+        if arg == "--config" {
+            return rest.next().map(PathBuf::from);
+        }
+        if let Some(path) = arg.strip_prefix("--config=") {
+            return Some(PathBuf::from(path));
+        }
+    }
+    std::env::var_os("CARTERO_CONFIG").map(PathBuf::from)
+}
+
+fn toml_values(path: &Path, key: &str, value: toml::Value) -> Result<Vec<String>, ConfigError> {
+    let bad = || ConfigError::BadValue {
+        path: path.display().to_string(),
+        key: key.to_owned(),
+    };
+    let scalar = |value: toml::Value| match value {
+        toml::Value::String(s) => Ok(s),
+        toml::Value::Integer(i) => Ok(i.to_string()),
+        toml::Value::Boolean(b) => Ok(b.to_string()),
+        _ => Err(bad()),
+    };
+    match value {
+        toml::Value::Array(items) => items.into_iter().map(scalar).collect(),
+        other => Ok(vec![scalar(other)?]),
+    }
+}
+
+/// Makes the file's values the defaults of the matching flags.
+fn apply_file(mut command: clap::Command, path: &Path) -> Result<clap::Command, ConfigError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+        path: shown.clone(),
+        detail: e.to_string(),
+    })?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| ConfigError::Syntax {
+            path: shown.clone(),
+            detail: e.message().to_owned(),
+        })?;
+    let settable: Vec<(String, clap::Id)> = command
+        .get_arguments()
+        .filter_map(|a| Some((a.get_long()?.to_owned(), a.get_id().clone())))
+        .filter(|(long, _)| !matches!(long.as_str(), "config" | "help" | "version"))
+        .collect();
+    for (key, value) in table {
+        let Some((_, id)) = settable.iter().find(|(long, _)| *long == key) else {
+            let known: Vec<&str> = settable.iter().map(|(l, _)| l.as_str()).collect();
+            return Err(ConfigError::UnknownKey {
+                path: shown,
+                key,
+                known: known.join(", "),
+            });
+        };
+        let values = toml_values(path, &key, value)?;
+        command = command.mut_arg(id, |arg| arg.default_values(values));
+    }
+    Ok(command)
+}
+
 impl Config {
+    /// Loads the configuration of this process: file, then environment, then flags.
+    pub fn load() -> Result<Config, ConfigError> {
+        Config::load_from(std::env::args_os().collect())
+    }
+
+    /// Loads a configuration from these arguments (the first is the program name).
+    pub fn load_from(args: Vec<OsString>) -> Result<Config, ConfigError> {
+        let mut command = Config::command();
+        if let Some(path) = config_path(&args) {
+            command = apply_file(command, &path)?;
+        }
+        let matches = command.try_get_matches_from(args)?;
+        Ok(Config::from_arg_matches(&matches)?)
+    }
+
     /// A configuration with defaults and no flags (for tests and embedding).
     pub fn defaults() -> Config {
         Config::parse_from(["cartero-relay"])
@@ -81,5 +214,60 @@ impl Config {
     /// The idle timeout.
     pub fn idle_timeout(&self) -> Duration {
         Duration::from_secs(self.idle_timeout_secs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(file: &str, flags: &[&str]) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("relay.toml");
+        std::fs::write(&path, file).unwrap();
+        let mut args: Vec<OsString> = vec!["cartero-relay".into(), "--config".into(), path.into()];
+        args.extend(flags.iter().map(OsString::from));
+        Config::load_from(args)
+    }
+
+    #[test]
+    fn the_file_sets_values_and_flags_override_them() {
+        let file = r#"
+listen = "0.0.0.0:9000"
+allow = ["mail.example.org:995", "10.0.0.5:110"]
+ca-file = "/etc/cartero/ca.pem"
+idle-timeout-secs = 30
+demo = true
+"#;
+        let config = load(file, &[]).unwrap();
+        assert_eq!(config.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(config.allow.len(), 2);
+        assert_eq!(
+            config.ca_file.as_deref(),
+            Some(Path::new("/etc/cartero/ca.pem"))
+        );
+        assert_eq!(config.idle_timeout_secs, 30);
+        assert!(config.demo);
+        let overridden = load(file, &["--listen", "127.0.0.1:1234"]).unwrap();
+        assert_eq!(overridden.listen.to_string(), "127.0.0.1:1234");
+    }
+
+    #[test]
+    fn an_unknown_key_is_named() {
+        let err = load("lisen = \"0.0.0.0:1\"", &[]).unwrap_err().to_string();
+        assert!(err.contains("unknown key `lisen`"), "{err}");
+        assert!(err.contains("listen"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_value_is_named() {
+        let err = load("listen = \"not an address\"", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--listen"), "{err}");
+        let err = load("allow = [1.5]", &[]).unwrap_err().to_string();
+        assert!(err.contains("`allow`"), "{err}");
+        let err = load("listen = ", &[]).unwrap_err().to_string();
+        assert!(err.contains("not valid TOML"), "{err}");
     }
 }

@@ -1,7 +1,6 @@
 //! `cartero-relay`: parse the configuration, start logging, bind, serve.
 
 use cartero_relay::{AppState, Config, demo};
-use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -11,7 +10,14 @@ async fn main() -> std::process::ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .init();
-    let mut config = Config::parse();
+    let mut config = match Config::load() {
+        Ok(config) => config,
+        Err(cartero_relay::config::ConfigError::Invalid(e)) => e.exit(),
+        Err(error) => {
+            eprintln!("cartero-relay: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
     if config.demo {
         match demo::start("127.0.0.1:0").await {
             Ok(mailbox) => {

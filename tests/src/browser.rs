@@ -1,11 +1,14 @@
 //! Headless Chromium through chromedriver, and a page object for Cartero that finds
 //! elements by `data-testid` only.
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use futures_util::FutureExt;
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
@@ -82,6 +85,21 @@ impl Browser {
             client,
             driver,
             profile,
+        }
+    }
+
+    /// Runs a test's browser steps within `limit`. On failure (a panic or the time limit)
+    /// it prints the page so the failure explains itself, then fails the same way.
+    pub async fn check(&self, limit: Duration, steps: impl Future<Output = ()>) {
+        let outcome = tokio::time::timeout(limit, AssertUnwindSafe(steps).catch_unwind()).await;
+        if !matches!(outcome, Ok(Ok(()))) {
+            let page = self.client.source().await.unwrap_or_default();
+            eprintln!("--- page ---\n{page}");
+        }
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => panic!("the browser steps did not finish in {limit:?}"),
         }
     }
 
@@ -213,11 +231,6 @@ impl CarteroPage<'_> {
             .expect("the service worker to become ready in time")
             .expect("a script result");
         assert_eq!(result, json!(true), "service worker: {result}");
-    }
-
-    /// The page source, for failure reports.
-    pub async fn dump(&self) -> String {
-        self.client.source().await.unwrap_or_default()
     }
 }
 

@@ -2,10 +2,8 @@
 //! account on Dovecot, syncs over STLS, reads a message, then reloads with the relay gone
 //! and still reads it from IndexedDB.
 
-use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-
-use futures_util::FutureExt;
+use std::time::Duration;
 
 use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
 use cartero_tests::certs::test_pki;
@@ -126,17 +124,8 @@ async fn sync_read_then_read_again_offline() {
         assert!(status.contains("offline"), "{status}");
         page.wait_count(3).await;
     };
-    let limit = std::time::Duration::from_secs(180);
-    let outcome = tokio::time::timeout(limit, AssertUnwindSafe(steps).catch_unwind()).await;
-    if !matches!(outcome, Ok(Ok(()))) {
-        eprintln!("--- page ---\n{}", page.dump().await);
-    }
+    browser.check(Duration::from_secs(180), steps).await;
     browser.close().await;
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Err(_) => panic!("the end-to-end test did not finish in {limit:?}"),
-    }
 }
 
 /// A newcomer's first minute: the relay runs the demo mailbox, the app offers it, one
@@ -188,18 +177,6 @@ async fn the_demo_account_shows_mail_at_once() {
             std::fs::write(path, png).expect("save the screenshot");
         }
     };
-    let outcome = tokio::time::timeout(
-        std::time::Duration::from_secs(120),
-        AssertUnwindSafe(steps).catch_unwind(),
-    )
-    .await;
-    if !matches!(outcome, Ok(Ok(()))) {
-        eprintln!("--- page ---\n{}", page.dump().await);
-    }
+    browser.check(Duration::from_secs(120), steps).await;
     browser.close().await;
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Err(_) => panic!("the demo test did not finish in 120 s"),
-    }
 }

@@ -61,12 +61,8 @@ pub fn AccountForm() -> impl IntoView {
                 </button>
             </Show>
             <form on:submit=on_submit>
-                <label>{move || store.t(T::Email)}
-                    <input type="email" data-testid="account-email" autocomplete="email" bind:value=email />
-                </label>
-                <label>{move || store.t(T::Server)}
-                    <input type="text" data-testid="account-host" placeholder="pop.example.org" bind:value=host />
-                </label>
+                <Field label=T::Email testid="account-email" kind="email" autocomplete="email" value=email />
+                <Field label=T::Server testid="account-host" placeholder="pop.example.org" value=host />
                 <div class="row">
                     <label>{move || store.t(T::Security)}
                         <select data-testid="account-security" prop:value=move || security.get() on:change=on_security>
@@ -84,12 +80,14 @@ pub fn AccountForm() -> impl IntoView {
                         {move || store.t(T::CleartextWarning)}
                     </p>
                 </Show>
-                <label>{move || store.t(T::Username)}
-                    <input type="text" data-testid="account-username" autocomplete="username" bind:value=username />
-                </label>
-                <label>{move || store.t(T::Password)}
-                    <input type="password" data-testid="account-password" autocomplete="current-password" bind:value=password />
-                </label>
+                <Field label=T::Username testid="account-username" autocomplete="username" value=username />
+                <Field
+                    label=T::Password
+                    testid="account-password"
+                    kind="password"
+                    autocomplete="current-password"
+                    value=password
+                />
                 <label class="check">
                     <input type="checkbox" data-testid="account-remember" bind:checked=remember />
                     {move || store.t(T::RememberPassword)}
@@ -100,5 +98,29 @@ pub fn AccountForm() -> impl IntoView {
                 <button type="submit" data-testid="account-save">{move || store.t(T::SaveAccount)}</button>
             </form>
         </section>
+    }
+}
+
+/// A labelled text input bound to a signal.
+#[component]
+fn Field(
+    label: T,
+    testid: &'static str,
+    value: RwSignal<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] placeholder: &'static str,
+) -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    view! {
+        <label>{move || store.t(label)}
+            <input
+                type=kind
+                data-testid=testid
+                autocomplete=autocomplete
+                placeholder=placeholder
+                bind:value=value
+            />
+        </label>
     }
 }
