@@ -90,7 +90,9 @@ ssl = yes
 ssl_cert = <{d}/server.pem
 ssl_key = <{d}/server.key
 disable_plaintext_auth = no
-auth_mechanisms = plain login cram-md5 apop
+auth_mechanisms = plain login cram-md5 apop scram-sha-256
+# Tests try wrong passwords on purpose; the default 2 s penalty only slows them.
+auth_failure_delay = 0
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {d}/users

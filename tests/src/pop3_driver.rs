@@ -4,7 +4,8 @@
 use std::net::SocketAddr;
 
 use cartero_shared::pop3::{
-    Client, Command, Event, Interrupt, Io, Options, Reply, Secret, ServerError,
+    Capabilities, Client, Command, Credentials, Event, Interrupt, Io, LoginMethod, Options, Reply,
+    Secret, SecretKind, ServerError, choose_method,
 };
 use cartero_shared::wire::{ClientMessage, ConnectQuery, Json, RelayMessage, Security};
 use futures_util::{SinkExt, StreamExt};
@@ -34,6 +35,17 @@ pub struct RelaySession {
     client: Client,
     /// The relay's `connected` message.
     pub connected: RelayMessage,
+    /// The latest `CAPA` reply.
+    pub capabilities: Option<Capabilities>,
+}
+
+/// A nonce for SCRAM. The driver serves tests and benchmarks, so the clock's nanoseconds
+/// are fresh enough; the browser app draws its nonce from Web Crypto.
+fn nonce() -> [u8; 16] {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    nanos.to_le_bytes()
 }
 
 /// Opens `/pop3` on the relay with an `Origin` of the relay itself.
@@ -76,10 +88,14 @@ impl RelaySession {
         if !matches!(connected, RelayMessage::Connected { .. }) {
             return Err(DriveError::Relay(connected));
         }
+        let mut options = Options::default();
+        options.require_tls = query.security != Security::None;
+        options.secure_transport = query.security == Security::Tls;
         Ok(RelaySession {
             ws,
-            client: Client::new(Options::default()),
+            client: Client::new(options),
             connected,
+            capabilities: None,
         })
     }
 
@@ -136,13 +152,49 @@ impl RelaySession {
         }
     }
 
-    /// USER and PASS.
-    pub async fn log_in(&mut self, user: &str, password: &str) -> Result<(), DriveError> {
-        self.call(Command::user(user).expect("a valid user name"))
-            .await?;
-        self.call(Command::pass(Secret::new(password)).expect("a valid password"))
-            .await?;
+    /// `CAPA`, remembered for the login choice.
+    pub async fn capa(&mut self) -> Result<(), DriveError> {
+        if let Reply::Capa(caps) = self.call(Command::Capa).await? {
+            self.capabilities = Some(caps);
+        }
         Ok(())
+    }
+
+    /// Logs in with `method`.
+    pub async fn log_in_with(
+        &mut self,
+        method: LoginMethod,
+        user: &str,
+        password: &str,
+    ) -> Result<(), DriveError> {
+        let credentials = Credentials {
+            user: user.to_owned(),
+            secret: Secret::new(password),
+            kind: SecretKind::Password,
+        };
+        let handle = self
+            .client
+            .log_in(method, credentials, &nonce())
+            .map_err(|e| DriveError::Unexpected(e.to_string()))?;
+        loop {
+            if let Event::Reply { handle: h, result } = self.next_event().await?
+                && h == handle
+            {
+                return result.map(|_| ()).map_err(DriveError::Server);
+            }
+        }
+    }
+
+    /// Logs in with the strongest method the server offers.
+    pub async fn log_in(&mut self, user: &str, password: &str) -> Result<(), DriveError> {
+        let method = choose_method(
+            self.capabilities.as_ref(),
+            self.client.offers_apop(),
+            SecretKind::Password,
+            None,
+        )
+        .map_err(|e| DriveError::Unexpected(e.to_string()))?;
+        self.log_in_with(method, user, password).await
     }
 
     /// Downloads every message (UIDL, then all RETRs pipelined): (uidl, bytes) pairs.
@@ -205,8 +257,8 @@ pub async fn download_mailbox(
     if security == Security::Starttls {
         tls = session.start_tls().await?;
     }
-    // CAPA lets the client pipeline when the server allows it.
-    session.call(Command::Capa).await?;
+    // CAPA gives the login methods and lets the client pipeline when the server allows it.
+    session.capa().await?;
     session.log_in(user, password).await?;
     let messages = session.fetch_all().await?;
     session.quit().await?;

@@ -3,5 +3,6 @@
 //! They need Dovecot, Chromium and chromedriver installed and the app built:
 //! `cargo xtask test` does all of that first.
 
+mod dovecot_semantics;
 mod e2e;
 mod relay_pop3;

@@ -55,6 +55,10 @@ async fn sync_read_then_read_again_offline() {
         page.wait_count(3).await;
         let (status, failed) = page.wait_sync_settled().await;
         assert!(!failed, "sync failed: {status}");
+        assert!(
+            dovecot.log().contains("method=SCRAM-SHA-256"),
+            "the app logs in with the strongest method Dovecot offers"
+        );
 
         let subjects = page.texts("message-subject").await;
         assert!(

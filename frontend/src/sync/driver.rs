@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 
 use cartero_shared::pop3::{
-    Capabilities, Client, Command, Event, Handle, Interrupt, Io, Options, Reply, RespCode, Secret,
-    ServerError,
+    Capabilities, Client, Command, Credentials, Event, Handle, Interrupt, Io, Options, Reply,
+    RespCode, Secret, SecretKind, ServerError, choose_method,
 };
 use cartero_shared::sync::{ServerMessage, join_listing, plan};
 use cartero_shared::wire::{ConnectQuery, Security};
@@ -59,15 +59,16 @@ impl Session {
         }
     }
 
-    async fn capabilities(&mut self) -> Result<Capabilities, SyncError> {
+    /// `CAPA`, or `None` when the server does not support it.
+    async fn capabilities(&mut self) -> Result<Option<Capabilities>, SyncError> {
         match self.call(Command::Capa).await? {
-            Ok(Reply::Capa(caps)) => Ok(caps),
-            _ => Ok(Capabilities::default()),
+            Ok(Reply::Capa(caps)) => Ok(Some(caps)),
+            _ => Ok(None),
         }
     }
 
     async fn start_tls(&mut self) -> Result<(), SyncError> {
-        if !self.capabilities().await?.has("STLS") {
+        if !self.capabilities().await?.is_some_and(|c| c.has("STLS")) {
             return Err(SyncError::NoStls);
         }
         match self.call(Command::Stls).await? {
@@ -79,17 +80,35 @@ impl Session {
         Ok(())
     }
 
-    async fn log_in(&mut self, user: &str, password: String) -> Result<(), SyncError> {
-        let login_error = |e: ServerError| match e.code {
-            Some(RespCode::Auth) | None => SyncError::WrongPassword(e.text),
-            Some(_) => SyncError::Server(e.text),
+    /// Logs in with the strongest method the server offers.
+    async fn log_in(
+        &mut self,
+        caps: Option<&Capabilities>,
+        user: &str,
+        password: String,
+    ) -> Result<(), SyncError> {
+        let credentials = Credentials {
+            user: user.to_owned(),
+            secret: Secret::new(password),
+            kind: SecretKind::Password,
         };
-        let user = Command::user(user).map_err(|e| SyncError::WrongPassword(e.to_string()))?;
-        let pass = Command::pass(Secret::new(password))
-            .map_err(|e| SyncError::WrongPassword(e.to_string()))?;
-        self.call(user).await?.map_err(login_error)?;
-        self.call(pass).await?.map_err(login_error)?;
-        Ok(())
+        let auth_error = |e: cartero_shared::pop3::AuthError| SyncError::Protocol(e.to_string());
+        let method = choose_method(caps, self.client.offers_apop(), credentials.kind, None)
+            .map_err(auth_error)?;
+        let handle = self
+            .client
+            .log_in(method, credentials, &random_nonce())
+            .map_err(auth_error)?;
+        loop {
+            if let Event::Reply { handle: h, result } = self.next_event().await?
+                && h == handle
+            {
+                return result.map(|_| ()).map_err(|e| match e.code {
+                    Some(RespCode::Auth) | None => SyncError::WrongPassword(e.text),
+                    Some(_) => SyncError::Server(e.text),
+                });
+            }
+        }
     }
 
     async fn listing(&mut self) -> Result<Vec<ServerMessage>, SyncError> {
@@ -171,6 +190,20 @@ impl Session {
     }
 }
 
+/// 18 random bytes from the browser's CSPRNG (SCRAM's client nonce).
+fn random_nonce() -> [u8; 18] {
+    let mut nonce = [0u8; 18];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut nonce).is_ok());
+    if !filled {
+        // No Web Crypto (very old browser): SCRAM then fails its nonce check server-side
+        // rather than reusing a guessable one.
+        nonce.fill(0);
+    }
+    nonce
+}
+
 fn new_message(account: &Account, message: &ServerMessage, raw: Vec<u8>) -> NewMessage {
     let summary = summarize(&raw);
     NewMessage {
@@ -202,18 +235,24 @@ pub async fn run(
         security: account.security,
     };
     let (socket, _tls) = RelaySocket::open(&query).await?;
+    let mut options = Options::default();
+    // The person chose "none" after a warning; otherwise never send a readable secret.
+    options.require_tls = account.security != Security::None;
+    options.secure_transport = account.security == Security::Tls;
     let mut session = Session {
-        client: Client::new(Options::default()),
+        client: Client::new(options),
         socket,
     };
     if account.security == Security::Starttls {
         report(SyncPhase::Securing);
         session.start_tls().await?;
     }
-    // CAPA tells the client whether it may pipeline.
-    session.capabilities().await?;
+    // CAPA (again after STLS) gives the login methods and whether to pipeline.
+    let caps = session.capabilities().await?;
     report(SyncPhase::LoggingIn);
-    session.log_in(&account.username, password).await?;
+    session
+        .log_in(caps.as_ref(), &account.username, password)
+        .await?;
     report(SyncPhase::Listing);
     let listing = session.listing().await?;
     let stored = messages::stored_uidls(&account.id)

@@ -4,6 +4,7 @@ use std::collections::VecDeque;
 
 use thiserror::Error;
 
+use super::auth::{self, AuthError, Credentials, LoginMethod, SaslClient};
 use super::codec::{self, ParseError, Status};
 use super::framing::{BodyStep, FrameError, Framer, ListingLine};
 use super::handle::{Handle, HandleGenerator};
@@ -19,6 +20,10 @@ pub struct Options {
     pub max_chunk: usize,
     /// Most lines accepted in one `LIST`, `UIDL` or `CAPA` listing.
     pub max_listing_lines: usize,
+    /// Refuse login methods that send the secret readable unless the transport is TLS.
+    pub require_tls: bool,
+    /// The transport is TLS from the start (implicit TLS, port 995).
+    pub secure_transport: bool,
 }
 
 impl Default for Options {
@@ -27,6 +32,8 @@ impl Default for Options {
             max_in_flight: 64,
             max_chunk: 64 * 1024,
             max_listing_lines: 1_000_000,
+            require_tls: true,
+            secure_transport: false,
         }
     }
 }
@@ -142,12 +149,17 @@ pub enum Error {
     /// Bytes followed the `+OK` to `STLS` before TLS started: a plaintext injection.
     #[error("the server sent data after accepting STLS, before TLS started")]
     DataAfterStls,
+    /// The authentication exchange failed on the client side.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
 }
 
 #[derive(Debug)]
 struct InFlight {
     handle: Handle,
     command: Command,
+    /// The SASL exchange an `AUTH` command runs.
+    sasl: Option<Box<SaslClient>>,
 }
 
 #[derive(Debug)]
@@ -170,6 +182,8 @@ pub struct Client {
     reading: Reading,
     output: Vec<u8>,
     capabilities: Option<Capabilities>,
+    apop_timestamp: Option<String>,
+    secure: bool,
     awaiting_tls: bool,
     failed: Option<Error>,
 }
@@ -178,6 +192,7 @@ impl Client {
     /// A session that waits for the server's greeting.
     pub fn new(options: Options) -> Self {
         Client {
+            secure: options.secure_transport,
             options,
             state: SessionState::Greeting,
             handles: HandleGenerator::default(),
@@ -187,6 +202,7 @@ impl Client {
             reading: Reading::Greeting,
             output: Vec::new(),
             capabilities: None,
+            apop_timestamp: None,
             awaiting_tls: false,
             failed: None,
         }
@@ -209,9 +225,76 @@ impl Client {
 
     /// Queues a command; its events carry the returned handle.
     pub fn enqueue(&mut self, command: Command) -> Handle {
+        self.enqueue_with(command, None)
+    }
+
+    fn enqueue_with(&mut self, command: Command, sasl: Option<Box<SaslClient>>) -> Handle {
         let handle = self.handles.next();
-        self.queued.push_back(InFlight { handle, command });
+        self.queued.push_back(InFlight {
+            handle,
+            command,
+            sasl,
+        });
         handle
+    }
+
+    /// Whether the server's greeting offered APOP.
+    pub fn offers_apop(&self) -> bool {
+        self.apop_timestamp.is_some()
+    }
+
+    /// Queues the login with `method` (see [`auth::choose_method`]); the returned handle's
+    /// reply says whether it worked. `nonce` must be fresh random bytes (SCRAM uses them).
+    ///
+    /// Refuses a method that would send the secret readable when TLS is required and the
+    /// transport is not TLS.
+    pub fn log_in(
+        &mut self,
+        method: LoginMethod,
+        credentials: Credentials,
+        nonce: &[u8],
+    ) -> Result<Handle, AuthError> {
+        if method.reveals_secret() && self.options.require_tls && !self.secure {
+            return Err(AuthError::TlsRequired);
+        }
+        let bad = |e: super::types::ValueError| AuthError::BadCredentials(e.to_string());
+        match method {
+            LoginMethod::UserPass => {
+                self.enqueue(Command::user(&credentials.user).map_err(bad)?);
+                Ok(self.enqueue(Command::pass(credentials.secret).map_err(bad)?))
+            }
+            LoginMethod::Apop => {
+                let timestamp = self
+                    .apop_timestamp
+                    .clone()
+                    .ok_or_else(|| AuthError::NotOffered("APOP".into()))?;
+                let Command::User(user) = Command::user(&credentials.user).map_err(bad)? else {
+                    unreachable!("Command::user builds USER");
+                };
+                let digest = auth::apop_digest(&timestamp, &credentials.secret);
+                Ok(self.enqueue(Command::Apop { user, digest }))
+            }
+            LoginMethod::Sasl(mechanism) => {
+                let fresh = SaslClient::new(mechanism, credentials, nonce);
+                let mut sasl = fresh.clone();
+                let initial = sasl.initial_response().map(|r| match r.is_empty() {
+                    true => "=".to_owned(),
+                    false => auth::encode_b64(&r),
+                });
+                // RFC 5034 §4: an initial response that would make the line longer than
+                // 255 octets is sent after the server's empty challenge instead.
+                let line_len = "AUTH ".len() + mechanism.name().len() + 2;
+                let fits = initial
+                    .as_ref()
+                    .is_none_or(|i| line_len + 1 + i.len() <= 255);
+                let (initial, sasl) = if fits { (initial, sasl) } else { (None, fresh) };
+                let command = Command::Auth {
+                    mechanism: mechanism.name(),
+                    initial,
+                };
+                Ok(self.enqueue_with(command, Some(Box::new(sasl))))
+            }
+        }
     }
 
     /// Hands received bytes to the session.
@@ -222,6 +305,7 @@ impl Client {
     /// Call after the transport switched to TLS following [`Reply::StartTls`].
     pub fn tls_established(&mut self) {
         self.awaiting_tls = false;
+        self.secure = true;
     }
 
     /// Advances the session: the next event, or what the caller must do first.
@@ -238,6 +322,10 @@ impl Client {
         }
         match self.read_event() {
             Ok(Some(event)) => Ok(event),
+            // An AUTH exchange may have answered a challenge.
+            Ok(None) if !self.output.is_empty() => {
+                Err(Interrupt::Io(Io::Output(std::mem::take(&mut self.output))))
+            }
             Ok(None) => Err(Interrupt::Io(Io::NeedMoreInput)),
             Err(error) => {
                 self.failed = Some(error.clone());
@@ -264,11 +352,10 @@ impl Client {
             1
         };
         while self.in_flight.len() < limit {
-            // STLS and QUIT are barriers: nothing may follow them before their reply.
             if self
                 .in_flight
                 .back()
-                .is_some_and(|f| matches!(f.command, Command::Stls | Command::Quit))
+                .is_some_and(|f| f.command.is_barrier())
             {
                 break;
             }
@@ -296,6 +383,9 @@ impl Client {
                     };
                     if let Some(event) = self.on_status(&line)? {
                         return Ok(Some(event));
+                    }
+                    if !self.output.is_empty() {
+                        return Ok(None);
                     }
                 }
                 Reading::Body => {
@@ -339,12 +429,17 @@ impl Client {
                 self.state = SessionState::Authorization;
                 self.reading = Reading::Status;
                 let apop_timestamp = codec::apop_timestamp(&text).map(str::to_owned);
+                self.apop_timestamp.clone_from(&apop_timestamp);
                 Ok(Some(Event::Greeting(Greeting {
                     text,
                     apop_timestamp,
                 })))
             }
             Status::Err(error) => Err(Error::GreetingRefused(error)),
+            Status::Continue(_) => {
+                let shown = String::from_utf8_lossy(&line).chars().take(80).collect();
+                Err(ParseError::NotAStatus(shown).into())
+            }
         }
     }
 
@@ -358,15 +453,19 @@ impl Client {
     /// Handles a status line for the oldest command in flight. Returns an event when the
     /// command is finished, `None` when a multi-line body follows.
     fn on_status(&mut self, line: &[u8]) -> Result<Option<Event>, Error> {
+        let text = match codec::parse_status(line)? {
+            Status::Err(error) => return Ok(Some(self.finish(Err(error))?)),
+            Status::Continue(challenge) => {
+                self.answer_challenge(&challenge, line)?;
+                return Ok(None);
+            }
+            Status::Ok(text) => text,
+        };
         let command = &self
             .in_flight
             .front()
             .expect("checked by the caller")
             .command;
-        let text = match codec::parse_status(line)? {
-            Status::Err(error) => return Ok(Some(self.finish(Err(error))?)),
-            Status::Ok(text) => text,
-        };
         let reply = match command {
             Command::Retr(_) | Command::Top(..) => {
                 self.framer.begin_body();
@@ -387,6 +486,21 @@ impl Client {
             _ => Reply::Done(text),
         };
         Ok(Some(self.finish(Ok(reply))?))
+    }
+
+    /// Answers an `AUTH` continuation with the SASL client's response.
+    fn answer_challenge(&mut self, challenge: &str, line: &[u8]) -> Result<(), Error> {
+        let front = self.in_flight.front_mut().expect("checked by the caller");
+        let Some(sasl) = front.sasl.as_mut() else {
+            let shown = String::from_utf8_lossy(line).chars().take(80).collect();
+            return Err(ParseError::NotAStatus(shown).into());
+        };
+        let challenge = auth::decode_b64(challenge).ok_or(AuthError::BadChallenge)?;
+        let response = sasl.respond(&challenge)?;
+        self.output
+            .extend_from_slice(auth::encode_b64(&response).as_bytes());
+        self.output.extend_from_slice(b"\r\n");
+        Ok(())
     }
 
     fn listing_reply(&self, lines: Vec<Vec<u8>>) -> Result<Reply, Error> {
@@ -421,8 +535,13 @@ impl Client {
             .expect("a reply is finished only while a command is in flight");
         self.reading = Reading::Status;
         if result.is_ok() {
+            if let Some(sasl) = &done.sasl {
+                sasl.finish()?;
+            }
             match (&done.command, &result) {
-                (Command::Pass(_), _) => self.state = SessionState::Transaction,
+                (Command::Pass(_) | Command::Apop { .. } | Command::Auth { .. }, _) => {
+                    self.state = SessionState::Transaction
+                }
                 (Command::Quit, _) => self.state = SessionState::Closed,
                 (_, Ok(Reply::Capa(caps))) => self.capabilities = Some(caps.clone()),
                 (Command::Stls, _) => {

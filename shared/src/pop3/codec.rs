@@ -25,6 +25,8 @@ pub enum ParseError {
 pub enum Status {
     /// `+OK text`.
     Ok(String),
+    /// `+ challenge` during `AUTH` (RFC 5034): base64 text, possibly empty.
+    Continue(String),
     /// `-ERR [CODE] text`.
     Err(ServerError),
 }
@@ -42,6 +44,9 @@ pub fn parse_status(line: &[u8]) -> Result<Status, ParseError> {
     };
     if line.len() >= 3 && line[..3].eq_ignore_ascii_case(b"+OK") {
         return Ok(Status::Ok(text_after(3)));
+    }
+    if line == b"+" || line.starts_with(b"+ ") {
+        return Ok(Status::Continue(text_after(1)));
     }
     if line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"-ERR") {
         let text = text_after(4);
@@ -138,6 +143,16 @@ pub fn encode(command: &Command, out: &mut Vec<u8>) {
         Command::Noop => "NOOP".to_owned(),
         Command::Rset => "RSET".to_owned(),
         Command::Quit => "QUIT".to_owned(),
+        Command::Apop { user, digest } => format!("APOP {user} {digest}"),
+        Command::Auth {
+            mechanism,
+            initial: Some(initial),
+        } => format!("AUTH {mechanism} {initial}"),
+        Command::Auth {
+            mechanism,
+            initial: None,
+        } => format!("AUTH {mechanism}"),
+        Command::Utf8 => "UTF8".to_owned(),
     };
     out.extend_from_slice(line.as_bytes());
     out.extend_from_slice(b"\r\n");
@@ -172,6 +187,13 @@ mod tests {
                 code: None,
                 text: "no such message".into()
             }))
+        );
+        assert_eq!(parse_status(b"+ "), Ok(Status::Continue(String::new())));
+        assert_eq!(
+            parse_status(b"+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2U+"),
+            Ok(Status::Continue(
+                "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2U+".into()
+            ))
         );
         assert!(matches!(
             parse_status(b"* OK imap"),

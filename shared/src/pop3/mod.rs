@@ -8,12 +8,14 @@
 //! Layers: [`framing`] cuts lines and bodies (with size caps), [`codec`] parses and
 //! encodes, [`client`] holds the session state.
 
+pub mod auth;
 pub mod client;
 pub mod codec;
 pub mod framing;
 pub mod handle;
 pub mod types;
 
+pub use auth::{AuthError, Credentials, LoginMethod, Mechanism, SecretKind, choose_method};
 pub use client::{Client, Error, Event, Greeting, Interrupt, Io, Options, Reply, SessionState};
 pub use handle::Handle;
 pub use types::{

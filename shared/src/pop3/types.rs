@@ -127,6 +127,23 @@ pub enum Command {
     Rset,
     /// `QUIT`.
     Quit,
+    /// `APOP name digest` (RFC 1939 §7; see [`super::auth::apop_digest`]).
+    Apop {
+        /// User name.
+        user: String,
+        /// Hex MD5 digest of timestamp and secret.
+        digest: String,
+    },
+    /// `AUTH mechanism [initial-response]` (RFC 5034). Enqueue it with
+    /// [`super::Client::log_in`], which runs the exchange.
+    Auth {
+        /// The SASL mechanism name.
+        mechanism: &'static str,
+        /// The base64 initial response (`=` for an empty one), when it fits the line.
+        initial: Option<String>,
+    },
+    /// `UTF8` (RFC 6856).
+    Utf8,
 }
 
 impl Command {
@@ -140,6 +157,12 @@ impl Command {
     pub fn pass(secret: Secret) -> Result<Command, ValueError> {
         check_argument(secret.expose(), "password")?;
         Ok(Command::Pass(secret))
+    }
+
+    /// Whether nothing may be sent after this command before its reply: the transport or
+    /// the session changes (STLS, QUIT), or the exchange continues on its own (AUTH).
+    pub fn is_barrier(&self) -> bool {
+        matches!(self, Command::Stls | Command::Quit | Command::Auth { .. })
     }
 
     /// Whether a `+OK` reply to this command is followed by a multi-line body.

@@ -317,3 +317,148 @@ fn body_chunks_respect_the_cap() {
     assert!(sizes.iter().all(|&s| s <= 16), "{sizes:?}");
     assert_eq!(sizes.iter().sum::<usize>(), MSG1_UNSTUFFED.len());
 }
+
+mod auth {
+    use super::*;
+    use crate::pop3::auth::{Credentials, LoginMethod, Mechanism, SecretKind, encode_b64};
+
+    fn greeted(options: Options) -> Client {
+        let mut client = Client::new(options);
+        client.feed(b"+OK ready <1896.697170952@postoffice.reston.mci.net>\r\n");
+        assert!(matches!(client.next(), Ok(Event::Greeting(_))));
+        client
+    }
+
+    fn creds(user: &str, secret: &str, kind: SecretKind) -> Credentials {
+        Credentials {
+            user: user.into(),
+            secret: Secret::new(secret),
+            kind,
+        }
+    }
+
+    fn output(client: &mut Client) -> Vec<u8> {
+        match client.next() {
+            Err(Interrupt::Io(Io::Output(bytes))) => bytes,
+            other => panic!("expected output, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_readable_secret_is_refused_without_tls_when_tls_is_required() {
+        let mut client = greeted(Options::default());
+        let alice = creds("alice", "pw", SecretKind::Password);
+        for method in [
+            LoginMethod::UserPass,
+            LoginMethod::Sasl(Mechanism::Plain),
+            LoginMethod::Sasl(Mechanism::Login),
+        ] {
+            assert_eq!(
+                client.log_in(method, alice.clone(), b"n"),
+                Err(AuthError::TlsRequired),
+                "{method:?}"
+            );
+        }
+        assert!(
+            client
+                .log_in(LoginMethod::Apop, alice.clone(), b"n")
+                .is_ok()
+        );
+        client.tls_established();
+        assert!(client.log_in(LoginMethod::UserPass, alice, b"n").is_ok());
+    }
+
+    #[test]
+    fn cram_md5_runs_inside_the_client() {
+        let mut client = greeted(Options::default());
+        let tim = creds("tim", "tanstaaftanstaaf", SecretKind::Password);
+        let handle = client
+            .log_in(LoginMethod::Sasl(Mechanism::CramMd5), tim, b"n")
+            .unwrap();
+        client.enqueue(Command::Stat);
+        assert_eq!(output(&mut client), b"AUTH CRAM-MD5\r\n", "AUTH goes alone");
+        client.feed(b"+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+\r\n");
+        let want = format!(
+            "{}\r\n",
+            encode_b64(b"tim b913a602c7eda7a495b4e6e7334d3890")
+        );
+        assert_eq!(output(&mut client), want.as_bytes());
+        client.feed(b"+OK Logged in.\r\n");
+        assert!(matches!(
+            client.next(),
+            Ok(Event::Reply { handle: h, result: Ok(_) }) if h == handle
+        ));
+        assert_eq!(client.state(), SessionState::Transaction);
+        assert_eq!(output(&mut client), b"STAT\r\n");
+    }
+
+    #[test]
+    fn a_long_token_waits_for_the_empty_challenge() {
+        let mut client = greeted(Options {
+            secure_transport: true,
+            ..Options::default()
+        });
+        let token = "t".repeat(400);
+        let ana = creds("ana@example.org", &token, SecretKind::OAuthToken);
+        client
+            .log_in(LoginMethod::Sasl(Mechanism::XOAuth2), ana, b"n")
+            .unwrap();
+        assert_eq!(output(&mut client), b"AUTH XOAUTH2\r\n");
+        client.feed(b"+ \r\n");
+        let initial = format!("user=ana@example.org\x01auth=Bearer {token}\x01\x01");
+        let want = format!("{}\r\n", encode_b64(initial.as_bytes()));
+        assert_eq!(output(&mut client), want.as_bytes());
+    }
+
+    #[test]
+    fn an_oauth_refusal_is_acknowledged_then_reported() {
+        let mut client = greeted(Options {
+            secure_transport: true,
+            ..Options::default()
+        });
+        let ana = creds("ana", "short", SecretKind::OAuthToken);
+        let handle = client
+            .log_in(LoginMethod::Sasl(Mechanism::OAuthBearer), ana, b"n")
+            .unwrap();
+        let line = output(&mut client);
+        assert!(
+            line.starts_with(b"AUTH OAUTHBEARER "),
+            "initial response inline"
+        );
+        client.feed(b"+ eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIn0=\r\n");
+        assert_eq!(output(&mut client), b"AQ==\r\n");
+        client.feed(b"-ERR [AUTH] Invalid token.\r\n");
+        assert!(matches!(
+            client.next(),
+            Ok(Event::Reply { handle: h, result: Err(ServerError { code: Some(RespCode::Auth), .. }) }) if h == handle
+        ));
+        assert_eq!(client.state(), SessionState::Authorization);
+    }
+
+    #[test]
+    fn apop_uses_the_greeting_timestamp() {
+        let mut client = greeted(Options::default());
+        client
+            .log_in(
+                LoginMethod::Apop,
+                creds("mrose", "tanstaaf", SecretKind::Password),
+                b"n",
+            )
+            .unwrap();
+        let line = String::from_utf8(output(&mut client)).unwrap();
+        assert!(line.starts_with("APOP mrose "), "{line}");
+        assert_eq!(line.len(), "APOP mrose ".len() + 32 + 2);
+    }
+
+    #[test]
+    fn a_continuation_outside_auth_is_a_protocol_error() {
+        let mut client = greeted(Options::default());
+        client.enqueue(Command::Noop);
+        output(&mut client);
+        client.feed(b"+ surprise\r\n");
+        assert!(matches!(
+            client.next(),
+            Err(Interrupt::Error(Error::Parse(_)))
+        ));
+    }
+}
