@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod certs;
+pub mod delay_proxy;
 pub mod dovecot;
 pub mod pop3_driver;
 pub mod relay;
@@ -12,10 +13,16 @@ pub mod wait;
 
 /// Routes the relay's logs to the test output (shown when a test fails).
 pub fn init_logging() {
+    init_logging_at("info,hyper=warn,tungstenite=warn");
+}
+
+/// Like [`init_logging`] with another default filter (`RUST_LOG` still wins). The first
+/// call in a process decides.
+pub fn init_logging_at(default_filter: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,hyper=warn,tungstenite=warn".into()),
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .with_test_writer()
         .try_init();

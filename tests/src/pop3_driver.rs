@@ -1,6 +1,8 @@
-//! A native driver for `shared::pop3` over the relay's WebSocket (tokio-tungstenite), the
-//! same way the browser app drives it.
+//! A native tokio driver for `shared::pop3`, the way the browser app drives it, over any
+//! [`Transport`]: plain TCP to the server, or the relay's WebSocket (tokio-tungstenite).
+//! Tests and the benchmark use it.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use cartero_shared::pop3::{
@@ -9,6 +11,7 @@ use cartero_shared::pop3::{
 };
 use cartero_shared::wire::{ClientMessage, ConnectQuery, Json, RelayMessage, Security};
 use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -19,7 +22,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 pub enum DriveError {
     /// The relay sent `error` (as its first frame or later).
     Relay(RelayMessage),
-    /// The WebSocket failed or closed.
+    /// The connection failed or closed.
     Socket(String),
     /// The POP3 client reported a protocol error.
     Protocol(cartero_shared::pop3::Error),
@@ -29,14 +32,105 @@ pub enum DriveError {
     Unexpected(String),
 }
 
-/// A POP3 session through the relay.
-pub struct RelaySession {
+/// Moves POP3 bytes to and from the server.
+pub trait Transport {
+    /// Sends bytes.
+    fn send(&mut self, bytes: Vec<u8>) -> impl Future<Output = Result<(), DriveError>>;
+    /// Receives the next bytes (never empty).
+    fn recv(&mut self) -> impl Future<Output = Result<Vec<u8>, DriveError>>;
+}
+
+/// Plain TCP straight to the server.
+pub struct TcpTransport {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Transport for TcpTransport {
+    async fn send(&mut self, bytes: Vec<u8>) -> Result<(), DriveError> {
+        self.stream
+            .write_all(&bytes)
+            .await
+            .map_err(|e| DriveError::Socket(e.to_string()))
+    }
+
+    async fn recv(&mut self) -> Result<Vec<u8>, DriveError> {
+        let n = self
+            .stream
+            .read(&mut self.buf)
+            .await
+            .map_err(|e| DriveError::Socket(e.to_string()))?;
+        if n == 0 {
+            return Err(DriveError::Socket(
+                "the server closed the connection".into(),
+            ));
+        }
+        Ok(self.buf[..n].to_vec())
+    }
+}
+
+/// The relay's WebSocket: binary frames carry POP3, text frames control messages.
+pub struct RelaySocket {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl RelaySocket {
+    async fn control(&mut self) -> Result<RelayMessage, DriveError> {
+        match self.ws.next().await {
+            Some(Ok(Message::Text(text))) => {
+                RelayMessage::from_json(&text).map_err(|e| DriveError::Unexpected(e.to_string()))
+            }
+            other => Err(DriveError::Socket(format!("{other:?}"))),
+        }
+    }
+}
+
+impl Transport for RelaySocket {
+    async fn send(&mut self, bytes: Vec<u8>) -> Result<(), DriveError> {
+        self.ws
+            .send(Message::Binary(bytes.into()))
+            .await
+            .map_err(|e| DriveError::Socket(e.to_string()))
+    }
+
+    async fn recv(&mut self) -> Result<Vec<u8>, DriveError> {
+        match self.ws.next().await {
+            Some(Ok(Message::Binary(bytes))) => Ok(bytes.to_vec()),
+            Some(Ok(Message::Text(text))) => Err(DriveError::Relay(
+                RelayMessage::from_json(&text)
+                    .map_err(|e| DriveError::Unexpected(e.to_string()))?,
+            )),
+            other => Err(DriveError::Socket(format!("{other:?}"))),
+        }
+    }
+}
+
+/// A POP3 session over a transport.
+pub struct Session<T> {
+    transport: T,
     client: Client,
-    /// The relay's `connected` message.
-    pub connected: RelayMessage,
     /// The latest `CAPA` reply.
     pub capabilities: Option<Capabilities>,
+}
+
+/// A session through the relay, with the relay's `connected` message.
+pub struct RelaySession {
+    session: Session<RelaySocket>,
+    /// The relay's `connected` message.
+    pub connected: RelayMessage,
+}
+
+impl std::ops::Deref for RelaySession {
+    type Target = Session<RelaySocket>;
+    fn deref(&self) -> &Session<RelaySocket> {
+        &self.session
+    }
+}
+
+impl std::ops::DerefMut for RelaySession {
+    fn deref_mut(&mut self) -> &mut Session<RelaySocket> {
+        &mut self.session
+    }
 }
 
 /// A nonce for SCRAM. The driver serves tests and benchmarks, so the clock's nanoseconds
@@ -48,7 +142,14 @@ fn nonce() -> [u8; 16] {
     nanos.to_le_bytes()
 }
 
-/// Opens `/pop3` on the relay with an `Origin` of the relay itself.
+fn options_for(security: Security) -> Options {
+    let mut options = Options::default();
+    options.require_tls = security != Security::None;
+    options.secure_transport = security == Security::Tls;
+    options
+}
+
+/// Opens `/pop3` on the relay with an `Origin` of the relay itself (`Some("")`: none).
 pub async fn open_socket(
     relay: SocketAddr,
     query: &ConnectQuery,
@@ -66,58 +167,85 @@ pub async fn open_socket(
     Ok(ws)
 }
 
-/// Reads the next text frame as a relay control message.
-async fn control(
-    ws: &mut WebSocketStream<MaybeTlsStream<TcpStream>>,
-) -> Result<RelayMessage, DriveError> {
-    match ws.next().await {
-        Some(Ok(Message::Text(text))) => {
-            RelayMessage::from_json(&text).map_err(|e| DriveError::Unexpected(e.to_string()))
-        }
-        other => Err(DriveError::Socket(format!("{other:?}"))),
+impl Session<TcpTransport> {
+    /// Connects straight to a POP3 server over plain TCP.
+    pub async fn connect(addr: SocketAddr) -> Result<Self, DriveError> {
+        let stream = TcpStream::connect(addr)
+            .await
+            .map_err(|e| DriveError::Socket(e.to_string()))?;
+        let _ = stream.set_nodelay(true);
+        Ok(Session {
+            transport: TcpTransport {
+                stream,
+                buf: vec![0; 64 * 1024],
+            },
+            client: Client::new(options_for(Security::None)),
+            capabilities: None,
+        })
     }
 }
 
 impl RelaySession {
     /// Connects through the relay; an `error` first frame is [`DriveError::Relay`].
     pub async fn open(relay: SocketAddr, query: &ConnectQuery) -> Result<RelaySession, DriveError> {
-        let mut ws = open_socket(relay, query, None)
+        let ws = open_socket(relay, query, None)
             .await
             .map_err(|e| DriveError::Socket(e.to_string()))?;
-        let connected = control(&mut ws).await?;
+        let mut transport = RelaySocket { ws };
+        let connected = transport.control().await?;
         if !matches!(connected, RelayMessage::Connected { .. }) {
             return Err(DriveError::Relay(connected));
         }
-        let mut options = Options::default();
-        options.require_tls = query.security != Security::None;
-        options.secure_transport = query.security == Security::Tls;
         Ok(RelaySession {
-            ws,
-            client: Client::new(options),
+            session: Session {
+                transport,
+                client: Client::new(options_for(query.security)),
+                capabilities: None,
+            },
             connected,
-            capabilities: None,
         })
     }
 
+    /// STLS, then the relay's TLS upgrade.
+    pub async fn start_tls(&mut self) -> Result<RelayMessage, DriveError> {
+        self.call(Command::Stls).await?;
+        let session = &mut self.session;
+        session
+            .transport
+            .ws
+            .send(Message::Text(ClientMessage::StartTls.to_json().into()))
+            .await
+            .map_err(|e| DriveError::Socket(e.to_string()))?;
+        match session.transport.control().await? {
+            answer @ RelayMessage::TlsStarted { .. } => {
+                session.client.tls_established();
+                Ok(answer)
+            }
+            other => Err(DriveError::Relay(other)),
+        }
+    }
+
+    /// QUIT.
+    pub async fn quit(self) -> Result<(), DriveError> {
+        self.session.quit().await
+    }
+
+    /// The POP3 session, without the relay's message.
+    pub fn into_session(self) -> Session<RelaySocket> {
+        self.session
+    }
+}
+
+impl<T: Transport> Session<T> {
     async fn next_event(&mut self) -> Result<Event, DriveError> {
         loop {
             match self.client.next() {
                 Ok(event) => return Ok(event),
-                Err(Interrupt::Io(Io::Output(bytes))) => self
-                    .ws
-                    .send(Message::Binary(bytes.into()))
-                    .await
-                    .map_err(|e| DriveError::Socket(e.to_string()))?,
-                Err(Interrupt::Io(Io::NeedMoreInput)) => match self.ws.next().await {
-                    Some(Ok(Message::Binary(bytes))) => self.client.feed(&bytes),
-                    Some(Ok(Message::Text(text))) => {
-                        return Err(DriveError::Relay(
-                            RelayMessage::from_json(&text)
-                                .map_err(|e| DriveError::Unexpected(e.to_string()))?,
-                        ));
-                    }
-                    other => return Err(DriveError::Socket(format!("{other:?}"))),
-                },
+                Err(Interrupt::Io(Io::Output(bytes))) => self.transport.send(bytes).await?,
+                Err(Interrupt::Io(Io::NeedMoreInput)) => {
+                    let bytes = self.transport.recv().await?;
+                    self.client.feed(&bytes);
+                }
                 Err(Interrupt::Error(e)) => return Err(DriveError::Protocol(e)),
             }
         }
@@ -132,23 +260,6 @@ impl RelaySession {
             {
                 return result.map_err(DriveError::Server);
             }
-        }
-    }
-
-    /// STLS, then the relay's TLS upgrade.
-    pub async fn start_tls(&mut self) -> Result<RelayMessage, DriveError> {
-        self.call(Command::Stls).await?;
-        self.ws
-            .send(Message::Text(ClientMessage::StartTls.to_json().into()))
-            .await
-            .map_err(|e| DriveError::Socket(e.to_string()))?;
-        let answer = control(&mut self.ws).await?;
-        match answer {
-            RelayMessage::TlsStarted { .. } => {
-                self.client.tls_established();
-                Ok(answer)
-            }
-            other => Err(DriveError::Relay(other)),
         }
     }
 
@@ -202,13 +313,11 @@ impl RelaySession {
         let Reply::Uidl(entries) = self.call(Command::Uidl(None)).await? else {
             return Err(DriveError::Unexpected("UIDL gave no listing".into()));
         };
-        let mut wanted: std::collections::HashMap<_, _> = entries
+        let mut wanted: HashMap<_, _> = entries
             .into_iter()
             .map(|e| {
-                (
-                    self.client.enqueue(Command::Retr(e.num)),
-                    (e.uidl.to_string(), Vec::new()),
-                )
+                let handle = self.client.enqueue(Command::Retr(e.num));
+                (handle, (e.uidl.to_string(), Vec::new()))
             })
             .collect();
         let mut done = Vec::new();

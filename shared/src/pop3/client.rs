@@ -29,7 +29,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            max_in_flight: 64,
+            max_in_flight: 256,
             max_chunk: 64 * 1024,
             max_listing_lines: 1_000_000,
             require_tls: true,
@@ -351,6 +351,11 @@ impl Client {
         } else {
             1
         };
+        // Refill a pipeline in batches, once half of it has drained: one write (one
+        // WebSocket frame) per batch instead of one per reply.
+        if limit > 1 && self.in_flight.len() > limit / 2 {
+            return;
+        }
         while self.in_flight.len() < limit {
             if self
                 .in_flight
