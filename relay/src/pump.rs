@@ -127,26 +127,30 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use futures_util::stream;
     use tokio::io::duplex;
 
-    /// A browser made of a channel sink and a scripted stream.
-    fn browser(
-        frames: Vec<Message>,
-    ) -> (
-        impl Stream<Item = Result<Message, ()>> + Sink<Message> + Unpin,
+    /// A browser: frames it sends come from a channel, frames it receives go to one.
+    type Browser = SinkStream<
+        futures_util::sink::SinkMapErr<
+            futures_channel::mpsc::UnboundedSender<Message>,
+            fn(futures_channel::mpsc::SendError),
+        >,
+        futures_util::stream::Map<
+            futures_channel::mpsc::UnboundedReceiver<Message>,
+            fn(Message) -> Result<Message, ()>,
+        >,
+    >;
+
+    fn browser() -> (
+        Browser,
+        futures_channel::mpsc::UnboundedSender<Message>,
         futures_channel::mpsc::UnboundedReceiver<Message>,
     ) {
-        let (tx, rx) = futures_channel::mpsc::unbounded();
-        let tx = tx.sink_map_err(|_| ());
-        let frames = stream::iter(frames.into_iter().map(Ok)).chain(stream::pending());
-        (
-            SinkStream {
-                sink: tx,
-                stream: frames,
-            },
-            rx,
-        )
+        let (to_browser, from_pump) = futures_channel::mpsc::unbounded();
+        let (to_pump, from_browser) = futures_channel::mpsc::unbounded();
+        let sink = to_browser.sink_map_err((|_| ()) as fn(futures_channel::mpsc::SendError));
+        let stream = from_browser.map(Ok as fn(Message) -> Result<Message, ()>);
+        (SinkStream { sink, stream }, to_pump, from_pump)
     }
 
     struct SinkStream<Si, St> {
@@ -195,28 +199,41 @@ mod tests {
     #[tokio::test]
     async fn bytes_flow_both_ways_and_start_tls_stops_the_pump() {
         let (mut relay_side, mut server_side) = duplex(1024);
-        let frames = vec![
-            Message::Binary(b"CAPA\r\n".to_vec().into()),
-            Message::Text(r#"{"type":"start_tls"}"#.into()),
-        ];
-        let (mut browser, mut to_browser) = browser(frames);
-        server_side.write_all(b"+OK hi\r\n").await.unwrap();
-        let mut counters = Counters::default();
-        let end = pump(
-            &mut browser,
-            &mut relay_side,
-            Duration::from_secs(5),
-            &mut counters,
-        )
-        .await;
-        assert!(matches!(end, PumpEnd::StartTls), "{end:?}");
-        let mut got = [0u8; 6];
-        server_side.read_exact(&mut got).await.unwrap();
-        assert_eq!(&got, b"CAPA\r\n");
-        let Some(Message::Binary(first)) = to_browser.next().await else {
-            panic!("no frame reached the browser");
+        let (mut browser, to_pump, mut to_browser) = browser();
+        let pumping = tokio::spawn(async move {
+            let mut counters = Counters::default();
+            let end = pump(
+                &mut browser,
+                &mut relay_side,
+                Duration::from_secs(5),
+                &mut counters,
+            )
+            .await;
+            (end, counters)
+        });
+        let steps = async {
+            // The browser sends STLS; the server answers; only then does the browser ask
+            // the relay to start TLS (as the app does).
+            to_pump
+                .unbounded_send(Message::Binary(b"STLS\r\n".to_vec().into()))
+                .unwrap();
+            let mut got = [0u8; 6];
+            server_side.read_exact(&mut got).await.unwrap();
+            assert_eq!(&got, b"STLS\r\n");
+            server_side.write_all(b"+OK go\r\n").await.unwrap();
+            let Some(Message::Binary(reply)) = to_browser.next().await else {
+                panic!("no frame reached the browser");
+            };
+            assert_eq!(&reply[..], b"+OK go\r\n");
+            to_pump
+                .unbounded_send(Message::Text(r#"{"type":"start_tls"}"#.into()))
+                .unwrap();
+            pumping.await.unwrap()
         };
-        assert_eq!(&first[..], b"+OK hi\r\n");
+        let (end, counters) = tokio::time::timeout(Duration::from_secs(10), steps)
+            .await
+            .expect("the pump test finished in time");
+        assert!(matches!(end, PumpEnd::StartTls), "{end:?}");
         assert_eq!(counters.to_upstream, 6);
         assert_eq!(counters.to_browser, 8);
     }
@@ -224,7 +241,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_silent_session_idles_out() {
         let (mut relay_side, _server_side) = duplex(1024);
-        let (mut browser, _rx) = browser(vec![]);
+        let (mut browser, _to_pump, _from_pump) = browser();
         let end = pump(
             &mut browser,
             &mut relay_side,
@@ -239,7 +256,7 @@ mod tests {
     async fn server_close_ends_the_pump() {
         let (mut relay_side, server_side) = duplex(1024);
         drop(server_side);
-        let (mut browser, _rx) = browser(vec![]);
+        let (mut browser, _to_pump, _from_pump) = browser();
         let end = pump(
             &mut browser,
             &mut relay_side,

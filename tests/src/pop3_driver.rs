@@ -109,6 +109,8 @@ impl Transport for RelaySocket {
 pub struct Session<T> {
     transport: T,
     client: Client,
+    /// The session's clock starts here (the client takes time as an argument).
+    epoch: tokio::time::Instant,
     /// The latest `CAPA` reply.
     pub capabilities: Option<Capabilities>,
 }
@@ -170,6 +172,11 @@ pub async fn open_socket(
 impl Session<TcpTransport> {
     /// Connects straight to a POP3 server over plain TCP.
     pub async fn connect(addr: SocketAddr) -> Result<Self, DriveError> {
+        Session::connect_with(addr, options_for(Security::None)).await
+    }
+
+    /// Connects over plain TCP with these client options.
+    pub async fn connect_with(addr: SocketAddr, options: Options) -> Result<Self, DriveError> {
         let stream = TcpStream::connect(addr)
             .await
             .map_err(|e| DriveError::Socket(e.to_string()))?;
@@ -179,7 +186,8 @@ impl Session<TcpTransport> {
                 stream,
                 buf: vec![0; 64 * 1024],
             },
-            client: Client::new(options_for(Security::None)),
+            client: Client::new(options),
+            epoch: tokio::time::Instant::now(),
             capabilities: None,
         })
     }
@@ -200,6 +208,7 @@ impl RelaySession {
             session: Session {
                 transport,
                 client: Client::new(options_for(query.security)),
+                epoch: tokio::time::Instant::now(),
                 capabilities: None,
             },
             connected,
@@ -241,10 +250,24 @@ impl<T: Transport> Session<T> {
         loop {
             match self.client.next() {
                 Ok(event) => return Ok(event),
-                Err(Interrupt::Io(Io::Output(bytes))) => self.transport.send(bytes).await?,
+                Err(Interrupt::Io(Io::Output(bytes))) => {
+                    self.transport.send(bytes).await?;
+                    self.client.handle_timeout(self.epoch.elapsed());
+                }
                 Err(Interrupt::Io(Io::NeedMoreInput)) => {
-                    let bytes = self.transport.recv().await?;
-                    self.client.feed(&bytes);
+                    let received = match self.client.poll_timeout() {
+                        Some(deadline) => {
+                            let due = self.epoch + deadline;
+                            tokio::time::timeout_at(due, self.transport.recv())
+                                .await
+                                .ok()
+                        }
+                        None => Some(self.transport.recv().await),
+                    };
+                    if let Some(bytes) = received {
+                        self.client.feed(&bytes?);
+                    }
+                    self.client.handle_timeout(self.epoch.elapsed());
                 }
                 Err(Interrupt::Error(e)) => return Err(DriveError::Protocol(e)),
             }

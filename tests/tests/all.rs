@@ -5,4 +5,5 @@
 
 mod dovecot_semantics;
 mod e2e;
+mod faults;
 mod relay_pop3;

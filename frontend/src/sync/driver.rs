@@ -7,13 +7,17 @@
 //! store key `account/uidl` makes a refetch overwrite, never duplicate.
 
 use std::collections::HashMap;
+use std::pin::pin;
+use std::time::Duration;
 
+use cartero_shared::pop3::Error;
 use cartero_shared::pop3::{
     Capabilities, Client, Command, Credentials, Event, Handle, Interrupt, Io, Options, Reply,
     RespCode, Secret, SecretKind, ServerError, choose_method,
 };
 use cartero_shared::sync::{ServerMessage, join_listing, plan};
 use cartero_shared::wire::{ConnectQuery, Security};
+use futures_util::future::{Either, select};
 
 use super::SyncError;
 use super::socket::RelaySocket;
@@ -32,16 +36,31 @@ struct Session {
 }
 
 impl Session {
-    /// Drives the client until it has an event, doing the I/O it asks for.
+    /// Drives the client until it has an event, doing the I/O it asks for and keeping
+    /// its clock: a server that stops answering ends the sync instead of hanging it.
     async fn next_event(&mut self) -> Result<Event, SyncError> {
         loop {
             match self.client.next() {
                 Ok(event) => return Ok(event),
-                Err(Interrupt::Io(Io::Output(bytes))) => self.socket.send(bytes).await?,
-                Err(Interrupt::Io(Io::NeedMoreInput)) => {
-                    let bytes = self.socket.recv().await?;
-                    self.client.feed(&bytes);
+                Err(Interrupt::Io(Io::Output(bytes))) => {
+                    self.socket.send(bytes).await?;
+                    self.client.handle_timeout(now());
                 }
+                Err(Interrupt::Io(Io::NeedMoreInput)) => {
+                    let Some(deadline) = self.client.poll_timeout() else {
+                        let bytes = self.socket.recv().await?;
+                        self.client.feed(&bytes);
+                        self.client.handle_timeout(now());
+                        continue;
+                    };
+                    let timer = pin!(gloo_timers::future::sleep(deadline.saturating_sub(now())));
+                    match select(pin!(self.socket.recv()), timer).await {
+                        Either::Left((bytes, _)) => self.client.feed(&bytes?),
+                        Either::Right(((), _)) => {}
+                    }
+                    self.client.handle_timeout(now());
+                }
+                Err(Interrupt::Error(Error::Timeout)) => return Err(SyncError::ConnectionLost),
                 Err(Interrupt::Error(error)) => return Err(SyncError::Protocol(error.to_string())),
             }
         }
@@ -188,6 +207,14 @@ impl Session {
         }
         Ok(stored)
     }
+}
+
+/// The page's monotonic clock (`performance.now()`), for the POP3 client's deadlines.
+fn now() -> Duration {
+    let ms = web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now());
+    Duration::from_secs_f64(ms / 1000.0)
 }
 
 /// 18 random bytes from the browser's CSPRNG (SCRAM's client nonce).

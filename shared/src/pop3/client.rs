@@ -1,6 +1,7 @@
 //! The session: RFC 1939 states, the command queue, pipelining and events.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
+use std::time::Duration;
 
 use thiserror::Error;
 
@@ -24,6 +25,12 @@ pub struct Options {
     pub require_tls: bool,
     /// The transport is TLS from the start (implicit TLS, port 995).
     pub secure_transport: bool,
+    /// How long a command may wait for its reply with no byte arriving before the session
+    /// fails with [`Error::Timeout`].
+    pub reply_timeout: Duration,
+    /// Send `NOOP` after this long without traffic while logged in, so servers (typically
+    /// after 10 minutes, RFC 1939 §3) and middleboxes keep the session.
+    pub keepalive_idle: Option<Duration>,
 }
 
 impl Default for Options {
@@ -34,6 +41,8 @@ impl Default for Options {
             max_listing_lines: 1_000_000,
             require_tls: true,
             secure_transport: false,
+            reply_timeout: Duration::from_secs(60),
+            keepalive_idle: Some(Duration::from_secs(120)),
         }
     }
 }
@@ -152,6 +161,9 @@ pub enum Error {
     /// The authentication exchange failed on the client side.
     #[error(transparent)]
     Auth(#[from] AuthError),
+    /// No reply byte arrived within [`Options::reply_timeout`].
+    #[error("the server stopped answering")]
+    Timeout,
 }
 
 #[derive(Debug)]
@@ -186,6 +198,13 @@ pub struct Client {
     secure: bool,
     awaiting_tls: bool,
     failed: Option<Error>,
+    /// The caller's latest time, and when traffic last moved.
+    now: Duration,
+    last_traffic: Duration,
+    /// Traffic since the last [`Client::handle_timeout`].
+    traffic_seen: bool,
+    /// Keep-alive NOOPs the caller did not ask for: their replies are not surfaced.
+    internal: HashSet<Handle>,
 }
 
 impl Client {
@@ -205,6 +224,10 @@ impl Client {
             apop_timestamp: None,
             awaiting_tls: false,
             failed: None,
+            now: Duration::ZERO,
+            last_traffic: Duration::ZERO,
+            traffic_seen: false,
+            internal: HashSet::new(),
         }
     }
 
@@ -299,7 +322,49 @@ impl Client {
 
     /// Hands received bytes to the session.
     pub fn feed(&mut self, bytes: &[u8]) {
+        self.traffic_seen |= !bytes.is_empty();
         self.framer.push(bytes);
+    }
+
+    /// When [`Client::handle_timeout`] must be called next, on the caller's timeline
+    /// (the same clock as its `now` arguments); `None` when nothing is timed.
+    pub fn poll_timeout(&self) -> Option<Duration> {
+        if self.failed.is_some() || self.state == SessionState::Closed {
+            return None;
+        }
+        if !self.in_flight.is_empty() {
+            return Some(self.last_traffic + self.options.reply_timeout);
+        }
+        match (self.state, self.options.keepalive_idle) {
+            (SessionState::Transaction, Some(idle)) if self.queued.is_empty() => {
+                Some(self.last_traffic + idle)
+            }
+            _ => None,
+        }
+    }
+
+    /// Tells the session the time (a monotonic clock of the caller's choice). Call it after
+    /// feeding or writing bytes, and when [`Client::poll_timeout`]'s deadline passes. An
+    /// overdue reply fails the session with [`Error::Timeout`]; an idle logged-in session
+    /// queues a keep-alive `NOOP` whose reply is not surfaced.
+    pub fn handle_timeout(&mut self, now: Duration) {
+        self.now = self.now.max(now);
+        if std::mem::take(&mut self.traffic_seen) {
+            self.last_traffic = self.now;
+        }
+        let Some(deadline) = self.poll_timeout() else {
+            return;
+        };
+        if self.now < deadline {
+            return;
+        }
+        if self.in_flight.is_empty() {
+            let noop = self.enqueue(Command::Noop);
+            self.internal.insert(noop);
+            self.last_traffic = self.now;
+        } else {
+            self.failed = Some(Error::Timeout);
+        }
     }
 
     /// Call after the transport switched to TLS following [`Reply::StartTls`].
@@ -316,8 +381,13 @@ impl Client {
         if let Some(error) = &self.failed {
             return Err(Interrupt::Error(error.clone()));
         }
+        let was_waiting = !self.in_flight.is_empty();
         self.send_queued();
         if !self.output.is_empty() {
+            // A reply's wait starts when its command leaves, not at the last old byte.
+            if !was_waiting {
+                self.traffic_seen = true;
+            }
             return Err(Interrupt::Io(Io::Output(std::mem::take(&mut self.output))));
         }
         match self.read_event() {
@@ -387,6 +457,11 @@ impl Client {
                         return Ok(None);
                     };
                     if let Some(event) = self.on_status(&line)? {
+                        if let Event::Reply { handle, .. } = &event
+                            && self.internal.remove(handle)
+                        {
+                            continue;
+                        }
                         return Ok(Some(event));
                     }
                     if !self.output.is_empty() {

@@ -462,3 +462,85 @@ mod auth {
         ));
     }
 }
+
+mod time {
+    use super::*;
+    use std::time::Duration;
+
+    const S: fn(u64) -> Duration = Duration::from_secs;
+
+    fn logged_in() -> Client {
+        let mut client = Client::new(Options::default());
+        client.feed(b"+OK ready\r\n");
+        client.enqueue(Command::user("u").unwrap());
+        client.enqueue(Command::pass(Secret::new("p")).unwrap());
+        for _ in 0..10 {
+            match client.next() {
+                Err(Interrupt::Io(Io::Output(_))) => client.feed(b"+OK\r\n"),
+                Err(Interrupt::Io(Io::NeedMoreInput)) if client.is_idle() => break,
+                _ => {}
+            }
+        }
+        assert_eq!(client.state(), SessionState::Transaction);
+        client.handle_timeout(S(100));
+        client
+    }
+
+    #[test]
+    fn a_reply_that_never_comes_times_out_and_bytes_keep_it_alive() {
+        let mut client = logged_in();
+        client.enqueue(Command::Retr(n(1)));
+        assert!(matches!(client.next(), Err(Interrupt::Io(Io::Output(_)))));
+        client.handle_timeout(S(110));
+        assert_eq!(
+            client.poll_timeout(),
+            Some(S(170)),
+            "60 s from when RETR left"
+        );
+        // Part of the body arrives: progress moves the deadline.
+        client.feed(b"+OK\r\nsome body\r\n");
+        assert!(matches!(client.next(), Ok(Event::Body { .. })));
+        client.handle_timeout(S(160));
+        assert_eq!(client.poll_timeout(), Some(S(220)));
+        client.handle_timeout(S(219));
+        assert_eq!(client.next(), Err(Interrupt::Io(Io::NeedMoreInput)));
+        client.handle_timeout(S(220));
+        assert_eq!(client.next(), Err(Interrupt::Error(Error::Timeout)));
+        assert_eq!(client.poll_timeout(), None);
+    }
+
+    #[test]
+    fn an_idle_session_sends_a_keepalive_noop_whose_reply_is_not_surfaced() {
+        let mut client = logged_in();
+        assert_eq!(
+            client.poll_timeout(),
+            Some(S(220)),
+            "keep-alive after 120 s idle"
+        );
+        client.handle_timeout(S(200));
+        assert_eq!(client.next(), Err(Interrupt::Io(Io::NeedMoreInput)));
+        client.handle_timeout(S(220));
+        assert_eq!(
+            client.next(),
+            Err(Interrupt::Io(Io::Output(b"NOOP\r\n".to_vec())))
+        );
+        client.feed(b"+OK\r\n");
+        client.handle_timeout(S(221));
+        assert_eq!(client.next(), Err(Interrupt::Io(Io::NeedMoreInput)));
+        assert!(client.is_idle());
+        assert_eq!(client.poll_timeout(), Some(S(341)));
+    }
+
+    #[test]
+    fn nothing_is_timed_before_login_or_after_quit_when_idle() {
+        let mut client = Client::new(Options::default());
+        assert_eq!(client.poll_timeout(), None);
+        client.feed(b"+OK ready\r\n");
+        assert!(matches!(client.next(), Ok(Event::Greeting(_))));
+        assert_eq!(
+            client.poll_timeout(),
+            None,
+            "no keep-alive while not logged in"
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! Fault injection with a scripted in-process POP3 server (a byte-level mock that knows
+//! no POP3): stalls, cuts and garbage, each ending in a specific error, never a hang.
+
+use std::time::Duration;
+
+use cartero_shared::pop3::framing::FrameError;
+use cartero_shared::pop3::{Command, Error, MsgNum, Options};
+use cartero_tests::pop3_driver::{DriveError, Session, TcpTransport};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// What the mock does after reading each command line: bytes to send, and whether to
+/// then hang up.
+type Script = Vec<(&'static [u8], bool)>;
+
+/// A server on a free loopback port: greets with `greeting`, then answers the n-th command
+/// line with `script[n]`; past the script it stays silent (the connection stays open).
+async fn mock(greeting: &'static [u8], script: Script) -> std::net::SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        socket.write_all(greeting).await.unwrap();
+        let mut script = script.into_iter();
+        let mut received = Vec::new();
+        let mut buf = [0u8; 1024];
+        while let Ok(n) = socket.read(&mut buf).await {
+            if n == 0 {
+                return;
+            }
+            received.extend_from_slice(&buf[..n]);
+            while let Some(end) = received.windows(2).position(|w| w == b"\r\n") {
+                received.drain(..end + 2);
+                if let Some((reply, hang_up)) = script.next() {
+                    socket.write_all(reply).await.unwrap();
+                    if hang_up {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    addr
+}
+
+async fn session(addr: std::net::SocketAddr) -> Session<TcpTransport> {
+    let mut options = Options::default();
+    options.require_tls = false;
+    options.reply_timeout = Duration::from_millis(500);
+    Session::connect_with(addr, options).await.expect("connect")
+}
+
+fn retr() -> Command {
+    Command::Retr(MsgNum::try_from(1).unwrap())
+}
+
+/// Runs `f` under a 10 s limit so a regression shows as a failure, not a hung suite.
+async fn bounded<T>(f: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(10), f)
+        .await
+        .expect("the fault ended the session in time")
+}
+
+#[tokio::test]
+async fn a_server_that_stalls_mid_retr_times_out() {
+    let addr = mock(
+        b"+OK hi\r\n",
+        vec![(b"+OK 100 octets\r\nhalf a messa", false)],
+    )
+    .await;
+    let mut s = session(addr).await;
+    let started = std::time::Instant::now();
+    let result = bounded(s.call(retr())).await;
+    assert!(
+        matches!(result, Err(DriveError::Protocol(Error::Timeout))),
+        "{result:?}"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(500));
+}
+
+#[tokio::test]
+async fn a_connection_cut_mid_retr_is_an_error_not_a_message() {
+    let addr = mock(
+        b"+OK hi\r\n",
+        vec![(b"+OK\r\nSubject: cut\r\n\r\nhalf", true)],
+    )
+    .await;
+    let mut s = session(addr).await;
+    let result = bounded(s.call(retr())).await;
+    assert!(matches!(result, Err(DriveError::Socket(_))), "{result:?}");
+}
+
+#[tokio::test]
+async fn garbage_instead_of_a_greeting_is_a_parse_error() {
+    let addr = mock(b"SSH-2.0-OpenSSH_9.2\r\n", vec![]).await;
+    let mut s = session(addr).await;
+    let result = bounded(s.call(Command::Noop)).await;
+    assert!(
+        matches!(result, Err(DriveError::Protocol(Error::Parse(_)))),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_endless_status_line_is_refused_at_the_cap() {
+    static LONG: std::sync::LazyLock<Vec<u8>> =
+        std::sync::LazyLock::new(|| [b"+OK ".as_slice(), &[b'x'; 20_000]].concat());
+    let long: &'static [u8] = LONG.as_slice();
+    let addr = mock(b"+OK hi\r\n", vec![(long, false)]).await;
+    let mut s = session(addr).await;
+    let result = bounded(s.call(Command::Noop)).await;
+    assert!(
+        matches!(
+            result,
+            Err(DriveError::Protocol(Error::Frame(FrameError::LineTooLong)))
+        ),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn err_at_each_step_reaches_the_command_that_asked() {
+    let addr = mock(
+        b"+OK hi\r\n",
+        vec![
+            (b"-ERR [SYS/TEMP] try later\r\n", false),
+            (b"+OK\r\n", false),
+            (b"-ERR [IN-USE] mailbox locked\r\n", false),
+        ],
+    )
+    .await;
+    let mut s = session(addr).await;
+    match bounded(s.call(Command::Capa)).await {
+        Err(DriveError::Server(e)) => assert_eq!(e.text, "try later"),
+        other => panic!("{other:?}"),
+    }
+    bounded(s.call(Command::user("u").unwrap()))
+        .await
+        .expect("USER");
+    match bounded(s.call(Command::pass(cartero_shared::pop3::Secret::new("p")).unwrap())).await {
+        Err(DriveError::Server(e)) => {
+            assert_eq!(e.code, Some(cartero_shared::pop3::RespCode::InUse))
+        }
+        other => panic!("{other:?}"),
+    }
+}
