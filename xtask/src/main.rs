@@ -10,6 +10,10 @@ use std::process::{Command, ExitCode};
 
 /// Trunk builds the browser app (0.22 needs a newer rustc than the project's 1.95).
 const TRUNK_VERSION: &str = "0.21.14";
+/// cargo-fuzz runs the fuzz target (with the nightly toolchain the machine image has).
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
+/// How long `cargo xtask test` fuzzes the reply parser.
+const FUZZ_SECONDS: u32 = 60;
 /// wasm-opt from npm: Debian's binaryen (108) produces a module that does not load.
 const BINARYEN_NPM: &str = "binaryen@132.0.0";
 const WASM_OPT_VERSION: &str = "version 132";
@@ -197,8 +201,48 @@ fn setup() -> Result {
             .arg(BINARYEN_NPM))?;
     }
 
+    if has_nightly() {
+        let want_fuzz = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
+        if version_of("cargo-fuzz").as_deref() == Some(want_fuzz.as_str()) {
+            say(&format!("{want_fuzz}: present"));
+        } else {
+            say(&format!(
+                "Installing {want_fuzz} (fuzzes the POP3 reply parser)"
+            ));
+            run(Command::new("cargo").args([
+                "install",
+                "--locked",
+                &format!("cargo-fuzz@{CARGO_FUZZ_VERSION}"),
+            ]))?;
+        }
+    }
+
     say("Fetching crates (Trunk builds offline afterwards)");
     run(Command::new("cargo").args(["fetch"]).current_dir(root()))
+}
+
+/// Whether the nightly toolchain is installed (the fuzzer needs it; rustup's servers are
+/// not among the registries CI reaches, so it is used only when the machine has it).
+fn has_nightly() -> bool {
+    output_of("rustup", &["run", "nightly", "rustc", "--version"]).is_some()
+}
+
+fn fuzz() -> Result {
+    if !has_nightly() {
+        say("Skipping the fuzz run: no nightly toolchain here (rustup toolchain install nightly)");
+        return Ok(());
+    }
+    say(&format!(
+        "Fuzzing the POP3 reply parser for {FUZZ_SECONDS} s (cargo fuzz)"
+    ));
+    let fuzz =
+        find_tool("cargo-fuzz").ok_or("cargo-fuzz is not installed: run `cargo xtask setup`")?;
+    run(Command::new(fuzz)
+        .args(["fuzz", "run", "replies", "--"])
+        .arg(format!("-max_total_time={FUZZ_SECONDS}"))
+        .current_dir(root().join("fuzz"))
+        .env("PATH", tool_path())
+        .env("RUSTUP_TOOLCHAIN", "nightly"))
 }
 
 fn build_app() -> Result {
@@ -241,10 +285,54 @@ fn test() -> Result {
     lint()?;
     build_app()?;
     say("Running every test: unit, relay + Dovecot, browser end to end");
-    run(Command::new("cargo")
+    let (passed, failed) = cargo_test()?;
+    fuzz()?;
+    // The plain closing line CI reads, after the fuzzer's output.
+    println!("\ntests: {passed} passed, {failed} failed");
+    Ok(())
+}
+
+/// Runs `cargo test --workspace`, echoing its output, and adds up its result lines.
+fn cargo_test() -> Result<(usize, usize)> {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new("cargo")
         .args(["test", "--workspace"])
         .current_dir(root())
-        .env("CARTERO_DIST", root().join("frontend/dist")))
+        .env("CARTERO_DIST", root().join("frontend/dist"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+    let (mut passed, mut failed) = (0, 0);
+    let stdout = child.stdout.take().expect("stdout is piped");
+    for line in BufReader::new(stdout)
+        .lines()
+        .map_while(std::io::Result::ok)
+    {
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            let count = |word: &str| {
+                rest.split(';')
+                    .find_map(|part| {
+                        part.trim()
+                            .strip_suffix(word)?
+                            .trim()
+                            .rsplit(' ')
+                            .next()?
+                            .parse::<usize>()
+                            .ok()
+                    })
+                    .unwrap_or(0)
+            };
+            passed += count("passed");
+            failed += count("failed");
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !status.success() {
+        println!("\ntests: {passed} passed, {failed} failed");
+        return Err(format!("cargo test failed ({status})"));
+    }
+    Ok((passed, failed))
 }
 
 fn run_cartero(extra: &[String]) -> Result {
@@ -266,8 +354,10 @@ const USAGE: &str = "usage: cargo xtask <command>
   build   setup, then build the app and the relay
   run     build, then start Cartero with the demo mailbox; extra arguments go to
           the relay (e.g. cargo xtask run --listen 0.0.0.0:8080)
-  test    setup, lint, build the app, then run every test
-  lint    cargo fmt --check and clippy on every crate";
+  test    setup, lint, build the app, run every test, then fuzz the reply
+          parser for a minute (when the nightly toolchain is installed)
+  lint    cargo fmt --check and clippy on every crate
+  fuzz    fuzz the POP3 reply parser for a minute (nightly + cargo-fuzz)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -279,6 +369,7 @@ fn main() -> ExitCode {
         Some("run") => run_cartero(&args[1..]),
         Some("test") => test(),
         Some("lint") => lint(),
+        Some("fuzz") => fuzz(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
