@@ -90,6 +90,9 @@ pub enum T {
     ErrConnectionLost,
     ErrStorage,
     ErrServer,
+    ErrInUse,
+    ErrServerBusy,
+    ErrLoginDelay,
     ErrNoStls,
     ErrProtocol,
     ErrBadRequest,
@@ -223,6 +226,20 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         }
         (Lang::Es, ErrServer) => "El servidor de correo respondió con un error",
         (Lang::En, ErrServer) => "The mail server answered with an error",
+        (Lang::Es, ErrInUse) => {
+            "Otro programa tiene abierto el buzón (¿otro dispositivo sincronizando?). Inténtalo en unos minutos."
+        }
+        (Lang::En, ErrInUse) => {
+            "Another program has the mailbox open (another device syncing?). Try again in a few minutes."
+        }
+        (Lang::Es, ErrServerBusy) => "El servidor tiene un problema temporal; inténtalo más tarde",
+        (Lang::En, ErrServerBusy) => "The server has a temporary problem; try again later",
+        (Lang::Es, ErrLoginDelay) => {
+            "El servidor pide esperar más entre una conexión y la siguiente. Tu correo guardado sigue aquí"
+        }
+        (Lang::En, ErrLoginDelay) => {
+            "The server asks for a longer wait between connections. Your saved mail is still here"
+        }
         (Lang::Es, ErrNoStls) => {
             "El servidor no ofrece STARTTLS. Elige TLS (puerto 995) si lo admite."
         }

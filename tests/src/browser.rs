@@ -162,6 +162,12 @@ impl CarteroPage<'_> {
         self.find(id).await.click().await.expect("click");
     }
 
+    /// Opens the app at `url` and waits until it has loaded its state.
+    pub async fn open(&self, url: &str) {
+        self.client.goto(url).await.expect("open the app");
+        self.wait_ready().await;
+    }
+
     /// Waits until the app has loaded its state.
     pub async fn wait_ready(&self) {
         self.find("app-ready").await;

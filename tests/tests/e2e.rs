@@ -39,8 +39,7 @@ async fn sync_read_then_read_again_offline() {
         client: &browser.client,
     };
     let steps = async {
-        browser.client.goto(&url).await.expect("open the app");
-        page.wait_ready().await;
+        page.open(&url).await;
 
         // No account yet: the form is there at once.
         page.add_account(&AccountInput {
@@ -148,12 +147,7 @@ async fn the_demo_account_shows_mail_at_once() {
         client: &browser.client,
     };
     let steps = async {
-        browser
-            .client
-            .goto(&relay.url())
-            .await
-            .expect("open the app");
-        page.wait_ready().await;
+        page.open(&relay.url()).await;
         page.click("try-demo").await;
         page.wait_count(6).await;
         let (status, failed) = page.wait_sync_settled().await;
@@ -182,5 +176,67 @@ async fn the_demo_account_shows_mail_at_once() {
         }
     };
     browser.check(Duration::from_secs(120), steps).await;
+    browser.close().await;
+}
+
+/// A server error the person can act on reaches them in words: here the mailbox is locked
+/// by another program (`-ERR [IN-USE]`), and the clear-text warning was shown first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_mailbox_is_explained_in_words() {
+    let server = cartero_tests::mock_pop3::start(
+        b"+OK mock ready\r\n",
+        vec![
+            (b"+OK\r\nUSER\r\n.\r\n", false),
+            (b"+OK\r\n", false),
+            (
+                b"-ERR [IN-USE] Mailbox is locked by another POP3 session\r\n",
+                false,
+            ),
+        ],
+    )
+    .await;
+    let relay = Relay::start(RelaySetup {
+        allow: vec![server],
+        static_dir: Some(app_dir()),
+        ..RelaySetup::default()
+    })
+    .await;
+    let browser = Browser::start().await;
+    let page = CarteroPage {
+        client: &browser.client,
+    };
+    let steps = async {
+        page.open(&relay.url()).await;
+        page.find("account-security")
+            .await
+            .select_by_value("none")
+            .await
+            .expect("choose no security");
+        page.find("cleartext-warning").await;
+        page.add_account(&AccountInput {
+            email: "ana@example.org",
+            host: "127.0.0.1",
+            port: server.port(),
+            security: "none",
+            username: "ana",
+            password: "pw",
+        })
+        .await;
+        let status = page.find("sync-status").await;
+        cartero_tests::wait::wait_until("the sync to fail", Duration::from_secs(30), || {
+            let status = status.clone();
+            async move {
+                let class = status.attr("class").await.ok()??;
+                class.contains("error").then_some(())
+            }
+        })
+        .await;
+        let text = status.text().await.unwrap();
+        assert!(
+            text.contains("Another program has the mailbox open"),
+            "{text}"
+        );
+    };
+    browser.check(Duration::from_secs(90), steps).await;
     browser.close().await;
 }

@@ -5,43 +5,8 @@ use std::time::Duration;
 
 use cartero_shared::pop3::framing::FrameError;
 use cartero_shared::pop3::{Command, Error, MsgNum, Options};
+use cartero_tests::mock_pop3::start as mock;
 use cartero_tests::pop3_driver::{DriveError, Session, TcpTransport};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-
-/// What the mock does after reading each command line: bytes to send, and whether to
-/// then hang up.
-type Script = Vec<(&'static [u8], bool)>;
-
-/// A server on a free loopback port: greets with `greeting`, then answers the n-th command
-/// line with `script[n]`; past the script it stays silent (the connection stays open).
-async fn mock(greeting: &'static [u8], script: Script) -> std::net::SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        socket.write_all(greeting).await.unwrap();
-        let mut script = script.into_iter();
-        let mut received = Vec::new();
-        let mut buf = [0u8; 1024];
-        while let Ok(n) = socket.read(&mut buf).await {
-            if n == 0 {
-                return;
-            }
-            received.extend_from_slice(&buf[..n]);
-            while let Some(end) = received.windows(2).position(|w| w == b"\r\n") {
-                received.drain(..end + 2);
-                if let Some((reply, hang_up)) = script.next() {
-                    socket.write_all(reply).await.unwrap();
-                    if hang_up {
-                        return;
-                    }
-                }
-            }
-        }
-    });
-    addr
-}
 
 async fn session(addr: std::net::SocketAddr) -> Session<TcpTransport> {
     let mut options = Options::default();

@@ -122,8 +122,14 @@ impl Session {
             if let Event::Reply { handle: h, result } = self.next_event().await?
                 && h == handle
             {
+                let delay = caps.and_then(Capabilities::login_delay);
                 return result.map(|_| ()).map_err(|e| match e.code {
                     Some(RespCode::Auth) | None => SyncError::WrongPassword(e.text),
+                    Some(RespCode::InUse) => SyncError::MailboxInUse,
+                    Some(RespCode::SysTemp) => SyncError::ServerBusy(e.text),
+                    Some(RespCode::LoginDelay) => {
+                        SyncError::LoginDelay(delay.map(|d| d.as_secs().div_ceil(60)))
+                    }
                     Some(_) => SyncError::Server(e.text),
                 });
             }

@@ -26,6 +26,12 @@ pub enum SyncError {
     WrongPassword(String),
     /// The server answered `-ERR` somewhere else.
     Server(String),
+    /// `[IN-USE]`: another program has the mailbox open.
+    MailboxInUse,
+    /// `[SYS/TEMP]`: a temporary server problem.
+    ServerBusy(String),
+    /// `[LOGIN-DELAY]`: logged in too soon; the server's minimum gap, when it said.
+    LoginDelay(Option<u64>),
     /// STARTTLS was chosen but the server does not offer it.
     NoStls,
     /// The server's replies broke the protocol.
@@ -54,6 +60,12 @@ impl SyncError {
             SyncError::RelayUnreachable => tr(lang, T::ErrRelayUnreachable).to_owned(),
             SyncError::WrongPassword(_) => tr(lang, T::ErrWrongPassword).to_owned(),
             SyncError::Server(text) => with_detail(T::ErrServer, text),
+            SyncError::MailboxInUse => tr(lang, T::ErrInUse).to_owned(),
+            SyncError::ServerBusy(text) => with_detail(T::ErrServerBusy, text),
+            SyncError::LoginDelay(None) => tr(lang, T::ErrLoginDelay).to_owned(),
+            SyncError::LoginDelay(Some(minutes)) => {
+                format!("{} ({minutes} min)", tr(lang, T::ErrLoginDelay))
+            }
             SyncError::NoStls => tr(lang, T::ErrNoStls).to_owned(),
             SyncError::Protocol(detail) => with_detail(T::ErrProtocol, detail),
             SyncError::ConnectionLost => tr(lang, T::ErrConnectionLost).to_owned(),

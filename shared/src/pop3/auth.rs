@@ -526,6 +526,15 @@ mod tests {
     }
 
     #[test]
+    fn login_delay_and_expire_are_read_from_capa() {
+        let c = caps(&["LOGIN-DELAY 900", "EXPIRE 30 USER", "UIDL"]);
+        assert_eq!(c.login_delay(), Some(std::time::Duration::from_secs(900)));
+        assert_eq!(c.expire_days(), Some(Some(30)));
+        assert_eq!(caps(&["EXPIRE NEVER"]).expire_days(), Some(None));
+        assert_eq!(caps(&["UIDL"]).login_delay(), None);
+    }
+
+    #[test]
     fn the_strongest_offered_method_is_chosen() {
         let dovecot = caps(&["USER", "SASL PLAIN LOGIN CRAM-MD5 SCRAM-SHA-256"]);
         let pick = |c: Option<&Capabilities>, apop| {

@@ -279,6 +279,36 @@ impl Capabilities {
             .collect()
     }
 
+    /// The `LOGIN-DELAY` the server announces: the least time between two logins
+    /// (RFC 2449 §6.5). Sync must not come back sooner.
+    pub fn login_delay(&self) -> Option<std::time::Duration> {
+        self.argument("LOGIN-DELAY")
+            .and_then(|n| n.parse().ok())
+            .map(std::time::Duration::from_secs)
+    }
+
+    /// The `EXPIRE` policy (RFC 2449 §6.7): `Some(None)` for `NEVER`, `Some(Some(days))`
+    /// when the server deletes mail that many days after it was downloaded.
+    pub fn expire_days(&self) -> Option<Option<u32>> {
+        let value = self.argument("EXPIRE")?;
+        if value.eq_ignore_ascii_case("NEVER") {
+            Some(None)
+        } else {
+            value.parse().ok().map(Some)
+        }
+    }
+
+    /// The first argument of a capability.
+    fn argument(&self, tag: &str) -> Option<&str> {
+        self.lines.iter().find_map(|line| {
+            let mut words = line.split_ascii_whitespace();
+            words
+                .next()
+                .filter(|t| t.eq_ignore_ascii_case(tag))
+                .and(words.next())
+        })
+    }
+
     /// Every line as the server sent it.
     pub fn lines(&self) -> &[String] {
         &self.lines
