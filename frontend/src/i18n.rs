@@ -91,6 +91,7 @@ pub enum T {
     ErrStorage,
     ErrServer,
     ErrInUse,
+    NoUidlWarning,
     ErrServerBusy,
     ErrLoginDelay,
     ErrNoStls,
@@ -231,6 +232,12 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         }
         (Lang::En, ErrInUse) => {
             "Another program has the mailbox open (another device syncing?). Try again in a few minutes."
+        }
+        (Lang::Es, NoUidlWarning) => {
+            "Este servidor no identifica sus mensajes (sin UIDL): Cartero los reconoce por sus cabeceras, así que podría bajar dos veces un mensaje si el servidor las cambia."
+        }
+        (Lang::En, NoUidlWarning) => {
+            "This server does not identify its messages (no UIDL): Cartero tells them apart by their headers, so it could download a message twice if the server changes them."
         }
         (Lang::Es, ErrServerBusy) => "El servidor tiene un problema temporal; inténtalo más tarde",
         (Lang::En, ErrServerBusy) => "The server has a temporary problem; try again later",

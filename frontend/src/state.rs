@@ -90,6 +90,8 @@ pub enum SyncPhase {
     Done {
         /// New messages.
         new: usize,
+        /// False when the server has no `UIDL` and messages are told apart by headers.
+        exact_ids: bool,
     },
     /// Stopped with an error; what was saved stays saved.
     Failed(SyncError),
@@ -117,8 +119,16 @@ impl SyncPhase {
                 tr(lang, T::Downloading),
                 tr(lang, T::Of)
             ),
-            SyncPhase::Done { new: 0 } => tr(lang, T::UpToDate).to_owned(),
-            SyncPhase::Done { new } => format!("{new} {}", tr(lang, T::NewMessages)),
+            SyncPhase::Done { new, exact_ids } => {
+                let done = match new {
+                    0 => tr(lang, T::UpToDate).to_owned(),
+                    n => format!("{n} {}", tr(lang, T::NewMessages)),
+                };
+                match exact_ids {
+                    true => done,
+                    false => format!("{done} {}", tr(lang, T::NoUidlWarning)),
+                }
+            }
             SyncPhase::Failed(error) => error.describe(lang),
         }
     }

@@ -8,7 +8,17 @@ use tokio::net::TcpListener;
 
 /// Replies in order: the bytes to send after each command line, and whether to hang up
 /// after sending them. Past the script the server stays silent with the connection open.
-pub type Script = Vec<(&'static [u8], bool)>;
+pub type Script = Vec<(Vec<u8>, bool)>;
+
+/// A scripted reply after which the server keeps the connection.
+pub fn reply(bytes: impl AsRef<[u8]>) -> (Vec<u8>, bool) {
+    (bytes.as_ref().to_vec(), false)
+}
+
+/// A scripted reply after which the server hangs up.
+pub fn reply_then_hang_up(bytes: impl AsRef<[u8]>) -> (Vec<u8>, bool) {
+    (bytes.as_ref().to_vec(), true)
+}
 
 /// Starts a mock for one connection on a free loopback port.
 pub async fn start(greeting: &'static [u8], script: Script) -> SocketAddr {
@@ -34,7 +44,7 @@ pub async fn start(greeting: &'static [u8], script: Script) -> SocketAddr {
             while let Some(end) = received.windows(2).position(|w| w == b"\r\n") {
                 received.drain(..end + 2);
                 if let Some((reply, hang_up)) = script.next()
-                    && (socket.write_all(reply).await.is_err() || hang_up)
+                    && (socket.write_all(&reply).await.is_err() || hang_up)
                 {
                     return;
                 }

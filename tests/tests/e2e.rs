@@ -8,6 +8,7 @@ use std::time::Duration;
 use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
 use cartero_tests::certs::test_pki;
 use cartero_tests::dovecot::Dovecot;
+use cartero_tests::mock_pop3::reply;
 use cartero_tests::relay::{Relay, RelaySetup};
 use cartero_tests::samples::{ATTACHMENT_NAME, ENGLISH_BODY_PHRASE, SPANISH_SUBJECT, alice};
 
@@ -186,12 +187,9 @@ async fn a_locked_mailbox_is_explained_in_words() {
     let server = cartero_tests::mock_pop3::start(
         b"+OK mock ready\r\n",
         vec![
-            (b"+OK\r\nUSER\r\n.\r\n", false),
-            (b"+OK\r\n", false),
-            (
-                b"-ERR [IN-USE] Mailbox is locked by another POP3 session\r\n",
-                false,
-            ),
+            reply("+OK\r\nUSER\r\n.\r\n"),
+            reply("+OK\r\n"),
+            reply("-ERR [IN-USE] Mailbox is locked by another POP3 session\r\n"),
         ],
     )
     .await;
@@ -235,6 +233,71 @@ async fn a_locked_mailbox_is_explained_in_words() {
         assert!(
             text.contains("Another program has the mailbox open"),
             "{text}"
+        );
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+    browser.close().await;
+}
+
+/// A server without UIDL still syncs: messages are keyed by a header fingerprint and the
+/// person is told that leave-on-server cannot be exact there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_uidl_syncs_by_header_fingerprint_and_says_so() {
+    const ONE: &str = "From: Ana <ana@x.example>\r\nSubject: sin uidl uno\r\nDate: Mon, 16 Nov 2026 10:00:00 +0000\r\n\r\n";
+    const TWO: &str = "From: Ana <ana@x.example>\r\nSubject: sin uidl dos\r\nDate: Tue, 17 Nov 2026 10:00:00 +0000\r\n\r\n";
+    let server = cartero_tests::mock_pop3::start(
+        b"+OK old server\r\n",
+        vec![
+            reply("+OK\r\nUSER\r\nTOP\r\n.\r\n"),        // CAPA: no UIDL
+            reply("+OK\r\n"),                            // USER
+            reply("+OK\r\n"),                            // PASS
+            reply("+OK\r\n1 120\r\n2 120\r\n.\r\n"),     // LIST
+            reply(format!("+OK\r\n{ONE}.\r\n")),         // TOP 1 0
+            reply(format!("+OK\r\n{TWO}.\r\n")),         // TOP 2 0
+            reply(format!("+OK\r\n{TWO}Dos.\r\n.\r\n")), // RETR 2 (newest first)
+            reply(format!("+OK\r\n{ONE}Uno.\r\n.\r\n")), // RETR 1
+            reply("+OK bye\r\n"),                        // QUIT
+        ],
+    )
+    .await;
+    let relay = Relay::start(RelaySetup {
+        allow: vec![server],
+        static_dir: Some(app_dir()),
+        ..RelaySetup::default()
+    })
+    .await;
+    let browser = Browser::start().await;
+    let page = CarteroPage {
+        client: &browser.client,
+    };
+    let steps = async {
+        page.open(&relay.url()).await;
+        page.add_account(&AccountInput {
+            email: "ana@x.example",
+            host: "127.0.0.1",
+            port: server.port(),
+            security: "none",
+            username: "ana",
+            password: "pw",
+        })
+        .await;
+        page.wait_count(2).await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed, "{status}");
+        assert!(status.contains("no UIDL"), "{status}");
+        let subjects = page.texts("message-subject").await;
+        assert_eq!(subjects, ["sin uidl dos", "sin uidl uno"]);
+        for row in page.all("message-row").await {
+            let uidl = row.attr("data-uidl").await.unwrap().unwrap_or_default();
+            assert!(uidl.starts_with("h-") && uidl.len() == 66, "{uidl}");
+        }
+        assert_eq!(
+            cartero_shared::sync::header_fingerprint(ONE.as_bytes()).as_str(),
+            page.all("message-row").await[1]
+                .attr("data-uidl")
+                .await
+                .unwrap()
+                .unwrap()
         );
     };
     browser.check(Duration::from_secs(90), steps).await;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use cartero_shared::pop3::framing::FrameError;
 use cartero_shared::pop3::{Command, Error, MsgNum, Options};
-use cartero_tests::mock_pop3::start as mock;
+use cartero_tests::mock_pop3::{reply, reply_then_hang_up, start as mock};
 use cartero_tests::pop3_driver::{DriveError, Session, TcpTransport};
 
 async fn session(addr: std::net::SocketAddr) -> Session<TcpTransport> {
@@ -28,11 +28,7 @@ async fn bounded<T>(f: impl Future<Output = T>) -> T {
 
 #[tokio::test]
 async fn a_server_that_stalls_mid_retr_times_out() {
-    let addr = mock(
-        b"+OK hi\r\n",
-        vec![(b"+OK 100 octets\r\nhalf a messa", false)],
-    )
-    .await;
+    let addr = mock(b"+OK hi\r\n", vec![reply("+OK 100 octets\r\nhalf a messa")]).await;
     let mut s = session(addr).await;
     let started = std::time::Instant::now();
     let result = bounded(s.call(retr())).await;
@@ -47,7 +43,7 @@ async fn a_server_that_stalls_mid_retr_times_out() {
 async fn a_connection_cut_mid_retr_is_an_error_not_a_message() {
     let addr = mock(
         b"+OK hi\r\n",
-        vec![(b"+OK\r\nSubject: cut\r\n\r\nhalf", true)],
+        vec![reply_then_hang_up("+OK\r\nSubject: cut\r\n\r\nhalf")],
     )
     .await;
     let mut s = session(addr).await;
@@ -68,10 +64,8 @@ async fn garbage_instead_of_a_greeting_is_a_parse_error() {
 
 #[tokio::test]
 async fn an_endless_status_line_is_refused_at_the_cap() {
-    static LONG: std::sync::LazyLock<Vec<u8>> =
-        std::sync::LazyLock::new(|| [b"+OK ".as_slice(), &[b'x'; 20_000]].concat());
-    let long: &'static [u8] = LONG.as_slice();
-    let addr = mock(b"+OK hi\r\n", vec![(long, false)]).await;
+    let long = [b"+OK ".as_slice(), &[b'x'; 20_000]].concat();
+    let addr = mock(b"+OK hi\r\n", vec![reply(long)]).await;
     let mut s = session(addr).await;
     let result = bounded(s.call(Command::Noop)).await;
     assert!(
@@ -88,9 +82,9 @@ async fn err_at_each_step_reaches_the_command_that_asked() {
     let addr = mock(
         b"+OK hi\r\n",
         vec![
-            (b"-ERR [SYS/TEMP] try later\r\n", false),
-            (b"+OK\r\n", false),
-            (b"-ERR [IN-USE] mailbox locked\r\n", false),
+            reply("-ERR [SYS/TEMP] try later\r\n"),
+            reply("+OK\r\n"),
+            reply("-ERR [IN-USE] mailbox locked\r\n"),
         ],
     )
     .await;

@@ -15,7 +15,8 @@ use cartero_shared::pop3::{
     Capabilities, Client, Command, Credentials, Event, Handle, Interrupt, Io, Options, Reply,
     RespCode, Secret, SecretKind, ServerError, choose_method,
 };
-use cartero_shared::sync::{ServerMessage, join_listing, plan};
+use cartero_shared::pop3::{MsgNum, UidlEntry};
+use cartero_shared::sync::{ServerMessage, header_fingerprint, join_listing, plan};
 use cartero_shared::wire::{ConnectQuery, Security};
 use futures_util::future::{Either, select};
 
@@ -136,16 +137,13 @@ impl Session {
         }
     }
 
-    async fn listing(&mut self) -> Result<Vec<ServerMessage>, SyncError> {
+    /// The server's listing, and whether its identities are exact (`UIDL`) or header
+    /// fingerprints (a server without `UIDL`; see `cartero_shared::sync::identity`).
+    async fn listing(
+        &mut self,
+        caps: Option<&Capabilities>,
+    ) -> Result<(Vec<ServerMessage>, bool), SyncError> {
         let server_error = |e: ServerError| SyncError::Server(e.text);
-        let uidls = match self
-            .call(Command::Uidl(None))
-            .await?
-            .map_err(server_error)?
-        {
-            Reply::Uidl(entries) => entries,
-            other => return Err(SyncError::Protocol(format!("UIDL answered {other:?}"))),
-        };
         let sizes = match self
             .call(Command::List(None))
             .await?
@@ -154,7 +152,43 @@ impl Session {
             Reply::List(entries) => entries,
             other => return Err(SyncError::Protocol(format!("LIST answered {other:?}"))),
         };
-        Ok(join_listing(&uidls, &sizes))
+        // CAPA lists UIDL when the server has it; without CAPA, ask.
+        if caps.is_none_or(|c| c.has("UIDL"))
+            && let Ok(Reply::Uidl(uidls)) = self.call(Command::Uidl(None)).await?
+        {
+            return Ok((join_listing(&uidls, &sizes), true));
+        }
+        let mut headers: HashMap<Handle, (MsgNum, Vec<u8>)> = sizes
+            .iter()
+            .map(|e| {
+                (
+                    self.client.enqueue(Command::Top(e.num, 0)),
+                    (e.num, Vec::new()),
+                )
+            })
+            .collect();
+        let mut uidls = Vec::with_capacity(headers.len());
+        while !headers.is_empty() {
+            match self.next_event().await? {
+                Event::Body { handle, chunk } => {
+                    if let Some((_, block)) = headers.get_mut(&handle) {
+                        block.extend_from_slice(&chunk);
+                    }
+                }
+                Event::Reply { handle, result } => {
+                    let Some((num, block)) = headers.remove(&handle) else {
+                        continue;
+                    };
+                    result.map_err(server_error)?;
+                    uidls.push(UidlEntry {
+                        num,
+                        uidl: header_fingerprint(&block),
+                    });
+                }
+                Event::Greeting(_) => {}
+            }
+        }
+        Ok((join_listing(&uidls, &sizes), false))
     }
 
     /// Downloads `wanted` (pipelined when the server allows) and commits in batches.
@@ -255,13 +289,13 @@ fn new_message(account: &Account, message: &ServerMessage, raw: Vec<u8>) -> NewM
     }
 }
 
-/// Syncs `account`: returns how many new messages were saved.
+/// Syncs `account`.
 pub async fn run(
     account: &Account,
     password: String,
     report: impl Fn(SyncPhase),
     saved: impl Fn(Vec<MessageMeta>),
-) -> Result<usize, SyncError> {
+) -> Result<SyncReport, SyncError> {
     let query = ConnectQuery {
         host: account.host.clone(),
         port: account.port,
@@ -287,7 +321,7 @@ pub async fn run(
         .log_in(caps.as_ref(), &account.username, password)
         .await?;
     report(SyncPhase::Listing);
-    let listing = session.listing().await?;
+    let (listing, exact_ids) = session.listing(caps.as_ref()).await?;
     let stored = messages::stored_uidls(&account.id)
         .await
         .map_err(|e| SyncError::Storage(e.0))?;
@@ -298,5 +332,13 @@ pub async fn run(
     // QUIT ends the session cleanly; its failure cannot lose anything now.
     let _ = session.call(Command::Quit).await;
     session.socket.close().await;
-    Ok(new)
+    Ok(SyncReport { new, exact_ids })
+}
+
+/// What a finished sync did.
+pub struct SyncReport {
+    /// New messages saved.
+    pub new: usize,
+    /// False on a server without `UIDL`, where identities are header fingerprints.
+    pub exact_ids: bool,
 }

@@ -91,7 +91,10 @@ pub fn start(store: AppStore) {
         let saved = |batch| store.add_messages(batch);
         let outcome = driver::run(&account, password, report, saved).await;
         store.sync.set(match outcome {
-            Ok(new) => SyncPhase::Done { new },
+            Ok(report) => SyncPhase::Done {
+                new: report.new,
+                exact_ids: report.exact_ids,
+            },
             Err(error) => SyncPhase::Failed(error),
         });
     });
