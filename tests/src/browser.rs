@@ -88,6 +88,13 @@ impl Browser {
         }
     }
 
+    /// The Cartero page object for this session.
+    pub fn page(&self) -> CarteroPage<'_> {
+        CarteroPage {
+            client: &self.client,
+        }
+    }
+
     /// Runs a test's browser steps within `limit`. On failure (a panic or the time limit)
     /// it prints the page so the failure explains itself, then fails the same way.
     pub async fn check(&self, limit: Duration, steps: impl Future<Output = ()>) {

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
+use cartero_tests::browser::{AccountInput, Browser};
 use cartero_tests::certs::test_pki;
 use cartero_tests::dovecot::Dovecot;
 use cartero_tests::mock_pop3::reply;
@@ -25,6 +25,16 @@ fn app_dir() -> PathBuf {
     dir
 }
 
+/// A relay that serves the app and may reach only `server`.
+async fn relay_serving_app(server: std::net::SocketAddr) -> Relay {
+    Relay::start(RelaySetup {
+        allow: vec![server],
+        static_dir: Some(app_dir()),
+        ..RelaySetup::default()
+    })
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_read_then_read_again_offline() {
     let dovecot = Dovecot::start(vec![alice()]).await;
@@ -36,9 +46,7 @@ async fn sync_read_then_read_again_offline() {
     .await;
     let url = relay.url();
     let browser = Browser::start().await;
-    let page = CarteroPage {
-        client: &browser.client,
-    };
+    let page = browser.page();
     let steps = async {
         page.open(&url).await;
 
@@ -144,9 +152,7 @@ async fn the_demo_account_shows_mail_at_once() {
     config.enable_demo(mailbox);
     let relay = Relay::start_with(config).await;
     let browser = Browser::start().await;
-    let page = CarteroPage {
-        client: &browser.client,
-    };
+    let page = browser.page();
     let steps = async {
         page.open(&relay.url()).await;
         page.click("try-demo").await;
@@ -193,16 +199,9 @@ async fn a_locked_mailbox_is_explained_in_words() {
         ],
     )
     .await;
-    let relay = Relay::start(RelaySetup {
-        allow: vec![server],
-        static_dir: Some(app_dir()),
-        ..RelaySetup::default()
-    })
-    .await;
+    let relay = relay_serving_app(server).await;
     let browser = Browser::start().await;
-    let page = CarteroPage {
-        client: &browser.client,
-    };
+    let page = browser.page();
     let steps = async {
         page.open(&relay.url()).await;
         page.find("account-security")
@@ -260,16 +259,9 @@ async fn a_server_without_uidl_syncs_by_header_fingerprint_and_says_so() {
         ],
     )
     .await;
-    let relay = Relay::start(RelaySetup {
-        allow: vec![server],
-        static_dir: Some(app_dir()),
-        ..RelaySetup::default()
-    })
-    .await;
+    let relay = relay_serving_app(server).await;
     let browser = Browser::start().await;
-    let page = CarteroPage {
-        client: &browser.client,
-    };
+    let page = browser.page();
     let steps = async {
         page.open(&relay.url()).await;
         page.add_account(&AccountInput {
