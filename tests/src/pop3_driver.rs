@@ -165,7 +165,8 @@ pub async fn open_socket(
             .headers_mut()
             .insert("Origin", origin.parse().expect("a valid header value"));
     }
-    let (ws, _) = tokio_tungstenite::connect_async(request).await?;
+    // Like a browser, without Nagle's delay.
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(request, None, true).await?;
     Ok(ws)
 }
 
