@@ -86,14 +86,17 @@ pub async fn run(
     let started = Instant::now();
     let mut counters = Counters::default();
     let outcome = serve(&mut socket, &state, &request, &mut counters).await;
+    // One close frame either way: `send_error` closes with the policy code.
     let outcome = match &outcome {
-        Ok(end) => format!("{end:?}"),
+        Ok(end) => {
+            let _ = socket.send(Message::Close(None)).await;
+            format!("{end:?}")
+        }
         Err(error) => {
             send_error(&mut socket, error).await;
             format!("{:?}", error.code())
         }
     };
-    let _ = socket.send(Message::Close(None)).await;
     tracing::info!(
         client = %request.client,
         upstream = %request.upstream,

@@ -295,3 +295,49 @@ async fn a_server_without_uidl_syncs_by_header_fingerprint_and_says_so() {
     browser.check(Duration::from_secs(90), steps).await;
     browser.close().await;
 }
+
+/// A connection cut mid-download keeps the messages that arrived whole: the person sees
+/// them at once, and the error says the next sync carries on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cut_mid_download_keeps_the_whole_messages_already_received() {
+    const WHOLE: &str = "From: Ana <ana@x.example>\r\nSubject: llegó entero\r\nDate: Tue, 17 Nov 2026 10:00:00 +0000\r\n\r\nEntero.\r\n";
+    let server = cartero_tests::mock_pop3::start(
+        b"+OK ready\r\n",
+        vec![
+            reply("+OK\r\nUSER\r\nUIDL\r\n.\r\n"),             // CAPA
+            reply("+OK\r\n"),                                  // USER
+            reply("+OK\r\n"),                                  // PASS
+            reply("+OK\r\n1 300\r\n2 120\r\n.\r\n"),           // LIST
+            reply("+OK\r\n1 uid-cut\r\n2 uid-whole\r\n.\r\n"), // UIDL
+            reply(format!("+OK\r\n{WHOLE}.\r\n")),             // RETR 2 (newest first)
+            cartero_tests::mock_pop3::reply_then_hang_up("+OK\r\nFrom: Ana\r\nSubject: cort"), // RETR 1
+        ],
+    )
+    .await;
+    let relay = relay_serving_app(server).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        page.open(&relay.url()).await;
+        page.add_account(&AccountInput {
+            email: "ana@x.example",
+            host: "127.0.0.1",
+            port: server.port(),
+            security: "none",
+            username: "ana",
+            password: "pw",
+        })
+        .await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(failed, "a cut connection is an error: {status}");
+        assert!(status.contains("next sync carries on"), "{status}");
+        page.wait_count(1).await;
+        let rows = page.all("message-row").await;
+        assert_eq!(
+            rows[0].attr("data-uidl").await.unwrap().as_deref(),
+            Some("uid-whole")
+        );
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+    browser.close().await;
+}

@@ -211,7 +211,21 @@ impl Session {
         report(SyncPhase::Downloading { done: 0, total });
         while !pending.is_empty() || !batch.is_empty() {
             if !pending.is_empty() {
-                match self.next_event().await? {
+                let event = match self.next_event().await {
+                    Ok(event) => event,
+                    Err(error) => {
+                        // The link failed: keep the whole messages already received, so the
+                        // next sync does not fetch them again, then report the failure.
+                        if !batch.is_empty() {
+                            messages::commit(&batch)
+                                .await
+                                .map_err(|e| SyncError::Storage(e.0))?;
+                            saved(batch.drain(..).map(|m| m.meta).collect());
+                        }
+                        return Err(error);
+                    }
+                };
+                match event {
                     Event::Body { handle, chunk } => {
                         bodies.entry(handle).or_default().extend_from_slice(&chunk);
                         continue;
@@ -264,8 +278,8 @@ fn random_nonce() -> [u8; 18] {
         .and_then(|w| w.crypto().ok())
         .is_some_and(|c| c.get_random_values_with_u8_array(&mut nonce).is_ok());
     if !filled {
-        // No Web Crypto (very old browser): SCRAM then fails its nonce check server-side
-        // rather than reusing a guessable one.
+        // No Web Crypto (only very old browsers): the server's own nonce still makes each
+        // exchange unique; what weakens is the client's guard against a replaying server.
         nonce.fill(0);
     }
     nonce

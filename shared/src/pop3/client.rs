@@ -291,11 +291,8 @@ impl Client {
                     .apop_timestamp
                     .clone()
                     .ok_or_else(|| AuthError::NotOffered("APOP".into()))?;
-                let Command::User(user) = Command::user(&credentials.user).map_err(bad)? else {
-                    unreachable!("Command::user builds USER");
-                };
                 let digest = auth::apop_digest(&timestamp, &credentials.secret);
-                Ok(self.enqueue(Command::Apop { user, digest }))
+                Ok(self.enqueue(Command::apop(&credentials.user, digest).map_err(bad)?))
             }
             LoginMethod::Sasl(mechanism) => {
                 let fresh = SaslClient::new(mechanism, credentials, nonce);

@@ -159,6 +159,15 @@ impl Command {
         Ok(Command::Pass(secret))
     }
 
+    /// `APOP name digest`, the name checked like `USER`'s (see [`super::auth::apop_digest`]).
+    pub fn apop(user: &str, digest: String) -> Result<Command, ValueError> {
+        check_argument(user, "user name")?;
+        Ok(Command::Apop {
+            user: user.to_owned(),
+            digest,
+        })
+    }
+
     /// Whether nothing may be sent after this command before its reply: the transport or
     /// the session changes (STLS, QUIT), or the exchange continues on its own (AUTH).
     pub fn is_barrier(&self) -> bool {
