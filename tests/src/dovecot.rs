@@ -63,7 +63,7 @@ pub struct Dovecot {
 }
 
 /// The OS user Dovecot runs as: root may not run it, so root hands it to `nobody`.
-fn run_as() -> (String, String, bool) {
+pub(crate) fn run_as() -> (String, String, bool) {
     let id = |flag: &str| {
         let out = Command::new("id")
             .arg(flag)
@@ -130,8 +130,27 @@ service ipc {{
     )
 }
 
-fn write_mailbox(dir: &Path, user: &User) {
-    let maildir = dir.join("mail").join(&user.name);
+/// The messages in a maildir (`new/` and `cur/`), named by file base name (the part
+/// before `:` flags), sorted by it.
+pub fn read_maildir(maildir: &Path) -> Vec<Mail> {
+    let mut found = Vec::new();
+    for sub in ["new", "cur"] {
+        let Ok(entries) = std::fs::read_dir(maildir.join(sub)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let uidl = name.split(':').next().unwrap_or(&name).to_owned();
+            let raw = std::fs::read(entry.path()).expect("read a message");
+            found.push(Mail { uidl, raw });
+        }
+    }
+    found.sort_by(|a, b| a.uidl.cmp(&b.uidl));
+    found
+}
+
+/// Writes `user`'s messages into `maildir/new`, named by their UIDL.
+pub fn write_maildir(maildir: &Path, user: &User) {
     for sub in ["cur", "new", "tmp"] {
         std::fs::create_dir_all(maildir.join(sub)).expect("create the maildir");
     }
@@ -159,7 +178,7 @@ impl Dovecot {
             .collect();
         std::fs::write(d.join("users"), passwd).expect("write the users file");
         for u in &users {
-            write_mailbox(d, u);
+            write_maildir(&d.join("mail").join(&u.name), u);
         }
         std::fs::write(
             d.join("dovecot.conf"),
@@ -225,23 +244,9 @@ impl Dovecot {
         std::fs::read_to_string(self.dir.path().join("dovecot.log")).unwrap_or_default()
     }
 
-    /// The messages now in a user's maildir, by UIDL, as the server sends them.
+    /// The messages now in a user's maildir, by UIDL.
     pub fn mailbox(&self, user: &str) -> Vec<Mail> {
-        let maildir = self.dir.path().join("mail").join(user);
-        let mut found = Vec::new();
-        for sub in ["new", "cur"] {
-            let Ok(entries) = std::fs::read_dir(maildir.join(sub)) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let uidl = name.split(':').next().unwrap_or(&name).to_owned();
-                let raw = std::fs::read(entry.path()).expect("read a message");
-                found.push(Mail { uidl, raw });
-            }
-        }
-        found.sort_by(|a, b| a.uidl.cmp(&b.uidl));
-        found
+        read_maildir(&self.dir.path().join("mail").join(user))
     }
 
     /// The users it was started with.

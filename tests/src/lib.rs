@@ -5,10 +5,10 @@
 
 pub mod browser;
 pub mod certs;
+pub mod courier;
 pub mod delay_proxy;
 pub mod dovecot;
 pub mod mock_pop3;
-pub mod pop3_driver;
 pub mod relay;
 pub mod wait;
 

@@ -1,11 +1,12 @@
 //! The POP3 client against Dovecot's real behaviour: every login method it offers, and
 //! what DELE, RSET and QUIT do to the mailbox on disk.
 
+use cartero_native::DriveError;
+use cartero_native::relay_client::RelaySession;
 use cartero_shared::pop3::{Command, LoginMethod, Mechanism, MsgNum, Reply, RespCode};
 use cartero_shared::wire::{ConnectQuery, Security};
 use cartero_tests::certs::test_pki;
 use cartero_tests::dovecot::Dovecot;
-use cartero_tests::pop3_driver::{DriveError, RelaySession};
 use cartero_tests::relay::{Relay, RelaySetup};
 use cartero_tests::samples::alice;
 

@@ -3,12 +3,13 @@
 
 use std::time::Duration;
 
+use cartero_native::session::DirectSession;
+use cartero_native::{DriveError, Session};
 use cartero_shared::pop3::framing::FrameError;
 use cartero_shared::pop3::{Command, Error, MsgNum, Options};
 use cartero_tests::mock_pop3::{reply, reply_then_hang_up, start as mock};
-use cartero_tests::pop3_driver::{DriveError, Session, TcpTransport};
 
-async fn session(addr: std::net::SocketAddr) -> Session<TcpTransport> {
+async fn session(addr: std::net::SocketAddr) -> DirectSession {
     let mut options = Options::default();
     options.require_tls = false;
     options.reply_timeout = Duration::from_millis(500);
@@ -48,7 +49,10 @@ async fn a_connection_cut_mid_retr_is_an_error_not_a_message() {
     .await;
     let mut s = session(addr).await;
     let result = bounded(s.call(retr())).await;
-    assert!(matches!(result, Err(DriveError::Socket(_))), "{result:?}");
+    assert!(
+        matches!(result, Err(DriveError::Transport(_))),
+        "{result:?}"
+    );
 }
 
 #[tokio::test]

@@ -1,12 +1,13 @@
 //! The shared POP3 client, driven natively through the real relay's WebSocket, against a
 //! real Dovecot.
 
+use cartero_native::relay_client::{RelaySession, download_mailbox, open_socket};
+use cartero_native::{DriveError, TransportError};
 use cartero_relay::Config;
 use cartero_shared::pop3::RespCode;
 use cartero_shared::wire::{ConnectQuery, ErrorCode, RelayMessage, Security};
 use cartero_tests::certs::test_pki;
 use cartero_tests::dovecot::Dovecot;
-use cartero_tests::pop3_driver::{DriveError, RelaySession, download_mailbox, open_socket};
 use cartero_tests::relay::{Relay, RelaySetup};
 use cartero_tests::samples::alice;
 
@@ -23,9 +24,10 @@ async fn dovecot_and_relay(trust_test_ca: bool) -> (Dovecot, Relay) {
 
 fn expect_relay_error(result: Result<impl std::fmt::Debug, DriveError>, code: ErrorCode) -> String {
     match result {
-        Err(DriveError::Relay(RelayMessage::Error { code: got, message })) if got == code => {
-            message
-        }
+        Err(DriveError::Transport(TransportError::Relay(RelayMessage::Error {
+            code: got,
+            message,
+        }))) if got == code => message,
         other => panic!("expected relay error {code:?}, got {other:?}"),
     }
 }

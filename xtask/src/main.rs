@@ -17,13 +17,17 @@ const FUZZ_SECONDS: u32 = 60;
 /// wasm-opt from npm: Debian's binaryen (108) produces a module that does not load.
 const BINARYEN_NPM: &str = "binaryen@132.0.0";
 const WASM_OPT_VERSION: &str = "version 132";
-/// Debian packages the tests and the app need.
-const APT_PACKAGES: [&str; 5] = [
+/// Debian packages the tests and the app need. Courier's are the second test server's
+/// (its `courier-pop` itself conflicts with `dovecot-pop3d`: see [`unpack_courier_pop`]).
+const APT_PACKAGES: [&str; 8] = [
     "chromium",
     "chromium-driver",
     "dovecot-core",
     "dovecot-pop3d",
     "openssl",
+    "courier-base",
+    "courier-authdaemon",
+    "courier-authlib-userdb",
 ];
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -138,6 +142,34 @@ fn apt_install(packages: &[&str]) -> Result {
     run(&mut install)
 }
 
+/// `courier-pop` and `dovecot-pop3d` both provide `pop3-server` and conflict, so the
+/// second test server's two programs are unpacked from the package into `target/tools`
+/// rather than installed (the tests' Courier fixture finds them there).
+fn unpack_courier_pop() -> Result {
+    let dir = root().join("target/tools/courier-pop");
+    if dir
+        .join("usr/lib/courier/courier/courierpop3login")
+        .exists()
+    {
+        say("courier-pop (second test server): present in target/tools");
+        return Ok(());
+    }
+    say("Unpacking courier-pop from Debian into target/tools (the second test server)");
+    let download = root().join("target/tools/download");
+    std::fs::create_dir_all(&download).map_err(|e| e.to_string())?;
+    run(Command::new("apt-get")
+        .args(["download", "-q", "courier-pop"])
+        .current_dir(&download))?;
+    let deb = std::fs::read_dir(&download)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(".deb"))
+        .ok_or("apt-get download left no courier-pop .deb")?;
+    run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&dir))?;
+    std::fs::remove_dir_all(&download).map_err(|e| e.to_string())
+}
+
 /// Installs what is missing; changes nothing that is already right.
 fn setup() -> Result {
     let mut apt_needed = missing_apt_packages();
@@ -153,6 +185,8 @@ fn setup() -> Result {
         ));
         apt_install(&apt_needed)?;
     }
+
+    unpack_courier_pop()?;
 
     let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if targets.lines().any(|t| t == "wasm32-unknown-unknown") {

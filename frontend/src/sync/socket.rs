@@ -1,5 +1,8 @@
 //! The relay WebSocket: POP3 bytes in binary frames, control messages in text frames.
 
+use std::time::Duration;
+
+use cartero_shared::drive::{Clock, Transport};
 use cartero_shared::wire::{ClientMessage, ConnectQuery, ErrorCode, Json, RelayMessage, TlsInfo};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
@@ -57,26 +60,6 @@ impl RelaySocket {
         }
     }
 
-    /// Sends POP3 bytes.
-    pub async fn send(&mut self, bytes: Vec<u8>) -> Result<(), SyncError> {
-        self.sink
-            .send(Message::Bytes(bytes))
-            .await
-            .map_err(|_| SyncError::ConnectionLost)
-    }
-
-    /// Receives POP3 bytes; a control message here can only be an error.
-    pub async fn recv(&mut self) -> Result<Vec<u8>, SyncError> {
-        match self.stream.next().await {
-            Some(Ok(Message::Bytes(bytes))) => Ok(bytes),
-            Some(Ok(Message::Text(text))) => Err(match RelayMessage::from_json(&text) {
-                Ok(message) => relay_error(message),
-                Err(e) => SyncError::Protocol(e.to_string()),
-            }),
-            Some(Err(_)) | None => Err(SyncError::ConnectionLost),
-        }
-    }
-
     /// Asks the relay to start TLS (after `STLS` got `+OK`) and waits for it.
     pub async fn start_tls(&mut self) -> Result<TlsInfo, SyncError> {
         self.sink
@@ -99,5 +82,45 @@ impl RelaySocket {
     /// Closes the socket.
     pub async fn close(mut self) {
         let _ = self.sink.close().await;
+    }
+}
+
+impl Transport for RelaySocket {
+    type Error = SyncError;
+
+    async fn send(&mut self, bytes: Vec<u8>) -> Result<(), SyncError> {
+        self.sink
+            .send(Message::Bytes(bytes))
+            .await
+            .map_err(|_| SyncError::ConnectionLost)
+    }
+
+    /// POP3 bytes; a control message here can only be an error.
+    async fn recv(&mut self) -> Result<Vec<u8>, SyncError> {
+        match self.stream.next().await {
+            Some(Ok(Message::Bytes(bytes))) => Ok(bytes),
+            Some(Ok(Message::Text(text))) => Err(match RelayMessage::from_json(&text) {
+                Ok(message) => relay_error(message),
+                Err(e) => SyncError::Protocol(e.to_string()),
+            }),
+            Some(Err(_)) | None => Err(SyncError::ConnectionLost),
+        }
+    }
+}
+
+/// The page's monotonic clock (`performance.now()`) and browser timers, for the POP3
+/// client's deadlines.
+pub struct BrowserClock;
+
+impl Clock for BrowserClock {
+    fn now(&self) -> Duration {
+        let ms = web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now());
+        Duration::from_secs_f64(ms / 1000.0)
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        gloo_timers::future::sleep(duration).await;
     }
 }

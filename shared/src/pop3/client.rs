@@ -31,6 +31,10 @@ pub struct Options {
     /// Send `NOOP` after this long without traffic while logged in, so servers (typically
     /// after 10 minutes, RFC 1939 §3) and middleboxes keep the session.
     pub keepalive_idle: Option<Duration>,
+    /// Send `UTF8` (RFC 6856) before logging in when the server announces it, so that
+    /// messages with raw UTF-8 headers arrive as they are instead of downgraded or
+    /// replaced (Courier sends a "cannot display Unicode content" notice otherwise).
+    pub negotiate_utf8: bool,
 }
 
 impl Default for Options {
@@ -43,6 +47,7 @@ impl Default for Options {
             secure_transport: false,
             reply_timeout: Duration::from_secs(60),
             keepalive_idle: Some(Duration::from_secs(120)),
+            negotiate_utf8: true,
         }
     }
 }
@@ -203,8 +208,12 @@ pub struct Client {
     last_traffic: Duration,
     /// Traffic since the last [`Client::handle_timeout`].
     traffic_seen: bool,
-    /// Keep-alive NOOPs the caller did not ask for: their replies are not surfaced.
+    /// Commands the caller did not ask for (keep-alive NOOP, UTF8): their replies are
+    /// not surfaced.
     internal: HashSet<Handle>,
+    /// `UTF8` was sent in this session; `utf8` says whether the server accepted it.
+    utf8_requested: bool,
+    utf8: bool,
 }
 
 impl Client {
@@ -228,6 +237,8 @@ impl Client {
             last_traffic: Duration::ZERO,
             traffic_seen: false,
             internal: HashSet::new(),
+            utf8_requested: false,
+            utf8: false,
         }
     }
 
@@ -261,6 +272,12 @@ impl Client {
         handle
     }
 
+    /// Whether the server accepted `UTF8` (RFC 6856): from then on, messages and replies
+    /// may carry raw UTF-8, and user names and passwords are sent as UTF-8.
+    pub fn utf8_enabled(&self) -> bool {
+        self.utf8
+    }
+
     /// Whether the server's greeting offered APOP.
     pub fn offers_apop(&self) -> bool {
         self.apop_timestamp.is_some()
@@ -281,6 +298,7 @@ impl Client {
             return Err(AuthError::TlsRequired);
         }
         let bad = |e: super::types::ValueError| AuthError::BadCredentials(e.to_string());
+        self.request_utf8();
         match method {
             LoginMethod::UserPass => {
                 self.enqueue(Command::user(&credentials.user).map_err(bad)?);
@@ -315,6 +333,23 @@ impl Client {
                 Ok(self.enqueue_with(command, Some(Box::new(sasl))))
             }
         }
+    }
+
+    /// Queues `UTF8` ahead of the login when the latest `CAPA` announced it (RFC 6856 §3:
+    /// only in the AUTHORIZATION state). A refusal is not fatal: the session goes on in
+    /// ASCII, as it would with a server that never heard of UTF8.
+    fn request_utf8(&mut self) {
+        let announced = self.capabilities.as_ref().is_some_and(|c| c.has("UTF8"));
+        if !self.options.negotiate_utf8
+            || !announced
+            || self.utf8_requested
+            || self.state != SessionState::Authorization
+        {
+            return;
+        }
+        self.utf8_requested = true;
+        let utf8 = self.enqueue(Command::Utf8);
+        self.internal.insert(utf8);
     }
 
     /// Hands received bytes to the session.
@@ -620,6 +655,7 @@ impl Client {
                     self.state = SessionState::Transaction
                 }
                 (Command::Quit, _) => self.state = SessionState::Closed,
+                (Command::Utf8, _) => self.utf8 = true,
                 (_, Ok(Reply::Capa(caps))) => self.capabilities = Some(caps.clone()),
                 (Command::Stls, _) => {
                     if self.framer.has_pending() {

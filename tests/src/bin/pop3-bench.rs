@@ -9,11 +9,13 @@ use std::net::SocketAddr;
 use std::process::Command as Process;
 use std::time::{Duration, Instant};
 
+use cartero_native::relay_client::RelaySession;
+use cartero_native::{Session, TransportError};
+use cartero_shared::drive::Transport;
 use cartero_shared::pop3::Command;
 use cartero_shared::wire::{ConnectQuery, Security};
 use cartero_tests::delay_proxy;
 use cartero_tests::dovecot::{Dovecot, Mail, User};
-use cartero_tests::pop3_driver::{RelaySession, Session, Transport};
 use cartero_tests::relay::{Relay, RelaySetup};
 
 const PASSWORD: &str = "bench";
@@ -111,7 +113,11 @@ fn python(script: &str, args: &[String]) -> Run {
     (n, bytes, secs)
 }
 
-async fn cartero<T: Transport>(mut session: Session<T>, user: &str, started: Instant) -> Run {
+async fn cartero<T: Transport<Error = TransportError>>(
+    mut session: Session<T>,
+    user: &str,
+    started: Instant,
+) -> Run {
     session.capa().await.expect("CAPA");
     session.log_in(user, PASSWORD).await.expect("login");
     let messages = session.fetch_all().await.expect("fetch");
@@ -213,7 +219,7 @@ async fn table(dovecot: &Dovecot, relay: &Relay, user: &str, workload: &str, n: 
     );
 }
 
-async fn noop_rtt<T: Transport>(session: &mut Session<T>) -> Duration {
+async fn noop_rtt<T: Transport<Error = TransportError>>(session: &mut Session<T>) -> Duration {
     let started = Instant::now();
     for _ in 0..5 {
         session.call(Command::Capa).await.expect("CAPA");

@@ -544,3 +544,81 @@ mod time {
         );
     }
 }
+
+mod utf8 {
+    use super::*;
+    use crate::pop3::auth::{Credentials, LoginMethod, SecretKind};
+
+    /// A client that was greeted and read `capa`, then asked to log in as josé.
+    fn logging_in_after(capa: &[u8]) -> (Client, Handle) {
+        let mut client = Client::new(Options {
+            require_tls: false,
+            ..Options::default()
+        });
+        client.feed(b"+OK ready\r\n");
+        client.enqueue(Command::Capa);
+        assert!(matches!(client.next(), Ok(Event::Greeting(_))));
+        assert!(matches!(client.next(), Err(Interrupt::Io(Io::Output(_)))));
+        client.feed(capa);
+        assert!(matches!(client.next(), Ok(Event::Reply { .. })));
+        let credentials = Credentials {
+            user: "josé".into(),
+            secret: Secret::new("contraseña"),
+            kind: SecretKind::Password,
+        };
+        let login = client
+            .log_in(LoginMethod::UserPass, credentials, b"n")
+            .unwrap();
+        (client, login)
+    }
+
+    fn logged_in_after(capa: &[u8], utf8_reply: &[u8]) -> (Client, Vec<u8>) {
+        let (mut client, login) = logging_in_after(capa);
+        let Err(Interrupt::Io(Io::Output(sent))) = client.next() else {
+            panic!("the login is sent");
+        };
+        client.feed(utf8_reply);
+        client.feed(b"+OK\r\n+OK Logged in.\r\n");
+        let mut replies = Vec::new();
+        while let Ok(Event::Reply { handle, .. }) = client.next() {
+            replies.push(handle);
+        }
+        assert_eq!(
+            replies.last(),
+            Some(&login),
+            "the UTF8 reply is not surfaced"
+        );
+        assert_eq!(replies.len(), 2, "USER and PASS: {replies:?}");
+        (client, sent)
+    }
+
+    #[test]
+    fn utf8_is_sent_before_the_login_when_announced() {
+        let capa = b"+OK\r\nUSER\r\nUTF8 USER\r\nPIPELINING\r\n.\r\n";
+        let (client, sent) = logged_in_after(capa, b"+OK UTF8 enabled\r\n");
+        assert_eq!(
+            String::from_utf8(sent).unwrap(),
+            "UTF8\r\nUSER josé\r\nPASS contraseña\r\n"
+        );
+        assert!(client.utf8_enabled());
+    }
+
+    #[test]
+    fn a_refused_utf8_leaves_the_session_in_ascii_mode() {
+        let capa = b"+OK\r\nUSER\r\nUTF8\r\nPIPELINING\r\n.\r\n";
+        let (client, _) = logged_in_after(capa, b"-ERR not now\r\n");
+        assert!(!client.utf8_enabled());
+        assert_eq!(client.state(), SessionState::Transaction);
+    }
+
+    #[test]
+    fn utf8_is_not_sent_to_a_server_that_does_not_announce_it() {
+        let (mut client, _) = logging_in_after(b"+OK\r\nUSER\r\n.\r\n");
+        assert_eq!(
+            client.next(),
+            Err(Interrupt::Io(Io::Output(
+                "USER josé\r\n".as_bytes().to_vec()
+            )))
+        );
+    }
+}
