@@ -23,6 +23,17 @@ pub fn date(ms: f64, lang: Lang) -> String {
     date.to_locale_string(lang.tag(), &options).into()
 }
 
+/// A local time of day (hours and minutes) in `lang`.
+pub fn time(ms: f64, lang: Lang) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms));
+    let options = js_sys::Object::new();
+    for key in ["hour", "minute"] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &"2-digit".into());
+    }
+    date.to_locale_time_string_with_options(lang.tag(), &options)
+        .into()
+}
+
 /// A size like `12 KB`.
 pub fn size(bytes: usize) -> String {
     match bytes {

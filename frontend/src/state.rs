@@ -71,6 +71,13 @@ impl MessageMeta {
 pub enum SyncPhase {
     /// No sync since the app opened.
     Idle,
+    /// Waiting out the server's `LOGIN-DELAY` before connecting.
+    Waiting {
+        /// When the sync starts (wall clock, ms since the epoch).
+        until_ms: f64,
+        /// The server's delay, in whole minutes (rounded up).
+        delay_minutes: u64,
+    },
     /// Opening the WebSocket and the POP3 connection.
     Connecting,
     /// Upgrading with STLS.
@@ -110,6 +117,15 @@ impl SyncPhase {
     pub fn describe(&self, lang: Lang) -> String {
         match self {
             SyncPhase::Idle => tr(lang, T::NeverSynced).to_owned(),
+            SyncPhase::Waiting {
+                until_ms,
+                delay_minutes,
+            } => format!(
+                "{} ({delay_minutes} min): {} {}.",
+                tr(lang, T::LoginDelayAsks),
+                tr(lang, T::SyncingAt),
+                crate::format::time(*until_ms, lang)
+            ),
             SyncPhase::Connecting => tr(lang, T::Connecting).to_owned(),
             SyncPhase::Securing => tr(lang, T::Securing).to_owned(),
             SyncPhase::LoggingIn => tr(lang, T::LoggingIn).to_owned(),

@@ -2,10 +2,11 @@
 //! account on Dovecot, syncs over STLS, reads a message, then reloads with the relay gone
 //! and still reads it from IndexedDB.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use cartero_tests::browser::{AccountInput, Browser};
+use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
 use cartero_tests::certs::test_pki;
 use cartero_tests::dovecot::Dovecot;
 use cartero_tests::mock_pop3::reply;
@@ -26,6 +27,21 @@ fn app_dir() -> PathBuf {
 }
 
 /// A relay that serves the app and may reach only `server`.
+/// Opens the app and adds an account on a scripted server, with no security (the
+/// scripted servers speak plain POP3).
+async fn add_scripted_account(page: &CarteroPage<'_>, relay: &Relay, server: SocketAddr) {
+    page.open(&relay.url()).await;
+    page.add_account(&AccountInput {
+        email: "ana@x.example",
+        host: "127.0.0.1",
+        port: server.port(),
+        security: "none",
+        username: "ana",
+        password: "pw",
+    })
+    .await;
+}
+
 async fn relay_serving_app(server: std::net::SocketAddr) -> Relay {
     Relay::start(RelaySetup {
         allow: vec![server],
@@ -263,16 +279,7 @@ async fn a_server_without_uidl_syncs_by_header_fingerprint_and_says_so() {
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {
-        page.open(&relay.url()).await;
-        page.add_account(&AccountInput {
-            email: "ana@x.example",
-            host: "127.0.0.1",
-            port: server.port(),
-            security: "none",
-            username: "ana",
-            password: "pw",
-        })
-        .await;
+        add_scripted_account(&page, &relay, server).await;
         page.wait_count(2).await;
         let (status, failed) = page.wait_sync_settled().await;
         assert!(!failed, "{status}");
@@ -318,16 +325,7 @@ async fn a_cut_mid_download_keeps_the_whole_messages_already_received() {
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {
-        page.open(&relay.url()).await;
-        page.add_account(&AccountInput {
-            email: "ana@x.example",
-            host: "127.0.0.1",
-            port: server.port(),
-            security: "none",
-            username: "ana",
-            password: "pw",
-        })
-        .await;
+        add_scripted_account(&page, &relay, server).await;
         let (status, failed) = page.wait_sync_settled().await;
         assert!(failed, "a cut connection is an error: {status}");
         assert!(status.contains("next sync carries on"), "{status}");
@@ -336,6 +334,55 @@ async fn a_cut_mid_download_keeps_the_whole_messages_already_received() {
         assert_eq!(
             rows[0].attr("data-uidl").await.unwrap().as_deref(),
             Some("uid-whole")
+        );
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+    browser.close().await;
+}
+
+/// A server's `LOGIN-DELAY` is respected: a second sync soon after the first does not
+/// connect (it would be refused, or count against the person) but says when it will run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_sync_within_the_login_delay_waits_and_says_until_when() {
+    // One connection only: a second login would find the port closed and fail.
+    let server = cartero_tests::mock_pop3::start(
+        b"+OK strict server\r\n",
+        vec![
+            reply("+OK\r\nUSER\r\nUIDL\r\nLOGIN-DELAY 900\r\n.\r\n"), // CAPA
+            reply("+OK\r\n"),                                         // USER
+            reply("+OK\r\n"),                                         // PASS
+            reply("+OK 0 messages\r\n.\r\n"),                         // LIST
+            reply("+OK\r\n.\r\n"),                                    // UIDL
+            reply("+OK bye\r\n"),                                     // QUIT
+        ],
+    )
+    .await;
+    let relay = relay_serving_app(server).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        add_scripted_account(&page, &relay, server).await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed, "{status}");
+        page.click("sync-button").await;
+        let status = page.find("sync-status").await;
+        let text =
+            cartero_tests::wait::wait_until("the waiting notice", Duration::from_secs(10), || {
+                let status = status.clone();
+                async move {
+                    let text = status.text().await.ok()?;
+                    text.contains("syncing at").then_some(text)
+                }
+            })
+            .await;
+        assert!(
+            text.contains("pause between connections (15 min)"),
+            "{text}"
+        );
+        let button = page.find("sync-button").await;
+        assert!(
+            !button.is_enabled().await.unwrap(),
+            "a waiting sync counts as running"
         );
     };
     browser.check(Duration::from_secs(90), steps).await;

@@ -2,4 +2,5 @@
 
 pub mod accounts;
 pub mod db;
+pub mod logins;
 pub mod messages;

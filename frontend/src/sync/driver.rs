@@ -20,6 +20,7 @@ use super::SyncError;
 use super::socket::{BrowserClock, RelaySocket};
 use crate::mime::render::summarize;
 use crate::state::{Account, MessageMeta, SyncPhase};
+use crate::store::logins;
 use crate::store::messages::{self, NewMessage};
 
 /// Commit after this many messages…
@@ -230,6 +231,9 @@ pub async fn run(
     session
         .log_in(caps.as_ref(), &account.username, password)
         .await?;
+    // The next sync waits out the server's LOGIN-DELAY instead of being refused.
+    let delay = caps.as_ref().and_then(|c| c.login_delay());
+    logins::record(&account.id, delay.map_or(0, |d| d.as_secs()));
     report(SyncPhase::Listing);
     let Listing {
         messages: listing,

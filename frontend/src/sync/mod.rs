@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 
 use crate::i18n::{Lang, T, tr};
 use crate::state::{AppStore, SyncPhase};
+use crate::store::logins;
 
 /// Why a sync stopped. Everything saved before it stays saved.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,8 +86,21 @@ pub fn start(store: AppStore) {
     let Some(password) = store.password() else {
         return;
     };
-    store.sync.set(SyncPhase::Connecting);
+    // A server's LOGIN-DELAY is waited out here rather than met with a refusal.
+    let last = logins::last(&account.id);
+    let wait = last.and_then(|last| last.wait_at(js_sys::Date::now()));
+    store.sync.set(match (wait, last) {
+        (Some(wait), Some(last)) => SyncPhase::Waiting {
+            until_ms: js_sys::Date::now() + wait.as_millis() as f64,
+            delay_minutes: last.delay_secs.div_ceil(60),
+        },
+        _ => SyncPhase::Connecting,
+    });
     spawn_local(async move {
+        if let Some(wait) = wait {
+            gloo_timers::future::sleep(wait).await;
+            store.sync.set(SyncPhase::Connecting);
+        }
         let report = |phase: SyncPhase| store.sync.set(phase);
         let saved = |batch| store.add_messages(batch);
         let outcome = driver::run(&account, password, report, saved).await;
