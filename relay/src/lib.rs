@@ -14,43 +14,43 @@ pub mod pump;
 pub mod session;
 pub mod state;
 pub mod upstream;
+pub mod web;
 pub mod ws;
 
 use std::future::Future;
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::http::HeaderValue;
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use config::Config;
 pub use state::AppState;
 
-/// The relay's routes: `/pop3` (WebSocket), `/demo.json`, and the app's static files.
+/// The relay's routes: `/pop3` (WebSocket), `/demo.json`, and the app's static files, all
+/// with the security headers and caching of [`web`].
 pub fn router(state: AppState) -> Router {
     let static_dir = state.config.static_dir.clone();
+    let index_html = static_dir.as_deref().and_then(web::read_index);
+    let csp = HeaderValue::from_str(&web::content_security_policy(index_html.as_deref()))
+        .expect("the policy is ASCII");
     let api = Router::new()
         .route("/pop3", get(ws::pop3_upgrade))
         .route("/demo.json", get(ws::demo_account))
         .with_state(state);
-    match static_dir {
+    let routes = match static_dir {
         Some(dir) => {
             let index = dir.join("index.html");
-            // The app shell and service worker must be revalidated on every load so that
-            // a new version reaches people; hashed assets may be cached.
-            let files = ServeDir::new(&dir).fallback(ServeFile::new(index));
-            api.fallback_service(files)
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("no-cache"),
-                ))
+            api.fallback_service(ServeDir::new(&dir).fallback(ServeFile::new(index)))
         }
         None => api,
-    }
+    };
+    routes.layer(axum::middleware::from_fn(move |request, next| {
+        web::headers(csp.clone(), request, next)
+    }))
 }
 
 /// Serves the relay on `listener` until `shutdown` completes.

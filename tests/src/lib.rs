@@ -38,3 +38,18 @@ pub fn free_port() -> u16 {
 }
 
 pub mod samples;
+
+/// The built app (Trunk's output): `cargo xtask test` builds it first.
+pub fn app_dir() -> std::path::PathBuf {
+    let dir = std::env::var_os("CARTERO_DIST")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist")
+        });
+    assert!(
+        dir.join("index.html").exists(),
+        "the app is not built at {}: run `cargo xtask test`, which builds it",
+        dir.display()
+    );
+    dir
+}

@@ -64,6 +64,39 @@ impl Relay {
         format!("http://{}/", self.addr)
     }
 
+    /// `GET path` over HTTP/1.0 (the connection closes after the reply): the status code,
+    /// the headers (names lower-cased) and the body.
+    pub async fn get(&self, path: &str) -> HttpReply {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut tcp = tokio::net::TcpStream::connect(self.addr)
+            .await
+            .expect("connect to the relay");
+        let request = format!("GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr);
+        tcp.write_all(request.as_bytes()).await.expect("send");
+        let mut raw = Vec::new();
+        tcp.read_to_end(&mut raw).await.expect("read the reply");
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a complete header block");
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|code| code.parse().ok())
+            .expect("a status line");
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        HttpReply {
+            status,
+            headers,
+            body: raw[split + 4..].to_vec(),
+        }
+    }
+
     /// Stops accepting and waits for the server task to end.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -72,6 +105,24 @@ impl Relay {
         if let Some(task) = self.task.take() {
             let _ = tokio::time::timeout(std::time::Duration::from_secs(10), task).await;
         }
+    }
+}
+
+/// An HTTP reply, as [`Relay::get`] read it.
+#[derive(Debug)]
+pub struct HttpReply {
+    /// The status code.
+    pub status: u16,
+    /// The headers, names lower-cased.
+    pub headers: std::collections::HashMap<String, String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpReply {
+    /// A header's value, or "" when absent.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map_or("", String::as_str)
     }
 }
 

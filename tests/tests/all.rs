@@ -8,3 +8,4 @@ mod dovecot_semantics;
 mod e2e;
 mod faults;
 mod relay_pop3;
+mod relay_web;

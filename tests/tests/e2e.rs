@@ -3,7 +3,6 @@
 //! and still reads it from IndexedDB.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
@@ -12,19 +11,6 @@ use cartero_tests::dovecot::Dovecot;
 use cartero_tests::mock_pop3::reply;
 use cartero_tests::relay::{Relay, RelaySetup};
 use cartero_tests::samples::{ATTACHMENT_NAME, ENGLISH_BODY_PHRASE, SPANISH_SUBJECT, alice};
-
-/// The built app (Trunk's output): `cargo xtask test` builds it first.
-fn app_dir() -> PathBuf {
-    let dir = std::env::var_os("CARTERO_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist"));
-    assert!(
-        dir.join("index.html").exists(),
-        "the app is not built at {}: run `cargo xtask test`, which builds it",
-        dir.display()
-    );
-    dir
-}
 
 /// A relay that serves the app and may reach only `server`.
 /// Opens the app and adds an account on a scripted server, with no security (the
@@ -45,7 +31,7 @@ async fn add_scripted_account(page: &CarteroPage<'_>, relay: &Relay, server: Soc
 async fn relay_serving_app(server: std::net::SocketAddr) -> Relay {
     Relay::start(RelaySetup {
         allow: vec![server],
-        static_dir: Some(app_dir()),
+        static_dir: Some(cartero_tests::app_dir()),
         ..RelaySetup::default()
     })
     .await
@@ -57,7 +43,7 @@ async fn sync_read_then_read_again_offline() {
     let relay = Relay::start(RelaySetup {
         allow: vec![dovecot.pop3],
         ca_file: Some(test_pki().ca.clone()),
-        static_dir: Some(app_dir()),
+        static_dir: Some(cartero_tests::app_dir()),
     })
     .await;
     let url = relay.url();
@@ -164,7 +150,7 @@ async fn the_demo_account_shows_mail_at_once() {
         .await
         .expect("demo");
     let mut config = cartero_relay::Config::defaults();
-    config.static_dir = Some(app_dir());
+    config.static_dir = Some(cartero_tests::app_dir());
     config.enable_demo(mailbox);
     let relay = Relay::start_with(config).await;
     let browser = Browser::start().await;
