@@ -67,6 +67,24 @@ pub struct Config {
     #[arg(long, env = "CARTERO_MAX_SESSIONS", default_value_t = 1000)]
     pub max_sessions: usize,
 
+    /// Most sessions open at once from one client address (one IPv6 /64).
+    #[arg(long, env = "CARTERO_MAX_SESSIONS_PER_IP", default_value_t = 20)]
+    pub max_sessions_per_ip: usize,
+
+    /// Longest a session may last, in seconds; the app's next sync resumes where it
+    /// stopped.
+    #[arg(long, env = "CARTERO_MAX_SESSION_SECS", default_value_t = 3600)]
+    pub max_session_secs: u64,
+
+    /// Addresses besides loopback that may read `/metrics` (repeatable; comma-separated
+    /// in the environment).
+    #[arg(
+        long = "metrics-allow",
+        env = "CARTERO_METRICS_ALLOW",
+        value_delimiter = ','
+    )]
+    pub metrics_allow: Vec<std::net::IpAddr>,
+
     /// Set by [`Config::enable_demo`]; not a flag.
     #[arg(skip)]
     pub demo_mailbox: Option<DemoMailbox>,
@@ -214,6 +232,11 @@ impl Config {
     /// The idle timeout.
     pub fn idle_timeout(&self) -> Duration {
         Duration::from_secs(self.idle_timeout_secs)
+    }
+
+    /// The longest a session may last.
+    pub fn max_session(&self) -> Duration {
+        Duration::from_secs(self.max_session_secs)
     }
 }
 

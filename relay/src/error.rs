@@ -42,6 +42,12 @@ pub enum RelayError {
     /// The session limit is reached.
     #[error("the relay has too many sessions open")]
     TooManySessions,
+    /// This client address has as many sessions open as it may.
+    #[error("too many sessions from your address are open")]
+    TooManySessionsFromAddress,
+    /// The session lasted as long as the relay allows.
+    #[error("the session reached the relay's time limit of {0} s")]
+    LifetimeExceeded(u64),
 }
 
 impl RelayError {
@@ -54,7 +60,10 @@ impl RelayError {
             RelayError::Connect { .. } => ErrorCode::ConnectFailed,
             RelayError::Tls { .. } => ErrorCode::TlsFailed,
             RelayError::Timeout(_) => ErrorCode::Timeout,
-            RelayError::TooManySessions => ErrorCode::TooManySessions,
+            RelayError::TooManySessions | RelayError::TooManySessionsFromAddress => {
+                ErrorCode::TooManySessions
+            }
+            RelayError::LifetimeExceeded(_) => ErrorCode::Timeout,
         }
     }
 }

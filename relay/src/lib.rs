@@ -9,6 +9,8 @@
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod limits;
+pub mod metrics;
 pub mod policy;
 pub mod pump;
 pub mod session;
@@ -40,6 +42,8 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/pop3", get(ws::pop3_upgrade))
         .route("/demo.json", get(ws::demo_account))
+        .route("/healthz", get(ws::healthz))
+        .route("/metrics", get(ws::metrics))
         .with_state(state);
     let routes = match static_dir {
         Some(dir) => {

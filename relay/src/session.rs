@@ -7,6 +7,8 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
 use cartero_shared::wire::{Json, RelayMessage, Security};
 use tokio::sync::OwnedSemaphorePermit;
 
+use crate::limits::IpPermit;
+
 use crate::error::RelayError;
 use crate::policy::Target;
 use crate::pump::{Counters, PumpEnd, pump};
@@ -26,6 +28,15 @@ pub struct SessionRequest {
     pub security: Security,
     /// The browser's address.
     pub client: SocketAddr,
+}
+
+/// A session's places in the global and per-address limits, held while it runs.
+#[derive(Debug)]
+pub struct Permits {
+    /// The global place.
+    pub global: OwnedSemaphorePermit,
+    /// The client address's place.
+    pub per_ip: IpPermit,
 }
 
 /// Tells the browser why its session cannot open, then closes.
@@ -81,11 +92,29 @@ pub async fn run(
     mut socket: WebSocket,
     state: AppState,
     request: SessionRequest,
-    _permit: OwnedSemaphorePermit,
+    _permits: Permits,
 ) {
     let started = Instant::now();
+    let _open = state.metrics.session_started();
     let mut counters = Counters::default();
-    let outcome = serve(&mut socket, &state, &request, &mut counters).await;
+    let limit = state.config.max_session();
+    let outcome = tokio::time::timeout(limit, serve(&mut socket, &state, &request, &mut counters))
+        .await
+        .unwrap_or(Err(RelayError::LifetimeExceeded(limit.as_secs())));
+    state
+        .metrics
+        .add_bytes(counters.to_upstream, counters.to_browser);
+    if let Err(error) = &outcome
+        && matches!(
+            error,
+            RelayError::Resolve { .. }
+                | RelayError::Connect { .. }
+                | RelayError::Tls { .. }
+                | RelayError::Timeout(_)
+        )
+    {
+        state.metrics.upstream_failed(error.code());
+    }
     // One close frame either way: `send_error` closes with the policy code.
     let outcome = match &outcome {
         Ok(end) => {

@@ -6,6 +6,8 @@ use tokio::sync::Semaphore;
 use tokio_rustls::rustls;
 
 use crate::config::Config;
+use crate::limits::PerIpLimit;
+use crate::metrics::Metrics;
 use crate::upstream::{self, TlsSetupError};
 
 /// Cloneable handle on the relay's configuration and shared resources.
@@ -17,6 +19,10 @@ pub struct AppState {
     pub tls: Arc<rustls::ClientConfig>,
     /// One permit per open session.
     pub sessions: Arc<Semaphore>,
+    /// Open sessions by client address.
+    pub per_ip: Arc<PerIpLimit>,
+    /// The counters `/metrics` shows.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -25,6 +31,8 @@ impl AppState {
         let tls = upstream::client_tls_config(config.ca_file.as_deref())?;
         Ok(AppState {
             sessions: Arc::new(Semaphore::new(config.max_sessions)),
+            per_ip: PerIpLimit::new(config.max_sessions_per_ip),
+            metrics: Arc::new(Metrics::default()),
             config: Arc::new(config),
             tls: Arc::new(tls),
         })

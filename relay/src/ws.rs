@@ -11,9 +11,10 @@ use axum::response::{IntoResponse, Response};
 use cartero_shared::wire::ConnectQuery;
 
 use crate::error::RelayError;
+use crate::metrics::Refusal;
 use crate::policy;
 use crate::pump::READ_CHUNK;
-use crate::session::{self, SessionRequest};
+use crate::session::{self, Permits, SessionRequest};
 use crate::state::AppState;
 
 /// Largest frame the browser may send (a pipelined batch of commands fits many times).
@@ -45,17 +46,24 @@ pub async fn pop3_upgrade(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     if !origin_allowed(&headers, &state.config.origins) {
+        state.metrics.refused(Refusal::Origin);
         tracing::info!(%client, "refused a WebSocket from a foreign or missing Origin");
         return (StatusCode::FORBIDDEN, "foreign origin").into_response();
     }
     let prepared = prepare(&state, query, client);
+    if let Err(error) = &prepared {
+        state.metrics.refused(match error {
+            RelayError::TooManySessionsFromAddress => Refusal::PerIpLimit,
+            other => Refusal::Code(other.code()),
+        });
+    }
     upgrade
         .max_message_size(MAX_BROWSER_FRAME)
         .max_frame_size(MAX_BROWSER_FRAME)
         .write_buffer_size(READ_CHUNK)
         .on_upgrade(move |socket| async move {
             match prepared {
-                Ok((request, permit)) => session::run(socket, state, request, permit).await,
+                Ok((request, permits)) => session::run(socket, state, request, permits).await,
                 Err(error) => session::refuse(socket, client, error).await,
             }
         })
@@ -65,11 +73,15 @@ fn prepare(
     state: &AppState,
     query: Result<Query<ConnectQuery>, axum::extract::rejection::QueryRejection>,
     client: SocketAddr,
-) -> Result<(SessionRequest, tokio::sync::OwnedSemaphorePermit), RelayError> {
+) -> Result<(SessionRequest, Permits), RelayError> {
     let Query(query) = query.map_err(|e| RelayError::BadRequest(e.body_text()))?;
     let target = policy::match_allowlist(&state.config.allow, &query.host, query.port)
         .map_err(|refusal| RelayError::NotAllowed(refusal.to_string()))?;
-    let permit = state
+    let per_ip = state
+        .per_ip
+        .try_acquire(client.ip())
+        .ok_or(RelayError::TooManySessionsFromAddress)?;
+    let global = state
         .sessions
         .clone()
         .try_acquire_owned()
@@ -81,7 +93,28 @@ fn prepare(
         security: query.security,
         client,
     };
-    Ok((request, permit))
+    Ok((request, Permits { global, per_ip }))
+}
+
+/// `GET /healthz`: the relay is up and serving.
+pub async fn healthz(State(state): State<AppState>) -> String {
+    format!("ok {} sessions open\n", state.metrics.sessions_open())
+}
+
+/// `GET /metrics`: the counters, for loopback and the `--metrics-allow` addresses.
+pub async fn metrics(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+) -> Response {
+    let ip = crate::limits::limit_key(client.ip());
+    if !ip.is_loopback() && !state.config.metrics_allow.contains(&ip) {
+        return (StatusCode::FORBIDDEN, "metrics are not public\n").into_response();
+    }
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
 }
 
 /// `GET /demo.json`: the demo account, when the relay runs one.

@@ -87,6 +87,34 @@ pub enum ErrorCode {
     Internal,
 }
 
+impl ErrorCode {
+    /// Every code, in declaration order.
+    pub const ALL: [ErrorCode; 8] = [
+        ErrorCode::BadRequest,
+        ErrorCode::NotAllowed,
+        ErrorCode::ResolveFailed,
+        ErrorCode::ConnectFailed,
+        ErrorCode::TlsFailed,
+        ErrorCode::Timeout,
+        ErrorCode::TooManySessions,
+        ErrorCode::Internal,
+    ];
+
+    /// The wire spelling (`not_allowed`, …), also used as a metrics label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::NotAllowed => "not_allowed",
+            ErrorCode::ResolveFailed => "resolve_failed",
+            ErrorCode::ConnectFailed => "connect_failed",
+            ErrorCode::TlsFailed => "tls_failed",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::TooManySessions => "too_many_sessions",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
 /// What the relay learned about a TLS connection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TlsInfo {
@@ -165,6 +193,14 @@ mod tests {
         assert_eq!(ClientMessage::StartTls.to_json(), r#"{"type":"start_tls"}"#);
         let c = RelayMessage::from_json(r#"{"type":"connected","upstream":"a:1","tls":null}"#);
         assert!(matches!(c, Ok(RelayMessage::Connected { tls: None, .. })));
+    }
+
+    #[test]
+    fn error_code_words_are_the_json_words() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json.trim_matches('"'), code.as_str());
+        }
     }
 
     #[test]

@@ -7,5 +7,6 @@ mod courier;
 mod dovecot_semantics;
 mod e2e;
 mod faults;
+mod relay_limits;
 mod relay_pop3;
 mod relay_web;

@@ -1,0 +1,153 @@
+//! The relay's limits and its operator's view: sessions per client address, the longest
+//! a session may last, `/healthz` and `/metrics`. Each refusal is checked where the
+//! browser sees it (the relay's `error` message) and where the operator does (metrics).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use cartero_native::relay_client::{RelaySession, open_socket};
+use cartero_native::{DriveError, TransportError};
+use cartero_relay::Config;
+use cartero_relay::policy::AllowEntry;
+use cartero_shared::wire::{ConnectQuery, ErrorCode, RelayMessage, Security};
+use cartero_tests::relay::Relay;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
+
+/// An upstream that greets every connection and then holds it open.
+async fn patient_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let _ = socket.write_all(b"+OK patient server\r\n").await;
+            held.push(socket);
+        }
+    });
+    addr
+}
+
+async fn relay_to(server: SocketAddr, adjust: impl FnOnce(&mut Config)) -> Relay {
+    let mut config = Config::defaults();
+    config.allow = vec![AllowEntry::ip(server)];
+    adjust(&mut config);
+    Relay::start_with(config).await
+}
+
+fn query(server: SocketAddr) -> ConnectQuery {
+    ConnectQuery {
+        host: server.ip().to_string(),
+        port: server.port(),
+        security: Security::None,
+    }
+}
+
+fn metric(text: &str, line_start: &str) -> u64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(line_start)?.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_from_one_address_is_capped_and_counted() {
+    let server = patient_server().await;
+    let relay = relay_to(server, |c| c.max_sessions_per_ip = 3).await;
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        open.push(
+            RelaySession::open(relay.addr, &query(server))
+                .await
+                .expect("open"),
+        );
+    }
+    for _ in 0..5 {
+        match RelaySession::open(relay.addr, &query(server)).await {
+            Err(DriveError::Transport(TransportError::Relay(RelayMessage::Error {
+                code: ErrorCode::TooManySessions,
+                message,
+            }))) => assert!(message.contains("from your address"), "{message}"),
+            Err(e) => panic!("a fourth session: {e:?}"),
+            Ok(_) => panic!("a fourth session from one address was opened"),
+        }
+    }
+    let metrics = String::from_utf8(relay.get("/metrics").await.body).unwrap();
+    assert_eq!(metric(&metrics, "cartero_sessions_open"), 3, "{metrics}");
+    assert_eq!(
+        metric(&metrics, "cartero_refusals_total{reason=\"per_ip_limit\"}"),
+        5,
+        "{metrics}"
+    );
+    // A place freed is a place to take.
+    drop(open.pop());
+    let reopened = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Ok(session) = RelaySession::open(relay.addr, &query(server)).await {
+                return session;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(reopened.is_ok(), "the freed place was not given back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_past_its_time_limit_is_ended_with_a_reason() {
+    let server = patient_server().await;
+    let relay = relay_to(server, |c| c.max_session_secs = 1).await;
+    let session = RelaySession::open(relay.addr, &query(server))
+        .await
+        .expect("open");
+    let mut session = session.into_session();
+    let ended = tokio::time::timeout(
+        Duration::from_secs(10),
+        session.call(cartero_shared::pop3::Command::Noop),
+    )
+    .await
+    .expect("the relay ends the session by itself");
+    match ended {
+        Err(DriveError::Transport(TransportError::Relay(RelayMessage::Error {
+            code: ErrorCode::Timeout,
+            message,
+        }))) => assert!(message.contains("time limit of 1 s"), "{message}"),
+        other => panic!("a session past its limit: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_answers_and_metrics_count_what_happened() {
+    let server = patient_server().await;
+    let relay = relay_to(server, |_| {}).await;
+    let health = relay.get("/healthz").await;
+    assert_eq!(health.status, 200);
+    assert!(String::from_utf8_lossy(&health.body).starts_with("ok"));
+
+    let foreign = open_socket(relay.addr, &query(server), Some("https://evil.example")).await;
+    assert!(foreign.is_err(), "a foreign Origin was upgraded");
+    let off_list = ConnectQuery {
+        port: server.port() + 1,
+        ..query(server)
+    };
+    assert!(RelaySession::open(relay.addr, &off_list).await.is_err());
+    let session = RelaySession::open(relay.addr, &query(server))
+        .await
+        .expect("open");
+    drop(session);
+
+    let reply = relay.get("/metrics").await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.header("content-type").starts_with("text/plain"));
+    let text = String::from_utf8(reply.body).unwrap();
+    assert_eq!(
+        metric(&text, "cartero_refusals_total{reason=\"origin\"}"),
+        1,
+        "{text}"
+    );
+    assert_eq!(
+        metric(&text, "cartero_refusals_total{reason=\"not_allowed\"}"),
+        1,
+        "{text}"
+    );
+    assert_eq!(metric(&text, "cartero_sessions_total"), 1, "{text}");
+}
