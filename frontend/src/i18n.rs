@@ -89,6 +89,7 @@ pub enum T {
     ErrTls,
     ErrTimeout,
     ErrTooManySessions,
+    ErrShuttingDown,
     ErrConnectionLost,
     ErrStorage,
     ErrServer,
@@ -217,6 +218,12 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, ErrTls) => "Could not set up a secure connection with the server",
         (Lang::Es, ErrTimeout) => "El servidor tardó demasiado en responder. Inténtalo de nuevo.",
         (Lang::En, ErrTimeout) => "The server took too long to answer. Try again.",
+        (Lang::Es, ErrShuttingDown) => {
+            "El relé se está reiniciando. Vuelve a sincronizar en un momento; lo ya guardado sigue aquí."
+        }
+        (Lang::En, ErrShuttingDown) => {
+            "The relay is restarting. Sync again in a moment; what was saved is still here."
+        }
         (Lang::Es, ErrTooManySessions) => "El relé está muy ocupado. Inténtalo en unos minutos.",
         (Lang::En, ErrTooManySessions) => "The relay is busy. Try again in a few minutes.",
         (Lang::Es, ErrConnectionLost) => {

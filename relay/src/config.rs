@@ -21,7 +21,9 @@ use crate::policy::AllowEntry;
 #[command(
     name = "cartero-relay",
     version,
-    about = "Cartero's WebSocket ⇄ POP3 relay"
+    about = "Cartero's WebSocket ⇄ POP3 relay",
+    after_help = "`cartero-relay check-config [OPTIONS]` checks the configuration (file, \
+                  environment and flags) without serving, and prints the settings in effect."
 )]
 pub struct Config {
     /// TOML file with defaults for every other setting (keys are the long flag names).
@@ -75,6 +77,10 @@ pub struct Config {
     /// stopped.
     #[arg(long, env = "CARTERO_MAX_SESSION_SECS", default_value_t = 3600)]
     pub max_session_secs: u64,
+
+    /// Seconds open sessions may take to finish after a shutdown signal.
+    #[arg(long, env = "CARTERO_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+    pub shutdown_grace_secs: u64,
 
     /// Addresses besides loopback that may read `/metrics` (repeatable; comma-separated
     /// in the environment).
@@ -234,6 +240,52 @@ impl Config {
         Duration::from_secs(self.idle_timeout_secs)
     }
 
+    /// The settings in effect, as a TOML config file (keys are the long flag names), so
+    /// `check-config` output can be saved and used as it is.
+    pub fn effective_toml(&self) -> String {
+        let quoted = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+        let list = |items: Vec<String>| {
+            let items: Vec<String> = items.iter().map(|i| quoted(i)).collect();
+            format!("[{}]", items.join(", "))
+        };
+        let path = |p: &Option<PathBuf>| p.as_ref().map(|p| quoted(&p.display().to_string()));
+        let mut lines = vec![
+            format!("listen = {}", quoted(&self.listen.to_string())),
+            format!(
+                "allow = {}",
+                list(self.allow.iter().map(|a| a.to_string()).collect())
+            ),
+            format!("origin = {}", list(self.origins.clone())),
+            format!("demo = {}", self.demo),
+            format!("connect-timeout-secs = {}", self.connect_timeout_secs),
+            format!("idle-timeout-secs = {}", self.idle_timeout_secs),
+            format!("max-sessions = {}", self.max_sessions),
+            format!("max-sessions-per-ip = {}", self.max_sessions_per_ip),
+            format!("max-session-secs = {}", self.max_session_secs),
+            format!("shutdown-grace-secs = {}", self.shutdown_grace_secs),
+            format!(
+                "metrics-allow = {}",
+                list(self.metrics_allow.iter().map(|a| a.to_string()).collect())
+            ),
+        ];
+        let optional = [
+            ("static", path(&self.static_dir)),
+            ("ca-file", path(&self.ca_file)),
+        ];
+        for (key, value) in optional {
+            lines.push(match value {
+                Some(value) => format!("{key} = {value}"),
+                None => format!("# {key} is not set"),
+            });
+        }
+        lines.join("\n") + "\n"
+    }
+
+    /// How long open sessions may take to finish after a shutdown signal.
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_secs)
+    }
+
     /// The longest a session may last.
     pub fn max_session(&self) -> Duration {
         Duration::from_secs(self.max_session_secs)
@@ -273,6 +325,27 @@ demo = true
         assert!(config.demo);
         let overridden = load(file, &["--listen", "127.0.0.1:1234"]).unwrap();
         assert_eq!(overridden.listen.to_string(), "127.0.0.1:1234");
+    }
+
+    #[test]
+    fn the_effective_config_names_every_setting_and_loads_back_the_same() {
+        let file = "allow = [\"mail.example.org:995\"]\nmax-sessions-per-ip = 7\n";
+        let config = load(file, &["--static", "/srv/cartero"]).unwrap();
+        let shown = config.effective_toml();
+        for arg in Config::command().get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            if matches!(long, "config" | "help" | "version") {
+                continue;
+            }
+            let (set, unset) = (format!("{long} ="), format!("# {long} is not set"));
+            assert!(
+                shown.contains(&set) || shown.contains(&unset),
+                "`{long}` missing from\n{shown}"
+            );
+        }
+        let again = load(&shown, &[]).unwrap();
+        assert_eq!(again.effective_toml(), shown);
+        assert!(shown.contains("max-sessions-per-ip = 7"), "{shown}");
     }
 
     #[test]

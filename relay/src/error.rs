@@ -45,6 +45,9 @@ pub enum RelayError {
     /// This client address has as many sessions open as it may.
     #[error("too many sessions from your address are open")]
     TooManySessionsFromAddress,
+    /// The relay is shutting down and its grace for open sessions is over.
+    #[error("the relay is shutting down")]
+    ShuttingDown,
     /// The session lasted as long as the relay allows.
     #[error("the session reached the relay's time limit of {0} s")]
     LifetimeExceeded(u64),
@@ -64,6 +67,7 @@ impl RelayError {
                 ErrorCode::TooManySessions
             }
             RelayError::LifetimeExceeded(_) => ErrorCode::Timeout,
+            RelayError::ShuttingDown => ErrorCode::ShuttingDown,
         }
     }
 }

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod config;
 pub mod demo;
 pub mod error;
@@ -57,7 +58,9 @@ pub fn router(state: AppState) -> Router {
     }))
 }
 
-/// Serves the relay on `listener` until `shutdown` completes.
+/// Serves the relay on `listener` until `shutdown` completes; then stops accepting and
+/// lets open sessions finish for up to `--shutdown-grace-secs` before returning (sessions
+/// still open then are cut, and the app's next sync resumes them).
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
@@ -68,10 +71,38 @@ pub async fn serve(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
+    let (metrics, cut) = (state.metrics.clone(), state.cut.clone());
+    let grace = state.config.shutdown_grace();
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await?;
+    if drain(&metrics, grace).await > 0 {
+        // Each session tells its browser why, closes, and writes its log line.
+        cut.send_replace(true);
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        while metrics.sessions_open() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+    Ok(())
+}
+
+/// Waits until no session is open, or `grace` has passed; returns how many were left.
+async fn drain(metrics: &metrics::Metrics, grace: std::time::Duration) -> u64 {
+    let deadline = tokio::time::Instant::now() + grace;
+    let open = metrics.sessions_open();
+    if open > 0 {
+        tracing::info!(open, grace_secs = grace.as_secs(), "draining sessions");
+    }
+    while metrics.sessions_open() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let left = metrics.sessions_open();
+    if left > 0 {
+        tracing::warn!(left, "shutdown grace over: ending the sessions still open");
+    }
+    left
 }

@@ -98,9 +98,13 @@ pub async fn run(
     let _open = state.metrics.session_started();
     let mut counters = Counters::default();
     let limit = state.config.max_session();
-    let outcome = tokio::time::timeout(limit, serve(&mut socket, &state, &request, &mut counters))
-        .await
-        .unwrap_or(Err(RelayError::LifetimeExceeded(limit.as_secs())));
+    let mut cut = state.cut.subscribe();
+    let outcome = tokio::select! {
+        outcome = tokio::time::timeout(limit, serve(&mut socket, &state, &request, &mut counters)) => {
+            outcome.unwrap_or(Err(RelayError::LifetimeExceeded(limit.as_secs())))
+        }
+        _ = cut.wait_for(|cut| *cut) => Err(RelayError::ShuttingDown),
+    };
     state
         .metrics
         .add_bytes(counters.to_upstream, counters.to_browser);

@@ -23,6 +23,8 @@ pub struct AppState {
     pub per_ip: Arc<PerIpLimit>,
     /// The counters `/metrics` shows.
     pub metrics: Arc<Metrics>,
+    /// Becomes `true` when the shutdown grace is over: open sessions end then.
+    pub cut: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             sessions: Arc::new(Semaphore::new(config.max_sessions)),
             per_ip: PerIpLimit::new(config.max_sessions_per_ip),
             metrics: Arc::new(Metrics::default()),
+            cut: Arc::new(tokio::sync::watch::Sender::new(false)),
             config: Arc::new(config),
             tls: Arc::new(tls),
         })

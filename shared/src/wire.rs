@@ -83,13 +83,15 @@ pub enum ErrorCode {
     Timeout,
     /// The relay has too many sessions open.
     TooManySessions,
+    /// The relay is shutting down (a restart or a deploy); a new session in a moment works.
+    ShuttingDown,
     /// Something failed inside the relay.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 8] = [
+    pub const ALL: [ErrorCode; 9] = [
         ErrorCode::BadRequest,
         ErrorCode::NotAllowed,
         ErrorCode::ResolveFailed,
@@ -97,6 +99,7 @@ impl ErrorCode {
         ErrorCode::TlsFailed,
         ErrorCode::Timeout,
         ErrorCode::TooManySessions,
+        ErrorCode::ShuttingDown,
         ErrorCode::Internal,
     ];
 
@@ -110,6 +113,7 @@ impl ErrorCode {
             ErrorCode::TlsFailed => "tls_failed",
             ErrorCode::Timeout => "timeout",
             ErrorCode::TooManySessions => "too_many_sessions",
+            ErrorCode::ShuttingDown => "shutting_down",
             ErrorCode::Internal => "internal",
         }
     }

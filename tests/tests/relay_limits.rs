@@ -151,3 +151,88 @@ async fn healthz_answers_and_metrics_count_what_happened() {
     );
     assert_eq!(metric(&text, "cartero_sessions_total"), 1, "{text}");
 }
+
+/// An upstream that answers every command line with `+OK`.
+async fn agreeable_server() -> SocketAddr {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let _ = write.write_all(b"+OK agreeable\r\n").await;
+                let mut lines = BufReader::new(read).lines();
+                while let Ok(Some(_)) = lines.next_line().await {
+                    if write.write_all(b"+OK\r\n").await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+async fn wait_until_refused(addr: SocketAddr) {
+    cartero_tests::wait::wait_until(
+        "the relay to stop accepting",
+        Duration::from_secs(10),
+        || async move {
+            tokio::net::TcpStream::connect(addr)
+                .await
+                .is_err()
+                .then_some(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_stops_accepting_and_lets_open_sessions_finish() {
+    let server = agreeable_server().await;
+    let relay = relay_to(server, |c| c.shutdown_grace_secs = 30).await;
+    let addr = relay.addr;
+    let mut session = RelaySession::open(addr, &query(server))
+        .await
+        .expect("open")
+        .into_session();
+    let stopping = tokio::spawn(relay.stop());
+    wait_until_refused(addr).await;
+    session
+        .call(cartero_shared::pop3::Command::Noop)
+        .await
+        .expect("an open session keeps working while the relay drains");
+    session.quit().await.expect("QUIT");
+    // The drain ends when the last session does, long before the 30 s grace.
+    tokio::time::timeout(Duration::from_secs(10), stopping)
+        .await
+        .expect("the relay stops once its sessions are done")
+        .expect("the relay task");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_still_open_after_the_grace_are_cut() {
+    let server = agreeable_server().await;
+    let relay = relay_to(server, |c| c.shutdown_grace_secs = 1).await;
+    let mut session = RelaySession::open(relay.addr, &query(server))
+        .await
+        .expect("open")
+        .into_session();
+    tokio::time::timeout(Duration::from_secs(10), relay.stop())
+        .await
+        .expect("the relay stops after its grace even with a session open");
+    let after = tokio::time::timeout(
+        Duration::from_secs(10),
+        session.call(cartero_shared::pop3::Command::Noop),
+    )
+    .await
+    .expect("the cut session fails at once rather than hanging");
+    match after {
+        Err(DriveError::Transport(TransportError::Relay(RelayMessage::Error {
+            code: ErrorCode::ShuttingDown,
+            ..
+        }))) => {}
+        other => panic!("a session past the shutdown grace: {other:?}"),
+    }
+}

@@ -55,6 +55,7 @@ impl SyncError {
                 ErrorCode::TlsFailed => with_detail(T::ErrTls, detail),
                 ErrorCode::Timeout => tr(lang, T::ErrTimeout).to_owned(),
                 ErrorCode::TooManySessions => tr(lang, T::ErrTooManySessions).to_owned(),
+                ErrorCode::ShuttingDown => tr(lang, T::ErrShuttingDown).to_owned(),
                 ErrorCode::BadRequest => with_detail(T::ErrBadRequest, detail),
                 _ => tr(lang, T::ErrInternal).to_owned(),
             },
