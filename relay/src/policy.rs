@@ -1,7 +1,9 @@
 //! Upstream policy: which POP3 servers the relay may reach. Pure functions, no I/O.
 //!
 //! The relay is not an open proxy. An upstream must match an allowlist entry by host and
-//! port. Then every address the name resolved to is checked: a name entry admits public
+//! port: an exact name, a `*.domain` pattern (any name under the domain, not the domain
+//! itself), or an IP address. A host that spells an IPv4 address the odd ways resolvers
+//! still accept (`2130706433`, `0x7f.1`, `0177.0.0.1`) is refused outright. Then every address the name resolved to is checked: a name entry admits public
 //! addresses only, so a DNS answer pointing at loopback or the private network is refused;
 //! an IP entry admits exactly that address, private or not (how an operator allows a mail
 //! server on the same host). The session then connects to the checked address, never
@@ -18,6 +20,8 @@ use thiserror::Error;
 pub enum AllowHost {
     /// A DNS name, lower-cased.
     Name(String),
+    /// `*.domain`: any name under the domain (stored as `.domain`, lower-cased).
+    Suffix(String),
     /// An IP address.
     Ip(IpAddr),
 }
@@ -58,14 +62,20 @@ impl FromStr for AllowEntry {
                 Ok(v4) => AllowHost::Ip(IpAddr::V4(v4)),
                 Err(_) => {
                     let name = host.to_ascii_lowercase();
+                    let (pattern, name) = match name.strip_prefix("*.") {
+                        Some(domain) => (true, domain.to_owned()),
+                        None => (false, name),
+                    };
                     let valid = !name.is_empty()
                         && name
                             .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
-                    if !valid {
-                        return Err(bad());
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+                        && !is_odd_ipv4(&name);
+                    match (valid, pattern) {
+                        (false, _) => return Err(bad()),
+                        (true, true) => AllowHost::Suffix(format!(".{name}")),
+                        (true, false) => AllowHost::Name(name),
                     }
-                    AllowHost::Name(name)
                 }
             },
         };
@@ -77,6 +87,7 @@ impl fmt::Display for AllowEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.host {
             AllowHost::Name(n) => write!(f, "{n}:{}", self.port),
+            AllowHost::Suffix(s) => write!(f, "*{s}:{}", self.port),
             AllowHost::Ip(IpAddr::V6(v6)) => write!(f, "[{v6}]:{}", self.port),
             AllowHost::Ip(ip) => write!(f, "{ip}:{}", self.port),
         }
@@ -114,6 +125,26 @@ pub enum Refusal {
     /// The name resolved to nothing.
     #[error("{0} resolved to no address")]
     NoAddress(String),
+    /// The host is an IPv4 address written in a non-standard way.
+    #[error("{0} is an IP address in an unusual spelling; write it as four decimal numbers")]
+    OddAddress(String),
+}
+
+/// Whether a host is a numeric IPv4 spelling other than the dotted quad: what
+/// `inet_aton` accepts (one to four parts, each decimal, octal `0…` or hex `0x…`) and
+/// Rust's parser does not.
+pub fn is_odd_ipv4(host: &str) -> bool {
+    let parts: Vec<&str> = host.trim_end_matches('.').split('.').collect();
+    let numeric = |part: &str| {
+        let digits = part
+            .strip_prefix("0x")
+            .or_else(|| part.strip_prefix("0X"))
+            .map(|hex| !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()));
+        digits.unwrap_or(!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+    };
+    (1..=4).contains(&parts.len())
+        && parts.iter().all(|p| numeric(p))
+        && host.parse::<Ipv4Addr>().is_err()
 }
 
 /// Matches a requested `host:port` against the allowlist, before any DNS lookup.
@@ -125,6 +156,9 @@ pub fn match_allowlist(allow: &[AllowEntry], host: &str, port: u16) -> Result<Ta
     let requested_ip: Option<IpAddr> = requested.parse().ok();
     let requested_name = requested.to_ascii_lowercase();
     let requested_name = requested_name.trim_end_matches('.');
+    if requested_ip.is_none() && is_odd_ipv4(requested_name) {
+        return Err(Refusal::OddAddress(host.to_owned()));
+    }
     for entry in allow.iter().filter(|e| e.port == port) {
         match (&entry.host, requested_ip) {
             (AllowHost::Ip(ip), Some(req)) if *ip == canonical(req) => {
@@ -133,6 +167,15 @@ pub fn match_allowlist(allow: &[AllowEntry], host: &str, port: u16) -> Result<Ta
             (AllowHost::Name(name), None) if name == requested_name => {
                 return Ok(Target::Name {
                     name: name.clone(),
+                    port,
+                });
+            }
+            (AllowHost::Suffix(domain), None)
+                if requested_name.ends_with(domain.as_str())
+                    && requested_name.len() > domain.len() =>
+            {
+                return Ok(Target::Name {
+                    name: requested_name.to_owned(),
                     port,
                 });
             }
@@ -245,6 +288,54 @@ mod tests {
         );
         // A name that happens to resolve to an allowed IP is not the IP entry.
         assert!(match_allowlist(&allow, "localhost", 1110).is_err());
+    }
+
+    #[test]
+    fn a_domain_pattern_allows_names_under_it_only() {
+        let allow = entries(&["*.Example.org:995"]);
+        assert_eq!(allow[0].to_string(), "*.example.org:995");
+        for ok in [
+            "mail.example.org",
+            "pop.eu.example.org",
+            "MAIL.example.org.",
+        ] {
+            assert!(
+                matches!(match_allowlist(&allow, ok, 995), Ok(Target::Name { .. })),
+                "{ok}"
+            );
+        }
+        for refused in [
+            "example.org",
+            "evilexample.org",
+            "mail.example.org.evil.net",
+            "127.0.0.1",
+        ] {
+            assert!(match_allowlist(&allow, refused, 995).is_err(), "{refused}");
+        }
+        assert!(match_allowlist(&allow, "mail.example.org", 110).is_err());
+    }
+
+    #[test]
+    fn odd_ipv4_spellings_are_refused_by_name() {
+        let allow = entries(&["127.0.0.1:110", "*.example.org:110"]);
+        for odd in [
+            "2130706433",
+            "0x7f.1",
+            "0177.0.0.1",
+            "0x7f000001",
+            "127.1",
+            "0X7F.0.0.1",
+        ] {
+            assert_eq!(
+                match_allowlist(&allow, odd, 110),
+                Err(Refusal::OddAddress(odd.to_owned())),
+                "{odd}"
+            );
+            assert!(format!("{odd}:110").parse::<AllowEntry>().is_err(), "{odd}");
+        }
+        for name in ["mail.example.org", "1password.example.org", "127.0.0.1"] {
+            assert!(!is_odd_ipv4(name), "{name}");
+        }
     }
 
     #[test]

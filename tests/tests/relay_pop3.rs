@@ -121,17 +121,41 @@ async fn a_wrong_password_comes_back_as_the_servers_auth_error() {
 async fn upstreams_off_the_allowlist_are_refused() {
     let (dovecot, relay) = dovecot_and_relay(true).await;
     let other_port = cartero_tests::free_port();
-    for (host, port) in [
-        ("127.0.0.1", other_port),
-        ("localhost", dovecot.pop3.port()),
-        ("2130706433", dovecot.pop3.port()),
-        ("[::ffff:127.0.0.2]", dovecot.pop3.port()),
+    for (host, port, why) in [
+        ("127.0.0.1", other_port, "not allowed"),
+        ("localhost", dovecot.pop3.port(), "not allowed"),
+        ("[::ffff:127.0.0.2]", dovecot.pop3.port(), "not allowed"),
+        ("2130706433", dovecot.pop3.port(), "unusual spelling"),
+        ("0x7f.1", dovecot.pop3.port(), "unusual spelling"),
+        ("0177.0.0.1", dovecot.pop3.port(), "unusual spelling"),
     ] {
         let result =
             download_mailbox(relay.addr, host, port, Security::None, "alice", "secret").await;
         let message = expect_relay_error(result, ErrorCode::NotAllowed);
-        assert!(message.contains("not allowed"), "{host}:{port}: {message}");
+        assert!(message.contains(why), "{host}:{port}: {message}");
     }
+}
+
+/// A listed name that resolves to loopback is refused after the
+/// lookup: only an IP entry may allow a non-public address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listed_name_that_resolves_to_loopback_is_refused() {
+    let dovecot = Dovecot::start(vec![alice()]).await;
+    let mut config = Config::defaults();
+    let port = dovecot.pop3.port();
+    config.allow = vec![format!("localhost:{port}").parse().unwrap()];
+    let relay = Relay::start_with(config).await;
+    let result = download_mailbox(
+        relay.addr,
+        "localhost",
+        port,
+        Security::None,
+        "alice",
+        "secret",
+    )
+    .await;
+    let message = expect_relay_error(result, ErrorCode::NotAllowed);
+    assert!(message.contains("non-public address"), "{message}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
