@@ -12,21 +12,58 @@ pub mod mock_pop3;
 pub mod relay;
 pub mod wait;
 
-/// Routes the relay's logs to the test output (shown when a test fails).
+/// Routes the relay's logs to the test output (shown when a test fails), and keeps every
+/// relay log line at every level for [`captured_logs`].
 pub fn init_logging() {
     init_logging_at("info,hyper=warn,tungstenite=warn");
 }
 
-/// Like [`init_logging`] with another default filter (`RUST_LOG` still wins). The first
-/// call in a process decides.
+/// Like [`init_logging`] with another default filter for the test output (`RUST_LOG`
+/// still wins). The first call in a process decides.
 pub fn init_logging_at(default_filter: &str) {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let shown = tracing_subscriber::fmt::layer()
+        .with_test_writer()
+        .with_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| default_filter.into()),
-        )
-        .with_test_writer()
+        );
+    let kept = tracing_subscriber::fmt::layer()
+        .with_ansi(false)
+        .with_writer(|| CaptureWriter)
+        .with_filter(tracing_subscriber::filter::Targets::new().with_target(
+            "cartero_relay",
+            tracing_subscriber::filter::LevelFilter::TRACE,
+        ));
+    let _ = tracing_subscriber::registry()
+        .with(shown)
+        .with(kept)
         .try_init();
+}
+
+static CAPTURED: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+/// Appends log output to [`CAPTURED`].
+struct CaptureWriter;
+
+impl std::io::Write for CaptureWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut captured = CAPTURED.lock().unwrap_or_else(|p| p.into_inner());
+        captured.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Everything the relay logged in this process so far, at every level (every test's
+/// relays: tests look for what is theirs).
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&CAPTURED.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
 }
 
 /// A free TCP port on 127.0.0.1 (bound, then released for the fixture to take).

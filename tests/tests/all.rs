@@ -8,5 +8,6 @@ mod dovecot_semantics;
 mod e2e;
 mod faults;
 mod relay_limits;
+mod relay_logs;
 mod relay_pop3;
 mod relay_web;
