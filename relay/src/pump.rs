@@ -14,7 +14,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::{Instant, sleep_until};
 
 /// Largest chunk read from the server into one binary frame.
-pub const READ_CHUNK: usize = 64 * 1024;
+pub const READ_CHUNK: usize = 256 * 1024;
 
 /// Why the pump stopped.
 #[derive(Debug)]
@@ -53,7 +53,9 @@ where
     B: Stream<Item = Result<Message, E>> + Sink<Message> + Unpin,
     U: AsyncRead + AsyncWrite + Unpin,
 {
-    let mut read_buf = vec![0u8; READ_CHUNK];
+    // Uninitialised capacity: an idle session's buffer occupies no memory pages until
+    // the server sends, and a filled buffer becomes the frame without a copy.
+    let mut read_buf: Vec<u8> = Vec::with_capacity(READ_CHUNK);
     let mut outgoing: Vec<u8> = Vec::new();
     let mut written = 0;
     let mut needs_flush = false;
@@ -105,13 +107,14 @@ where
                     Err(e) => return PumpEnd::UpstreamError(e),
                 }
             }
-            result = from_server.read(&mut read_buf) => {
+            result = from_server.read_buf(&mut read_buf) => {
                 deadline = Instant::now() + idle;
                 match result {
                     Ok(0) => return PumpEnd::UpstreamClosed,
                     Ok(n) => {
                         counters.to_browser += n as u64;
-                        let frame = Message::Binary(read_buf[..n].to_vec().into());
+                        let chunk = std::mem::replace(&mut read_buf, Vec::with_capacity(READ_CHUNK));
+                        let frame = Message::Binary(chunk.into());
                         if browser.send(frame).await.is_err() {
                             return PumpEnd::BrowserClosed;
                         }

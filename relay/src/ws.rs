@@ -17,6 +17,10 @@ use crate::pump::READ_CHUNK;
 use crate::session::{self, Permits, SessionRequest};
 use crate::state::AppState;
 
+/// The WebSocket's initial read buffer (tungstenite's default, 128 KiB, would be most of
+/// an idle session's memory).
+const BROWSER_READ_BUFFER: usize = 4 * 1024;
+
 /// Largest frame the browser may send (a pipelined batch of commands fits many times).
 const MAX_BROWSER_FRAME: usize = 1024 * 1024;
 
@@ -61,6 +65,9 @@ pub async fn pop3_upgrade(
         .max_message_size(MAX_BROWSER_FRAME)
         .max_frame_size(MAX_BROWSER_FRAME)
         .write_buffer_size(READ_CHUNK)
+        // Browser frames are small commands: a small read buffer (it grows for a large
+        // frame) keeps an idle session's memory down.
+        .read_buffer_size(BROWSER_READ_BUFFER)
         .on_upgrade(move |socket| async move {
             match prepared {
                 Ok((request, permits)) => session::run(socket, state, request, permits).await,

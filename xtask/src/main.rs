@@ -261,6 +261,26 @@ fn has_nightly() -> bool {
     output_of("rustup", &["run", "nightly", "rustc", "--version"]).is_some()
 }
 
+/// The relay's load run, scaled down for CI; it fails only when sessions fail. Full
+/// size (`--sessions 1000`, profile `relay`) and results: docs/benchmarks.md.
+fn load_run() -> Result {
+    say(
+        "Relay load run (scaled down): 300 idle sessions, then bulk through the relay vs direct TCP",
+    );
+    run(Command::new("cargo")
+        .args([
+            "run",
+            "-q",
+            "-p",
+            "cartero-tests",
+            "--bin",
+            "relay-load",
+            "--",
+        ])
+        .args(["--sessions", "300", "--megabytes", "16"])
+        .current_dir(root()))
+}
+
 fn fuzz() -> Result {
     if !has_nightly() {
         say("Skipping the fuzz run: no nightly toolchain here (rustup toolchain install nightly)");
@@ -320,6 +340,7 @@ fn test() -> Result {
     build_app()?;
     say("Running every test: unit, relay + Dovecot, browser end to end");
     let (passed, failed) = cargo_test()?;
+    load_run()?;
     fuzz()?;
     // The plain closing line CI reads, after the fuzzer's output.
     println!("\ntests: {passed} passed, {failed} failed");
