@@ -71,6 +71,17 @@ pub async fn open_socket(
     query: &ConnectQuery,
     origin: Option<&str>,
 ) -> Result<WebSocketStream<MaybeTlsStream<TcpStream>>, tungstenite::Error> {
+    open_socket_with(relay, query, origin, &[]).await
+}
+
+/// [`open_socket`] with extra request headers (e.g. `Authorization` for a relay that
+/// wants its team's access token).
+pub async fn open_socket_with(
+    relay: SocketAddr,
+    query: &ConnectQuery,
+    origin: Option<&str>,
+    headers: &[(&'static str, &str)],
+) -> Result<WebSocketStream<MaybeTlsStream<TcpStream>>, tungstenite::Error> {
     let url = format!("ws://{relay}{}", query.path_and_query());
     let mut request = url.into_client_request()?;
     let own_origin = format!("http://{relay}");
@@ -79,6 +90,12 @@ pub async fn open_socket(
             .parse()
             .map_err(|e| tungstenite::Error::HttpFormat(tungstenite::http::Error::from(e)))?;
         request.headers_mut().insert("Origin", value);
+    }
+    for (name, value) in headers {
+        let value = value
+            .parse()
+            .map_err(|e| tungstenite::Error::HttpFormat(tungstenite::http::Error::from(e)))?;
+        request.headers_mut().insert(*name, value);
     }
     // Like a browser, without Nagle's delay.
     let (ws, _) = tokio_tungstenite::connect_async_with_config(request, None, true).await?;

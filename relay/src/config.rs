@@ -78,6 +78,30 @@ pub struct Config {
     #[arg(long, env = "CARTERO_MAX_SESSION_SECS", default_value_t = 3600)]
     pub max_session_secs: u64,
 
+    /// A team access token (repeatable; comma-separated in the environment): when set,
+    /// every request but /healthz must carry one, as the password of HTTP Basic
+    /// credentials (the browser asks once) or as `Authorization: Bearer`.
+    #[arg(
+        long = "access-token",
+        env = "CARTERO_ACCESS_TOKEN",
+        value_delimiter = ','
+    )]
+    pub access_tokens: Vec<String>,
+
+    /// A header a trusted reverse proxy sets after it authenticated the person (e.g.
+    /// X-Forwarded-User): requests from --trusted-proxy addresses that carry it are let in.
+    #[arg(long, env = "CARTERO_AUTH_HEADER")]
+    pub auth_header: Option<String>,
+
+    /// A reverse proxy's address (repeatable): its X-Forwarded-For and --auth-header are
+    /// believed; nobody else's are.
+    #[arg(
+        long = "trusted-proxy",
+        env = "CARTERO_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Seconds open sessions may take to finish after a shutdown signal.
     #[arg(long, env = "CARTERO_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
@@ -263,6 +287,20 @@ impl Config {
             format!("max-sessions-per-ip = {}", self.max_sessions_per_ip),
             format!("max-session-secs = {}", self.max_session_secs),
             format!("shutdown-grace-secs = {}", self.shutdown_grace_secs),
+            // Secrets are masked: the count shows, the tokens do not.
+            format!(
+                "access-token = {}",
+                list(
+                    self.access_tokens
+                        .iter()
+                        .map(|_| "********".to_owned())
+                        .collect()
+                )
+            ),
+            format!(
+                "trusted-proxy = {}",
+                list(self.trusted_proxies.iter().map(|a| a.to_string()).collect())
+            ),
             format!(
                 "metrics-allow = {}",
                 list(self.metrics_allow.iter().map(|a| a.to_string()).collect())
@@ -271,6 +309,7 @@ impl Config {
         let optional = [
             ("static", path(&self.static_dir)),
             ("ca-file", path(&self.ca_file)),
+            ("auth-header", self.auth_header.as_deref().map(quoted)),
         ];
         for (key, value) in optional {
             lines.push(match value {
@@ -346,6 +385,10 @@ demo = true
         let again = load(&shown, &[]).unwrap();
         assert_eq!(again.effective_toml(), shown);
         assert!(shown.contains("max-sessions-per-ip = 7"), "{shown}");
+        let secret = load("access-token = [\"team-secret\"]\n", &[]).unwrap();
+        let shown = secret.effective_toml();
+        assert!(!shown.contains("team-secret"), "{shown}");
+        assert!(shown.contains("access-token = [\"********\"]"), "{shown}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod check;
 pub mod config;
 pub mod demo;
@@ -40,11 +41,13 @@ pub fn router(state: AppState) -> Router {
     let index_html = static_dir.as_deref().and_then(web::read_index);
     let csp = HeaderValue::from_str(&web::content_security_policy(index_html.as_deref()))
         .expect("the policy is ASCII");
+    let (access, metrics) = (state.access.clone(), state.metrics.clone());
     let api = Router::new()
         .route("/pop3", get(ws::pop3_upgrade))
         .route("/demo.json", get(ws::demo_account))
         .route("/healthz", get(ws::healthz))
         .route("/metrics", get(ws::metrics))
+        .route(access::SIGN_IN_PATH, axum::routing::post(ws::sign_in))
         .with_state(state);
     let routes = match static_dir {
         Some(dir) => {
@@ -53,9 +56,40 @@ pub fn router(state: AppState) -> Router {
         }
         None => api,
     };
-    routes.layer(axum::middleware::from_fn(move |request, next| {
-        web::headers(csp.clone(), request, next)
-    }))
+    routes
+        .layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                let (access, metrics) = (access.clone(), metrics.clone());
+                async move { admit(&access, &metrics, request, next).await }
+            },
+        ))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            web::headers(csp.clone(), request, next)
+        }))
+}
+
+/// Lets a request through [`access::Access`], or answers 401/429 and counts it.
+async fn admit(
+    access: &access::Access,
+    metrics: &metrics::Metrics,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map_or(SocketAddr::from(([0, 0, 0, 0], 0)), |c| c.0);
+    let path = request.uri().path().to_owned();
+    match access.check(&path, peer, request.headers(), std::time::Instant::now()) {
+        Ok(()) => next.run(request).await,
+        Err(denied) => {
+            metrics.refused(match denied {
+                access::Denied::Unauthorized => metrics::Refusal::Unauthorized,
+                access::Denied::TooManyFailures => metrics::Refusal::TooManyFailures,
+            });
+            denied.respond(request.headers())
+        }
+    }
 }
 
 /// Serves the relay on `listener` until `shutdown` completes; then stops accepting and

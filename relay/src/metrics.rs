@@ -16,6 +16,10 @@ pub enum Refusal {
     Origin,
     /// Over the per-address session limit.
     PerIpLimit,
+    /// Missing or wrong access token.
+    Unauthorized,
+    /// Too many failed sign-ins from the address.
+    TooManyFailures,
     /// A pre-upgrade check's error code (allowlist, bad query, global limit).
     Code(ErrorCode),
 }
@@ -25,6 +29,8 @@ impl Refusal {
         match self {
             Refusal::Origin => "origin",
             Refusal::PerIpLimit => "per_ip_limit",
+            Refusal::Unauthorized => "unauthorized",
+            Refusal::TooManyFailures => "too_many_failures",
             Refusal::Code(code) => code.as_str(),
         }
     }

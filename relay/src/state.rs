@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio_rustls::rustls;
 
+use crate::access::Access;
 use crate::config::Config;
 use crate::limits::PerIpLimit;
 use crate::metrics::Metrics;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub sessions: Arc<Semaphore>,
     /// Open sessions by client address.
     pub per_ip: Arc<PerIpLimit>,
+    /// Who may use the relay.
+    pub access: Arc<Access>,
     /// The counters `/metrics` shows.
     pub metrics: Arc<Metrics>,
     /// Becomes `true` when the shutdown grace is over: open sessions end then.
@@ -35,6 +38,11 @@ impl AppState {
             sessions: Arc::new(Semaphore::new(config.max_sessions)),
             per_ip: PerIpLimit::new(config.max_sessions_per_ip),
             metrics: Arc::new(Metrics::default()),
+            access: Arc::new(Access::new(
+                config.access_tokens.clone(),
+                config.auth_header.clone(),
+                config.trusted_proxies.clone(),
+            )),
             cut: Arc::new(tokio::sync::watch::Sender::new(false)),
             config: Arc::new(config),
             tls: Arc::new(tls),

@@ -54,6 +54,8 @@ pub async fn pop3_upgrade(
         tracing::info!(%client, "refused a WebSocket from a foreign or missing Origin");
         return (StatusCode::FORBIDDEN, "foreign origin").into_response();
     }
+    // Behind a trusted proxy, the person's address (for limits and logs) is forwarded.
+    let client = SocketAddr::new(state.access.client_ip(client, &headers), client.port());
     let prepared = prepare(&state, query, client);
     if let Err(error) = &prepared {
         state.metrics.refused(match error {
@@ -101,6 +103,43 @@ fn prepare(
         client,
     };
     Ok((request, Permits { global, per_ip }))
+}
+
+/// The sign-in form's body.
+#[derive(Debug, serde::Deserialize)]
+pub struct SignIn {
+    token: String,
+}
+
+/// `POST /_access`: a browser signs in with the team's token and gets its cookie.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<SignIn>,
+) -> Response {
+    let client_ip = state.access.client_ip(client, &headers);
+    match state
+        .access
+        .sign_in(client_ip, &form.token, std::time::Instant::now())
+    {
+        Ok(cookie) => (
+            StatusCode::SEE_OTHER,
+            [
+                (header::SET_COOKIE, cookie),
+                (header::LOCATION, "/".to_owned()),
+            ],
+        )
+            .into_response(),
+        Err(crate::access::Denied::Unauthorized) => {
+            state.metrics.refused(Refusal::Unauthorized);
+            crate::access::sign_in_page(&headers, true)
+        }
+        Err(denied) => {
+            state.metrics.refused(Refusal::TooManyFailures);
+            denied.into_response()
+        }
+    }
 }
 
 /// `GET /healthz`: the relay is up and serving.

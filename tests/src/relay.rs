@@ -67,11 +67,20 @@ impl Relay {
     /// `GET path` over HTTP/1.0 (the connection closes after the reply): the status code,
     /// the headers (names lower-cased) and the body.
     pub async fn get(&self, path: &str) -> HttpReply {
+        self.get_with(path, &[]).await
+    }
+
+    /// [`Relay::get`] with extra request headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> HttpReply {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let mut tcp = tokio::net::TcpStream::connect(self.addr)
             .await
             .expect("connect to the relay");
-        let request = format!("GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr);
+        let extra: String = headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}\r\n"))
+            .collect();
+        let request = format!("GET {path} HTTP/1.0\r\nHost: {}\r\n{extra}\r\n", self.addr);
         tcp.write_all(request.as_bytes()).await.expect("send");
         let mut raw = Vec::new();
         tcp.read_to_end(&mut raw).await.expect("read the reply");

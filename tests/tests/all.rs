@@ -7,6 +7,7 @@ mod courier;
 mod dovecot_semantics;
 mod e2e;
 mod faults;
+mod relay_access;
 mod relay_limits;
 mod relay_logs;
 mod relay_pop3;

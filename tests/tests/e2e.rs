@@ -374,3 +374,35 @@ async fn a_second_sync_within_the_login_delay_waits_and_says_until_when() {
     browser.check(Duration::from_secs(90), steps).await;
     browser.close().await;
 }
+
+/// A team relay behind an access token: the browser is shown the sign-in page, a wrong
+/// key is told apart, and after the right one the app, the demo account and the
+/// WebSocket all work (the cookie goes with every request of the origin).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_behind_a_team_token_works_once_signed_in() {
+    let mailbox = cartero_relay::demo::start("127.0.0.1:0")
+        .await
+        .expect("demo");
+    let mut config = cartero_relay::Config::defaults();
+    config.static_dir = Some(cartero_tests::app_dir());
+    config.access_tokens = vec!["team-token-4417".into()];
+    config.enable_demo(mailbox);
+    let relay = Relay::start_with(config).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        browser.client.goto(&relay.url()).await.expect("open");
+        page.fill("access-token", "a-guess").await;
+        page.click("access-submit").await;
+        page.find("access-error").await;
+        page.fill("access-token", "team-token-4417").await;
+        page.click("access-submit").await;
+        page.wait_ready().await;
+        page.click("try-demo").await;
+        page.wait_count(6).await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed, "sync through a team relay failed: {status}");
+    };
+    browser.check(Duration::from_secs(120), steps).await;
+    browser.close().await;
+}
