@@ -66,6 +66,23 @@ pub fn captured_logs() -> String {
     String::from_utf8_lossy(&CAPTURED.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
 }
 
+/// Waits (up to 5 s) until a captured relay log line contains every one of `parts`, and
+/// returns it.
+pub async fn wait_for_log_line(parts: &[&str]) -> String {
+    let parts: Vec<String> = parts.iter().map(|p| (*p).to_owned()).collect();
+    let what = format!("a log line with {parts:?}");
+    wait::wait_until(&what, std::time::Duration::from_secs(5), || {
+        let parts = parts.clone();
+        async move {
+            captured_logs()
+                .lines()
+                .find(|l| parts.iter().all(|p| l.contains(p.as_str())))
+                .map(str::to_owned)
+        }
+    })
+    .await
+}
+
 /// A free TCP port on 127.0.0.1 (bound, then released for the fixture to take).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

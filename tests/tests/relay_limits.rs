@@ -11,8 +11,10 @@ use cartero_relay::Config;
 use cartero_relay::policy::AllowEntry;
 use cartero_shared::wire::{ConnectQuery, ErrorCode, RelayMessage, Security};
 use cartero_tests::relay::Relay;
+use futures_util::{SinkExt, StreamExt};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
+use tokio_tungstenite::tungstenite::Message;
 
 /// An upstream that greets every connection and then holds it open.
 async fn patient_server() -> SocketAddr {
@@ -235,4 +237,55 @@ async fn sessions_still_open_after_the_grace_are_cut() {
         }))) => {}
         other => panic!("a session past the shutdown grace: {other:?}"),
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_frame_ends_the_session_without_reaching_the_server() {
+    let server = agreeable_server().await;
+    let relay = relay_to(server, |_| {}).await;
+    let mut ws = open_socket(relay.addr, &query(server), None)
+        .await
+        .expect("open");
+    let _connected = ws.next().await;
+    let _greeting = ws.next().await;
+    // 2 MiB in one frame: twice what the relay accepts from a browser.
+    let huge = vec![b'A'; 2 * 1024 * 1024];
+    let _ = ws.send(Message::Binary(huge.into())).await;
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Binary(_))) => continue,
+                other => return other,
+            }
+        }
+    })
+    .await
+    .expect("the relay ends the session");
+    assert!(
+        !matches!(ended, Some(Ok(Message::Text(_)))),
+        "no session goes on after an oversized frame: {ended:?}"
+    );
+    // The session's line is written just after its close frame.
+    let upstream = format!("upstream={server}");
+    cartero_tests::wait_for_log_line(&["session ended", &upstream, "bytes_up=0"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_client_is_closed_after_the_idle_timeout() {
+    let server = patient_server().await;
+    let relay = relay_to(server, |c| c.idle_timeout_secs = 1).await;
+    let mut ws = open_socket(relay.addr, &query(server), None)
+        .await
+        .expect("open");
+    let _connected = ws.next().await;
+    let _greeting = ws.next().await;
+    let closed = tokio::time::timeout(Duration::from_secs(10), ws.next())
+        .await
+        .expect("the relay closes an idle session by itself");
+    assert!(
+        matches!(closed, Some(Ok(Message::Close(_))) | None),
+        "{closed:?}"
+    );
+    let upstream = format!("upstream={server}");
+    cartero_tests::wait_for_log_line(&["session ended", &upstream, "outcome=Idle"]).await;
 }
