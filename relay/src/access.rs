@@ -46,6 +46,8 @@ pub struct Access {
     auth_header: Option<String>,
     trusted_proxies: Vec<IpAddr>,
     failures: Mutex<FailureCounts>,
+    /// The relay serves HTTPS: the cookie is marked `Secure`.
+    secure_cookie: bool,
 }
 
 /// Failed attempts by client address: when counting began, and how many.
@@ -163,12 +165,18 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
 
 impl Access {
     /// Access as configured; with no token and no auth header, everyone is let in.
-    pub fn new(tokens: Vec<String>, auth_header: Option<String>, trusted: Vec<IpAddr>) -> Self {
+    pub fn new(
+        tokens: Vec<String>,
+        auth_header: Option<String>,
+        trusted: Vec<IpAddr>,
+        secure_cookie: bool,
+    ) -> Self {
         Access {
             tokens,
             auth_header: auth_header.map(|h| h.to_ascii_lowercase()),
             trusted_proxies: trusted.into_iter().map(limit_key).collect(),
             failures: Mutex::new(HashMap::new()),
+            secure_cookie,
         }
     }
 
@@ -234,8 +242,9 @@ impl Access {
             .any(|t| same_secret(t.as_bytes(), token.as_bytes()))
         {
             let proof = Self::proof(token);
+            let secure = if self.secure_cookie { "; Secure" } else { "" };
             return Ok(format!(
-                "{COOKIE}={proof}; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000"
+                "{COOKIE}={proof}; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000{secure}"
             ));
         }
         failures.entry(client).or_insert((now, 0)).1 += 1;
@@ -345,7 +354,7 @@ mod tests {
 
     #[test]
     fn the_token_opens_as_basic_password_or_bearer_and_nothing_else_does() {
-        let access = Access::new(vec!["s3cret".into()], None, vec![]);
+        let access = Access::new(vec!["s3cret".into()], None, vec![], false);
         let peer = PEER.parse().unwrap();
         let now = Instant::now();
         let ok = [
@@ -377,7 +386,7 @@ mod tests {
 
     #[test]
     fn repeated_failures_lock_the_address_out_for_the_window() {
-        let access = Access::new(vec!["s3cret".into()], None, vec![]);
+        let access = Access::new(vec!["s3cret".into()], None, vec![], false);
         let peer: SocketAddr = PEER.parse().unwrap();
         let start = Instant::now();
         let wrong = headers(&[("authorization", &basic("a", "guess"))]);
@@ -401,7 +410,7 @@ mod tests {
     #[test]
     fn forwarded_addresses_and_auth_headers_count_only_from_trusted_proxies() {
         let proxy: IpAddr = "10.0.0.2".parse().unwrap();
-        let access = Access::new(vec![], Some("X-Forwarded-User".into()), vec![proxy]);
+        let access = Access::new(vec![], Some("X-Forwarded-User".into()), vec![proxy], false);
         let via_proxy: SocketAddr = "10.0.0.2:4000".parse().unwrap();
         let direct: SocketAddr = PEER.parse().unwrap();
         let h = headers(&[

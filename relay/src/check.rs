@@ -7,7 +7,7 @@ use crate::state::AppState;
 /// Checks what the relay checks at start (the CA file loads, the app directory holds an
 /// app) and returns warnings about settings that are valid but likely wrong.
 pub fn check(config: &Config) -> Result<Vec<String>, String> {
-    AppState::new(config.clone()).map_err(|e| format!("ca-file: {e}"))?;
+    AppState::new(config.clone()).map_err(|e| e.to_string())?;
     if let Some(dir) = &config.static_dir
         && !dir.join("index.html").is_file()
     {

@@ -44,6 +44,15 @@ pub struct Config {
     #[arg(long = "allow", env = "CARTERO_ALLOW", value_delimiter = ',')]
     pub allow: Vec<AllowEntry>,
 
+    /// Serve HTTPS and WSS with this PEM certificate chain (with --tls-key); it is
+    /// reloaded when the file changes or on SIGHUP.
+    #[arg(long, env = "CARTERO_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key for --tls-cert.
+    #[arg(long, env = "CARTERO_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
     /// Extra PEM file of CA certificates trusted for upstream TLS, besides the public roots.
     #[arg(long, env = "CARTERO_CA_FILE")]
     pub ca_file: Option<PathBuf>,
@@ -309,6 +318,8 @@ impl Config {
         let optional = [
             ("static", path(&self.static_dir)),
             ("ca-file", path(&self.ca_file)),
+            ("tls-cert", path(&self.tls_cert)),
+            ("tls-key", path(&self.tls_key)),
             ("auth-header", self.auth_header.as_deref().map(quoted)),
         ];
         for (key, value) in optional {

@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod https;
 pub mod limits;
 pub mod metrics;
 pub mod policy;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
     let csp = HeaderValue::from_str(&web::content_security_policy(index_html.as_deref()))
         .expect("the policy is ASCII");
     let (access, metrics) = (state.access.clone(), state.metrics.clone());
+    let https = state.https.is_some();
     let api = Router::new()
         .route("/pop3", get(ws::pop3_upgrade))
         .route("/demo.json", get(ws::demo_account))
@@ -64,7 +66,7 @@ pub fn router(state: AppState) -> Router {
             },
         ))
         .layer(axum::middleware::from_fn(move |request, next| {
-            web::headers(csp.clone(), request, next)
+            web::headers(csp.clone(), https, request, next)
         }))
 }
 
@@ -102,17 +104,27 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     // POP3 is many small request/reply exchanges: no Nagle delay on the browser side
     // (the upstream side sets it in `upstream::connect`).
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     let (metrics, cut) = (state.metrics.clone(), state.cut.clone());
     let grace = state.config.shutdown_grace();
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await?;
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    match state.https {
+        Some(certificate) => {
+            // tap_io gives the TLS listener axum's ConnectInfo (nodelay is set before
+            // the handshake).
+            let listener = https::TlsListener::new(listener, certificate)?.tap_io(|_| {});
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await?;
+        }
+        None => {
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await?;
+        }
+    }
     if drain(&metrics, grace).await > 0 {
         // Each session tells its browser why, closes, and writes its log line.
         cut.send_replace(true);

@@ -56,7 +56,12 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let url = format!("http://{}/", config.listen);
+    let scheme = if config.tls_cert.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let url = format!("{scheme}://{}/", config.listen);
     tracing::info!(%url, "Cartero relay ready");
     println!("Cartero is running at {url}  (Ctrl-C stops it)");
     let shutdown = async {

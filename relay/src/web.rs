@@ -3,7 +3,8 @@
 //! - A Content-Security-Policy a wasm app can live with: only this origin's scripts (plus
 //!   `wasm-unsafe-eval` to compile the module, and the hashes of the inline loader Trunk
 //!   writes into `index.html`), no plugins, no framing, connections only back here.
-//! - `nosniff`, no framing, no referrer, and a same-origin opener.
+//! - `nosniff`, no framing, no referrer, and a same-origin opener; HSTS when the relay
+//!   serves HTTPS itself (behind a TLS proxy, the proxy sets it).
 //! - Hashed assets (`name-<16 hex>.js`, `…_bg.wasm`, `….css`) never change under their
 //!   name: cached for a year, `immutable`. Everything else (`index.html`, the service
 //!   worker, the manifest) is revalidated on every load so a new version reaches people.
@@ -84,7 +85,7 @@ pub fn is_hashed_asset(path: &str) -> bool {
 }
 
 /// The headers every response gets.
-pub fn security_headers(headers: &mut HeaderMap, csp: &HeaderValue) {
+pub fn security_headers(headers: &mut HeaderMap, csp: &HeaderValue, https: bool) {
     let fixed = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
@@ -98,14 +99,20 @@ pub fn security_headers(headers: &mut HeaderMap, csp: &HeaderValue) {
         HeaderValue::from_static("same-origin"),
     );
     headers.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
 }
 
 /// Middleware: security headers on every response, and caching for static files.
-pub async fn headers(csp: HeaderValue, request: Request, next: Next) -> Response {
+pub async fn headers(csp: HeaderValue, https: bool, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    security_headers(headers, &csp);
+    security_headers(headers, &csp, https);
     let is_app_file = path != "/pop3" && path != "/metrics" && path != "/healthz";
     if is_app_file && !headers.contains_key(header::CACHE_CONTROL) {
         // A missing hashed-looking name gets the shell (deep links): not cached for good.

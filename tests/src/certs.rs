@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 /// PEM files of the test PKI.
 #[derive(Debug)]
 pub struct TestPki {
+    /// The directory holding the CA's key (for [`issue_server_cert`]).
+    pub dir: PathBuf,
     /// The CA certificate (what clients must trust).
     pub ca: PathBuf,
     /// The server certificate, signed by the CA.
@@ -16,6 +18,15 @@ pub struct TestPki {
     pub server_key: PathBuf,
     _dir: tempfile::TempDir,
 }
+
+/// `openssl req` options for a new P-256 key without a passphrase.
+const NEW_EC_KEY: [&str; 5] = [
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+];
 
 fn openssl(dir: &Path, args: &[&str]) {
     let output = Command::new("openssl")
@@ -30,6 +41,48 @@ fn openssl(dir: &Path, args: &[&str]) {
     );
 }
 
+/// Issues a new key and certificate for `localhost` / `127.0.0.1`, signed by the CA in
+/// `ca_dir`, as `out_dir/NAME.key` and `out_dir/NAME.pem` (a fresh serial each time).
+pub fn issue_server_cert(ca_dir: &Path, out_dir: &Path, name: &str) {
+    let (key, csr, pem, ext) = (
+        format!("{name}.key"),
+        format!("{name}.csr"),
+        format!("{name}.pem"),
+        format!("{name}.ext"),
+    );
+    let mut request = vec!["req"];
+    request.extend(NEW_EC_KEY);
+    request.extend(["-keyout", &key, "-out", &csr, "-subj", "/CN=localhost"]);
+    openssl(out_dir, &request);
+    std::fs::write(
+        out_dir.join(&ext),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("write the extension file");
+    let (ca, ca_key) = (ca_dir.join("ca.pem"), ca_dir.join("ca.key"));
+    let (ca, ca_key) = (ca.to_string_lossy(), ca_key.to_string_lossy());
+    openssl(
+        out_dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            &ca,
+            "-CAkey",
+            &ca_key,
+            "-CAcreateserial",
+            "-out",
+            &pem,
+            "-days",
+            "3",
+            "-extfile",
+            &ext,
+        ],
+    );
+}
+
 /// The process-wide test PKI.
 pub fn test_pki() -> &'static TestPki {
     static PKI: OnceLock<TestPki> = OnceLock::new();
@@ -39,32 +92,26 @@ pub fn test_pki() -> &'static TestPki {
             .tempdir()
             .expect("a temporary directory");
         let d = dir.path();
-        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
         let mut ca = vec!["req", "-x509"];
-        ca.extend(ec);
+        ca.extend(NEW_EC_KEY);
         ca.extend([
-            "-keyout", "ca.key", "-out", "ca.pem", "-days", "3", "-subj", "/CN=Cartero test CA",
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "3",
+            "-subj",
+            "/CN=Cartero test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
         ]);
         openssl(d, &ca);
-        let mut csr = vec!["req"];
-        csr.extend(ec);
-        csr.extend(["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"]);
-        openssl(d, &csr);
-        std::fs::write(
-            d.join("server.ext"),
-            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-        )
-        .expect("write the extension file");
-        openssl(
-            d,
-            &[
-                "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                "-CAcreateserial", "-out", "server.pem", "-days", "3", "-extfile", "server.ext",
-            ],
-        );
+        issue_server_cert(d, d, "server");
         TestPki {
+            dir: d.to_owned(),
             ca: d.join("ca.pem"),
             server_cert: d.join("server.pem"),
             server_key: d.join("server.key"),

@@ -8,6 +8,7 @@ mod dovecot_semantics;
 mod e2e;
 mod faults;
 mod relay_access;
+mod relay_https;
 mod relay_limits;
 mod relay_logs;
 mod relay_pop3;
