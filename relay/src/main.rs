@@ -61,6 +61,18 @@ async fn main() -> ExitCode {
     } else {
         "http"
     };
+    if config.tls_cert.is_none() {
+        // `systemctl reload` sends SIGHUP: without a certificate there is nothing to
+        // reload, and the signal must not end the relay.
+        let hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup());
+        if let Ok(mut hangup) = hangup {
+            tokio::spawn(async move {
+                while hangup.recv().await.is_some() {
+                    tracing::info!("SIGHUP: no certificate to reload; settings change on restart");
+                }
+            });
+        }
+    }
     let url = format!("{scheme}://{}/", config.listen);
     tracing::info!(%url, "Cartero relay ready");
     println!("Cartero is running at {url}  (Ctrl-C stops it)");

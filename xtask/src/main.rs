@@ -18,8 +18,10 @@ const FUZZ_SECONDS: u32 = 60;
 const BINARYEN_NPM: &str = "binaryen@132.0.0";
 const WASM_OPT_VERSION: &str = "version 132";
 /// Debian packages the tests and the app need. Courier's are the second test server's
-/// (its `courier-pop` itself conflicts with `dovecot-pop3d`: see [`unpack_courier_pop`]).
-const APT_PACKAGES: [&str; 8] = [
+/// (its `courier-pop` itself conflicts with `dovecot-pop3d`: see [`unpack_courier_pop`]);
+/// nginx and Caddy are the proxies `docs/deploy.md` configures, which the deploy check
+/// runs.
+const APT_PACKAGES: [&str; 10] = [
     "chromium",
     "chromium-driver",
     "dovecot-core",
@@ -28,6 +30,8 @@ const APT_PACKAGES: [&str; 8] = [
     "courier-base",
     "courier-authdaemon",
     "courier-authlib-userdb",
+    "nginx",
+    "caddy",
 ];
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -281,6 +285,14 @@ fn load_run() -> Result {
         .current_dir(root()))
 }
 
+/// Follows docs/deploy.md from scratch (scripts/deploy-check.sh).
+fn deploy_check() -> Result {
+    say("Following docs/deploy.md from scratch: install, config, unit, nginx, Caddy");
+    run(Command::new("bash")
+        .arg(root().join("scripts/deploy-check.sh"))
+        .current_dir(root()))
+}
+
 fn fuzz() -> Result {
     if !has_nightly() {
         say("Skipping the fuzz run: no nightly toolchain here (rustup toolchain install nightly)");
@@ -341,6 +353,7 @@ fn test() -> Result {
     say("Running every test: unit, relay + Dovecot, browser end to end");
     let (passed, failed) = cargo_test()?;
     load_run()?;
+    deploy_check()?;
     fuzz()?;
     // The plain closing line CI reads, after the fuzzer's output.
     println!("\ntests: {passed} passed, {failed} failed");
