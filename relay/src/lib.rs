@@ -85,6 +85,8 @@ async fn admit(
     match access.check(&path, peer, request.headers(), std::time::Instant::now()) {
         Ok(()) => next.run(request).await,
         Err(denied) => {
+            let client = access.client_ip(peer, request.headers());
+            tracing::info!(%client, %path, reason = ?denied, "request refused");
             metrics.refused(match denied {
                 access::Denied::Unauthorized => metrics::Refusal::Unauthorized,
                 access::Denied::TooManyFailures => metrics::Refusal::TooManyFailures,

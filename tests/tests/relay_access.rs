@@ -44,6 +44,8 @@ async fn without_the_token_only_healthz_answers() {
     for path in ["/", "/sw.js", "/demo.json", "/metrics"] {
         let reply = relay.get(path).await;
         assert_eq!(reply.status, 401, "{path}");
+        let path_field = format!("path={path}");
+        cartero_tests::wait_for_log_line(&["request refused", &path_field, "Unauthorized"]).await;
         assert!(
             reply.header("www-authenticate").starts_with("Basic"),
             "{path}"
@@ -115,6 +117,7 @@ async fn guessing_the_token_locks_the_address_out() {
         "even the right token waits out the lockout"
     );
     assert_eq!(right.header("retry-after"), "60");
+    cartero_tests::wait_for_log_line(&["request refused", "reason=TooManyFailures"]).await;
     let metrics = relay
         .get_with("/metrics", &[("Authorization", &basic(TOKEN))])
         .await;

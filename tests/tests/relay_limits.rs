@@ -68,7 +68,11 @@ async fn a_flood_from_one_address_is_capped_and_counted() {
             Err(DriveError::Transport(TransportError::Relay(RelayMessage::Error {
                 code: ErrorCode::TooManySessions,
                 message,
-            }))) => assert!(message.contains("from your address"), "{message}"),
+            }))) => {
+                assert!(message.contains("from your address"), "{message}");
+                cartero_tests::wait_for_log_line(&["session refused", "code=TooManySessions"])
+                    .await;
+            }
             Err(e) => panic!("a fourth session: {e:?}"),
             Ok(_) => panic!("a fourth session from one address was opened"),
         }

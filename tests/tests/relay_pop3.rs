@@ -133,6 +133,7 @@ async fn upstreams_off_the_allowlist_are_refused() {
             download_mailbox(relay.addr, host, port, Security::None, "alice", "secret").await;
         let message = expect_relay_error(result, ErrorCode::NotAllowed);
         assert!(message.contains(why), "{host}:{port}: {message}");
+        cartero_tests::wait_for_log_line(&["session refused", "code=NotAllowed", &message]).await;
     }
 }
 
@@ -190,7 +191,8 @@ async fn foreign_and_missing_origins_are_refused_before_the_upgrade() {
     for origin in ["https://evil.example", ""] {
         match open_socket(relay.addr, &query, Some(origin)).await {
             Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
-                assert_eq!(response.status(), 403, "origin {origin:?}")
+                assert_eq!(response.status(), 403, "origin {origin:?}");
+                cartero_tests::wait_for_log_line(&["foreign or missing Origin"]).await;
             }
             other => panic!(
                 "origin {origin:?}: expected 403, got {:?}",
