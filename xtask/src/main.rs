@@ -184,7 +184,7 @@ fn setup() -> Result {
         say("Debian packages: all present");
     } else {
         say(&format!(
-            "Installing Debian packages: {} (browser tests, test mail server, certificates)",
+            "Installing Debian packages: {} (browser tests, test mail servers, the proxies docs/deploy.md configures, certificates)",
             apt_needed.join(" ")
         ));
         apt_install(&apt_needed)?;
