@@ -35,6 +35,15 @@ async fn get(relay: &Relay, path: &str) -> (Vec<u8>, String) {
     (cert, head)
 }
 
+/// Waits (up to 20 s) until the relay serves a certificate other than `old`; returns it.
+async fn served_other_than(relay: &Relay, old: &[u8], what: &str) -> Vec<u8> {
+    cartero_tests::wait::wait_until(what, Duration::from_secs(20), || async move {
+        let (cert, _) = get(relay, "/healthz").await;
+        (cert != old).then_some(cert)
+    })
+    .await
+}
+
 async fn https_relay(dir: &Path) -> Relay {
     let mut config = Config::defaults();
     config.tls_cert = Some(dir.join("live.pem"));
@@ -60,16 +69,34 @@ async fn the_relay_serves_https_and_picks_up_a_renewed_certificate() {
 
     // Renewal, as certbot does it: new files in place, no restart.
     issue_server_cert(&test_pki().dir, dir.path(), "live");
-    let renewed =
-        cartero_tests::wait::wait_until("the renewed certificate", Duration::from_secs(20), || {
-            let first = first.clone();
-            let relay = &relay;
-            async move {
-                let (cert, _) = get(relay, "/healthz").await;
-                (cert != first).then_some(cert)
-            }
-        })
-        .await;
+    let renewed = served_other_than(&relay, &first, "the renewed certificate").await;
+
+    // A renewal the file watch cannot see (same modification times, as when a tool
+    // preserves them) is picked up on SIGHUP, what `systemctl reload` sends.
+    let times = |name: &str| {
+        std::fs::metadata(dir.path().join(name))
+            .and_then(|m| m.modified())
+            .expect("a modification time")
+    };
+    let (cert_time, key_time) = (times("live.pem"), times("live.key"));
+    issue_server_cert(&test_pki().dir, dir.path(), "live");
+    for (name, time) in [("live.pem", cert_time), ("live.key", key_time)] {
+        std::fs::File::options()
+            .write(true)
+            .open(dir.path().join(name))
+            .and_then(|f| f.set_modified(time))
+            .expect("restore the modification time");
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (unseen, _) = get(&relay, "/healthz").await;
+    assert_eq!(unseen, renewed, "no reload without a change or a signal");
+    // The relay's certificate watch handles SIGHUP in this process (as in the binary).
+    let status = std::process::Command::new("kill")
+        .args(["-HUP", &std::process::id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let renewed = served_other_than(&relay, &renewed, "the certificate reloaded on SIGHUP").await;
 
     // A broken renewal (a half-written file) keeps the working certificate.
     std::fs::write(
