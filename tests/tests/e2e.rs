@@ -12,6 +12,18 @@ use cartero_tests::mock_pop3::reply;
 use cartero_tests::relay::{Relay, RelaySetup};
 use cartero_tests::samples::{ATTACHMENT_NAME, ENGLISH_BODY_PHRASE, SPANISH_SUBJECT, alice};
 
+/// A relay that serves the app and runs the demo mailbox, with `adjust` applied.
+async fn demo_relay(adjust: impl FnOnce(&mut cartero_relay::Config)) -> Relay {
+    let mailbox = cartero_relay::demo::start("127.0.0.1:0")
+        .await
+        .expect("demo");
+    let mut config = cartero_relay::Config::defaults();
+    config.static_dir = Some(cartero_tests::app_dir());
+    config.enable_demo(mailbox);
+    adjust(&mut config);
+    Relay::start_with(config).await
+}
+
 /// A relay that serves the app and may reach only `server`.
 /// Opens the app and adds an account on a scripted server, with no security (the
 /// scripted servers speak plain POP3).
@@ -146,13 +158,7 @@ async fn sync_read_then_read_again_offline() {
 /// click shows the mail. With `CARTERO_SCREENSHOT=path.png` it saves a screenshot.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_account_shows_mail_at_once() {
-    let mailbox = cartero_relay::demo::start("127.0.0.1:0")
-        .await
-        .expect("demo");
-    let mut config = cartero_relay::Config::defaults();
-    config.static_dir = Some(cartero_tests::app_dir());
-    config.enable_demo(mailbox);
-    let relay = Relay::start_with(config).await;
+    let relay = demo_relay(|_| {}).await;
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {
@@ -380,14 +386,7 @@ async fn a_second_sync_within_the_login_delay_waits_and_says_until_when() {
 /// WebSocket all work (the cookie goes with every request of the origin).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relay_behind_a_team_token_works_once_signed_in() {
-    let mailbox = cartero_relay::demo::start("127.0.0.1:0")
-        .await
-        .expect("demo");
-    let mut config = cartero_relay::Config::defaults();
-    config.static_dir = Some(cartero_tests::app_dir());
-    config.access_tokens = vec!["team-token-4417".into()];
-    config.enable_demo(mailbox);
-    let relay = Relay::start_with(config).await;
+    let relay = demo_relay(|c| c.access_tokens = vec!["team-token-4417".into()]).await;
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {
