@@ -96,11 +96,6 @@ impl<T: Transport<Error = TransportError>> Session<T> {
         }
     }
 
-    /// Sends a command and waits for its reply; `-ERR` is [`drive::DriveError::Server`].
-    pub async fn call(&mut self, command: Command) -> Result<Reply, DriveError> {
-        self.driver.call(command).await
-    }
-
     /// `CAPA`, remembered for the login choice.
     pub async fn capa(&mut self) -> Result<(), DriveError> {
         self.capabilities = self.driver.capabilities().await?;

@@ -27,8 +27,6 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::limits::limit_key;
-
 /// Where the sign-in form posts the token.
 pub const SIGN_IN_PATH: &str = "/_access";
 /// The cookie that carries a signed-in browser's proof.
@@ -174,20 +172,21 @@ impl Access {
         Access {
             tokens,
             auth_header: auth_header.map(|h| h.to_ascii_lowercase()),
-            trusted_proxies: trusted.into_iter().map(limit_key).collect(),
+            trusted_proxies: trusted.iter().map(IpAddr::to_canonical).collect(),
             failures: Mutex::new(HashMap::new()),
             secure_cookie,
         }
     }
 
     fn is_trusted_proxy(&self, ip: IpAddr) -> bool {
-        self.trusted_proxies.contains(&limit_key(ip))
+        self.trusted_proxies.contains(&ip.to_canonical())
     }
 
     /// The client's address: the peer, or, behind trusted proxies, the last address in
-    /// `X-Forwarded-For` that is not one of them.
+    /// `X-Forwarded-For` that is not one of them. Exact addresses (IPv4-mapped IPv6 as
+    /// IPv4): trust never extends to a proxy's neighbours.
     pub fn client_ip(&self, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-        let peer_ip = limit_key(peer.ip());
+        let peer_ip = peer.ip().to_canonical();
         if !self.is_trusted_proxy(peer_ip) {
             return peer_ip;
         }
@@ -197,7 +196,7 @@ impl Access {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-            .map(limit_key)
+            .map(|ip| ip.to_canonical())
             .collect::<Vec<_>>();
         forwarded
             .into_iter()
@@ -432,5 +431,19 @@ mod tests {
             access.check("/pop3", direct, &h, now),
             Err(Denied::Unauthorized)
         );
+    }
+
+    #[test]
+    fn an_ipv6_proxy_is_trusted_exactly_not_its_neighbours() {
+        let proxy_ip: IpAddr = "2001:db8::2".parse().unwrap();
+        let access = Access::new(vec![], None, vec![proxy_ip], false);
+        let h = headers(&[("x-forwarded-for", "198.51.100.1")]);
+        let neighbour: SocketAddr = "[2001:db8::3]:4000".parse().unwrap();
+        assert_eq!(access.client_ip(neighbour, &h), neighbour.ip());
+        let proxy = SocketAddr::new(proxy_ip, 4000);
+        let forwarded: IpAddr = "198.51.100.1".parse().unwrap();
+        assert_eq!(access.client_ip(proxy, &h), forwarded);
+        let loopback: SocketAddr = "[::1]:4000".parse().unwrap();
+        assert!(access.client_ip(loopback, &HeaderMap::new()).is_loopback());
     }
 }

@@ -127,30 +127,25 @@ pub async fn serve(
                 .await?;
         }
     }
-    if drain(&metrics, grace).await > 0 {
-        // Each session tells its browser why, closes, and writes its log line.
-        cut.send_replace(true);
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
-        while metrics.sessions_open() > 0 && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-    }
-    Ok(())
-}
-
-/// Waits until no session is open, or `grace` has passed; returns how many were left.
-async fn drain(metrics: &metrics::Metrics, grace: std::time::Duration) -> u64 {
-    let deadline = tokio::time::Instant::now() + grace;
     let open = metrics.sessions_open();
     if open > 0 {
         tracing::info!(open, grace_secs = grace.as_secs(), "draining sessions");
     }
-    while metrics.sessions_open() > 0 && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let left = metrics.sessions_open();
+    let left = until_closed(&metrics, grace).await;
     if left > 0 {
         tracing::warn!(left, "shutdown grace over: ending the sessions still open");
+        // Each session tells its browser why, closes, and writes its log line.
+        cut.send_replace(true);
+        until_closed(&metrics, std::time::Duration::from_secs(5)).await;
     }
-    left
+    Ok(())
+}
+
+/// Waits until no session is open, or `within` has passed; returns how many are left.
+async fn until_closed(metrics: &metrics::Metrics, within: std::time::Duration) -> u64 {
+    let deadline = tokio::time::Instant::now() + within;
+    while metrics.sessions_open() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    metrics.sessions_open()
 }

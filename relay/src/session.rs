@@ -7,9 +7,8 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
 use cartero_shared::wire::{Json, RelayMessage, Security};
 use tokio::sync::OwnedSemaphorePermit;
 
-use crate::limits::IpPermit;
-
 use crate::error::RelayError;
+use crate::limits::IpPermit;
 use crate::policy::Target;
 use crate::pump::{Counters, PumpEnd, pump};
 use crate::state::AppState;

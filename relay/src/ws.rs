@@ -147,12 +147,14 @@ pub async fn healthz(State(state): State<AppState>) -> String {
     format!("ok {} sessions open\n", state.metrics.sessions_open())
 }
 
-/// `GET /metrics`: the counters, for loopback and the `--metrics-allow` addresses.
+/// `GET /metrics`: the counters, for loopback and the `--metrics-allow` addresses. Behind
+/// a trusted proxy the forwarded client decides, so the proxy cannot expose them.
 pub async fn metrics(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
 ) -> Response {
-    let ip = crate::limits::limit_key(client.ip());
+    let ip = state.access.client_ip(client, &headers);
     if !ip.is_loopback() && !state.config.metrics_allow.contains(&ip) {
         return (StatusCode::FORBIDDEN, "metrics are not public\n").into_response();
     }

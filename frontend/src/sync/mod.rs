@@ -88,17 +88,18 @@ pub fn start(store: AppStore) {
         return;
     };
     // A server's LOGIN-DELAY is waited out here rather than met with a refusal.
-    let last = logins::last(&account.id);
-    let wait = last.and_then(|last| last.wait_at(js_sys::Date::now()));
-    store.sync.set(match (wait, last) {
-        (Some(wait), Some(last)) => SyncPhase::Waiting {
-            until_ms: js_sys::Date::now() + wait.as_millis() as f64,
-            delay_minutes: last.delay_secs.div_ceil(60),
+    let now = js_sys::Date::now();
+    let wait =
+        logins::last(&account.id).and_then(|last| Some((last.wait_at(now)?, last.delay_secs)));
+    store.sync.set(match wait {
+        Some((wait, delay_secs)) => SyncPhase::Waiting {
+            until_ms: now + wait.as_millis() as f64,
+            delay_minutes: delay_secs.div_ceil(60),
         },
-        _ => SyncPhase::Connecting,
+        None => SyncPhase::Connecting,
     });
     spawn_local(async move {
-        if let Some(wait) = wait {
+        if let Some((wait, _)) = wait {
             gloo_timers::future::sleep(wait).await;
             store.sync.set(SyncPhase::Connecting);
         }
