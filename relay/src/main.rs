@@ -2,6 +2,7 @@
 //! `cartero-relay check-config`, check the configuration and print it.
 
 use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use cartero_relay::{AppState, Config, check, demo};
@@ -13,6 +14,9 @@ async fn main() -> ExitCode {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        // Colours only for a person at a terminal: journald and container logs get
+        // plain text.
+        .with_ansi(std::io::stdout().is_terminal())
         .init();
     let mut args: Vec<OsString> = std::env::args_os().collect();
     let checking = args.get(1).is_some_and(|a| a == "check-config");
