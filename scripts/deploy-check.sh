@@ -3,8 +3,9 @@
 # for /: builds and installs as the page says, writes its relay.toml, runs check-config,
 # starts the relay with the unit's ExecStart (plus --demo, so there is a mailbox to
 # reach), reloads and stops it as systemd would, and opens a WebSocket session through
-# nginx and through Caddy configured with the page's snippets. Exits non-zero at the
-# first step that does not do what the page says.
+# nginx and through Caddy configured with the page's snippets; then runs the
+# Containerfile's stages without a container engine (a debootstrap root and namespaces).
+# Exits non-zero at the first step that does not do what the page says.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,6 +14,9 @@ work=$(mktemp -d /tmp/cartero-deploy-XXXXXX)
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    # unshare ignores SIGTERM; SIGKILL takes the container's processes with it.
+    [ -z "${container_pid:-}" ] || kill -KILL "$container_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -63,9 +67,11 @@ curl -sf "http://127.0.0.1:$relay_port/healthz" >/dev/null || fail "not healthy 
 
 demo=$(curl -sf "http://127.0.0.1:$relay_port/demo.json")
 demo_port=$(echo "$demo" | python3 -c 'import json,sys; print(json.load(sys.stdin)["port"])')
-# A WebSocket handshake through URL; prints what came back.
+# A WebSocket handshake through URL; prints what came back. $net may name a command
+# that runs curl elsewhere (in the container's network).
+net=""
 websocket() {
-    curl -sk --http1.1 --no-buffer --max-time 3 -i \
+    $net curl -sk --http1.1 --no-buffer --max-time 3 -i \
         -H "Connection: Upgrade" -H "Upgrade: websocket" -H "Sec-WebSocket-Version: 13" \
         -H "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==" -H "Origin: https://mail.example.org" \
         "$1/pop3?host=127.0.0.1&port=$demo_port&security=none" 2>/dev/null || true
@@ -118,5 +124,89 @@ status=0
 wait "$relay_pid" || status=$?
 [ "$status" = 0 ] || fail "the relay exited $status on SIGTERM: $(tail -5 "$work/relay.log")"
 grep -q "shutting down" "$work/relay.log" || fail "no shutdown line in the log"
+if grep -q $'\e' "$work/relay.log"; then fail "the log holds terminal colour codes (journald shows them raw)"; fi
+
+say "container (section 5): the page's Containerfile is the repository's"
+block Containerfile | cmp -s - "$root/Containerfile" || fail "docs/deploy.md section 5 differs from Containerfile"
+# The Containerfile's instructions, continuation lines joined, comments dropped.
+instructions=$(sed -e '/^#/d' -e '/^$/d' "$root/Containerfile" | sed -e ':a' -e '/\\$/N; s/\\\n//; ta')
+stage() { echo "$instructions" | awk -v n="$1" '/^FROM /{i++} i==n'; }
+json_args() { python3 -c 'import json,sys; print("\0".join(json.loads(sys.argv[1])), end="")' "$1"; }
+
+say "container build stage: its RUN, here (Debian 12, as the rust:bookworm image)"
+stage 1 | grep -q '^FROM docker.io/library/rust:.*-bookworm AS build$' || fail "the build stage is not a bookworm Rust image"
+build_run=$(stage 1 | sed -n 's/^RUN //p')
+(cd "$root" && bash -ec "$build_run") >"$work/container-build.log" 2>&1 || fail "the build stage's RUN failed: $(tail -5 "$work/container-build.log")"
+
+say "container final stage: a debootstrap root stands in for its FROM"
+from=$(stage 2 | sed -n 's/^FROM //p')
+[ "$from" = docker.io/library/debian:bookworm-slim ] || fail "the check knows how to stand in for debian:bookworm-slim, not $from"
+base="$root/target/tools/container-root/bookworm-minbase"
+if [ ! -x "$base/bin/bash" ]; then
+    rm -rf "$base.partial" && mkdir -p "$(dirname "$base")"
+    debootstrap --variant=minbase bookworm "$base.partial" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 ||
+        fail "debootstrap failed: $(tail -3 "$work/debootstrap.log")"
+    mv "$base.partial" "$base"
+fi
+rootfs="$work/rootfs"
+cp -a "$base" "$rootfs"
+user="" entrypoint="" healthcheck="" stopsignal="" expose=""
+container_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/)
+while read -r word rest; do
+    case "$word" in
+    FROM) ;;
+    COPY)
+        read -r from_flag src dst <<<"$rest"
+        [ "$from_flag" = --from=build ] || fail "COPY without --from=build: $rest"
+        mkdir -p "$(dirname "$rootfs$dst")"
+        cp -a "$root/${src#/src/}" "$rootfs$dst" ;;
+    USER) user=$rest ;;
+    ENV) read -ra pairs <<<"$rest"; container_env+=("${pairs[@]}") ;;
+    EXPOSE) expose=$rest ;;
+    STOPSIGNAL) stopsignal=${rest#SIG} ;;
+    HEALTHCHECK) healthcheck=${rest#CMD } ;;
+    ENTRYPOINT) entrypoint=$rest ;;
+    *) fail "the check cannot stand in for $word" ;;
+    esac
+done < <(stage 2)
+[ -n "$user" ] && [ -n "$entrypoint" ] && [ -n "$healthcheck" ] && [ -n "$stopsignal" ] && [ -n "$expose" ] ||
+    fail "the final stage lacks USER, ENTRYPOINT, HEALTHCHECK, STOPSIGNAL or EXPOSE"
+mapfile -d '' -t entry < <(json_args "$entrypoint")
+mapfile -d '' -t check < <(json_args "$healthcheck")
+
+say "container run: ENTRYPOINT as $user, PID 1 in its own mount, PID and network namespaces"
+# As `podman run -e ...` in the page, plus the demo mailbox to reach.
+run_env=("${container_env[@]}" CARTERO_ALLOW=mail.example.org:995 CARTERO_ORIGIN=https://mail.example.org CARTERO_DEMO=true)
+uid=${user%%:*} gid=${user##*:}
+unshare --mount --pid --net --fork --kill-child bash -ec '
+    rootfs=$1 uid=$2 gid=$3; shift 3
+    ip link set lo up
+    mount -t proc proc "$rootfs/proc"
+    mount --rbind /dev "$rootfs/dev"
+    exec env -i "$@"
+' _ "$rootfs" "$uid" "$gid" "${run_env[@]}" chroot --userspec="$uid:$gid" --groups="$gid" "$rootfs" "${entry[@]}" \
+    >"$work/container.log" 2>&1 &
+container_pid=$!
+for _ in $(seq 100); do
+    relay_in_container=$(pgrep -P "$container_pid" || true)
+    [ -n "$relay_in_container" ] && break
+    sleep 0.1
+done
+[ -n "$relay_in_container" ] || fail "the container's process did not start: $(cat "$work/container.log")"
+net="nsenter --target $relay_in_container --net"
+for _ in $(seq 200); do $net curl -sf -o /dev/null "http://127.0.0.1:$expose/healthz" && break; sleep 0.1; done
+[ "$(stat -c %u "/proc/$relay_in_container")" = "$uid" ] || fail "the relay does not run as $user"
+nsenter --target "$relay_in_container" --mount --net --pid --root --wd --setuid "$uid" --setgid "$gid" \
+    /usr/bin/env -i "${container_env[@]}" "${check[@]}" || fail "the HEALTHCHECK failed: $(cat "$work/container.log")"
+$net curl -sf "http://127.0.0.1:$expose/" | grep -q cartero-frontend || fail "the container does not serve the app"
+demo_port=$($net curl -sf "http://127.0.0.1:$expose/demo.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["port"])')
+expect_session container "http://127.0.0.1:$expose"
+
+say "container stop: STOPSIGNAL ($stopsignal) drains and exits 0"
+kill -s "$stopsignal" "$relay_in_container"
+status=0
+wait "$container_pid" || status=$?
+container_pid=""
+[ "$status" = 0 ] || fail "the container exited $status on $stopsignal: $(tail -5 "$work/container.log")"
 
 say "OK: docs/deploy.md followed from scratch"

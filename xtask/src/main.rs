@@ -19,9 +19,9 @@ const BINARYEN_NPM: &str = "binaryen@132.0.0";
 const WASM_OPT_VERSION: &str = "version 132";
 /// Debian packages the tests and the app need. Courier's are the second test server's
 /// (its `courier-pop` itself conflicts with `dovecot-pop3d`: see [`unpack_courier_pop`]);
-/// nginx and Caddy are the proxies `docs/deploy.md` configures, which the deploy check
-/// runs.
-const APT_PACKAGES: [&str; 10] = [
+/// nginx and Caddy are the proxies `docs/deploy.md` configures, and debootstrap and
+/// iproute2 stand in for a container engine; the deploy check uses them.
+const APT_PACKAGES: [&str; 12] = [
     "chromium",
     "chromium-driver",
     "dovecot-core",
@@ -32,6 +32,8 @@ const APT_PACKAGES: [&str; 10] = [
     "courier-authlib-userdb",
     "nginx",
     "caddy",
+    "debootstrap",
+    "iproute2",
 ];
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -174,7 +176,8 @@ fn unpack_courier_pop() -> Result {
     std::fs::remove_dir_all(&download).map_err(|e| e.to_string())
 }
 
-/// Installs what is missing; changes nothing that is already right.
+/// Installs what the tests and the build need that is missing; changes nothing that is
+/// already right.
 fn setup() -> Result {
     let mut apt_needed = missing_apt_packages();
     if output_of("npm", &["--version"]).is_none() {
@@ -184,14 +187,30 @@ fn setup() -> Result {
         say("Debian packages: all present");
     } else {
         say(&format!(
-            "Installing Debian packages: {} (browser tests, test mail servers, the proxies docs/deploy.md configures, certificates)",
+            "Installing Debian packages: {} (browser tests, test mail servers, the proxies and the container root docs/deploy.md uses, certificates)",
             apt_needed.join(" ")
         ));
         apt_install(&apt_needed)?;
     }
-
     unpack_courier_pop()?;
+    setup_build_tools()?;
+    setup_fuzzer()?;
+    fetch_crates()
+}
 
+/// Installs only what building the app and the relay needs (the container's build
+/// stage runs `cargo xtask build`, and needs no browser or mail server).
+fn setup_for_build() -> Result {
+    if output_of("npm", &["--version"]).is_none() {
+        say("Installing Debian packages: nodejs npm (wasm-opt comes from npm)");
+        apt_install(&["nodejs", "npm"])?;
+    }
+    setup_build_tools()?;
+    fetch_crates()
+}
+
+/// The wasm target, Trunk, wasm-bindgen-cli and wasm-opt, at their pinned versions.
+fn setup_build_tools() -> Result {
     let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if targets.lines().any(|t| t == "wasm32-unknown-unknown") {
         say("Rust target wasm32-unknown-unknown: present");
@@ -238,7 +257,11 @@ fn setup() -> Result {
             .arg(binaryen_dir())
             .arg(BINARYEN_NPM))?;
     }
+    Ok(())
+}
 
+/// cargo-fuzz, when the nightly toolchain it needs is installed.
+fn setup_fuzzer() -> Result {
     if has_nightly() {
         let want_fuzz = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
         if version_of("cargo-fuzz").as_deref() == Some(want_fuzz.as_str()) {
@@ -254,7 +277,10 @@ fn setup() -> Result {
             ]))?;
         }
     }
+    Ok(())
+}
 
+fn fetch_crates() -> Result {
     say("Fetching crates (Trunk builds offline afterwards)");
     run(Command::new("cargo").args(["fetch"]).current_dir(root()))
 }
@@ -419,7 +445,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 
   setup   install what is missing (Debian packages, wasm32 target, trunk,
           wasm-bindgen-cli pinned to Cargo.lock, wasm-opt 132)
-  build   setup, then build the app and the relay
+  build   install the build tools only (wasm32 target, trunk, wasm-bindgen-cli,
+          wasm-opt), then build the app and the relay
   run     build, then start Cartero with the demo mailbox; extra arguments go to
           the relay (e.g. cargo xtask run --listen 0.0.0.0:8080)
   test    setup, lint, build the app, run every test, then fuzz the reply
@@ -431,7 +458,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup(),
-        Some("build") => setup()
+        Some("build") => setup_for_build()
             .and_then(|()| build_app())
             .and_then(|()| build_relay()),
         Some("run") => run_cartero(&args[1..]),
