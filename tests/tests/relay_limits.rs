@@ -1,8 +1,10 @@
 //! The relay's limits and its operator's view: sessions per client address, the longest
-//! a session may last, `/healthz` and `/metrics`. Each refusal is checked where the
+//! a session may last, backpressure from a slow browser, `/healthz` and `/metrics`. Each refusal is checked where the
 //! browser sees it (the relay's `error` message) and where the operator does (metrics).
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use cartero_native::relay_client::{RelaySession, open_socket};
@@ -12,7 +14,7 @@ use cartero_relay::policy::AllowEntry;
 use cartero_shared::wire::{ConnectQuery, ErrorCode, RelayMessage, Security};
 use cartero_tests::relay::Relay;
 use futures_util::{SinkExt, StreamExt};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -292,4 +294,108 @@ async fn an_idle_client_is_closed_after_the_idle_timeout() {
     );
     let upstream = format!("upstream={server}");
     cartero_tests::wait_for_log_line(&["session ended", &upstream, "outcome=Idle"]).await;
+}
+
+/// The most bytes the kernel may hold in one TCP connection's two socket buffers
+/// (sender's largest send buffer plus receiver's largest receive buffer).
+fn socket_buffers_max() -> usize {
+    let max = |file: &str| -> usize {
+        let text = std::fs::read_to_string(format!("/proc/sys/net/ipv4/{file}")).expect(file);
+        text.split_whitespace()
+            .last()
+            .and_then(|v| v.parse().ok())
+            .expect("a size")
+    };
+    max("tcp_wmem") + max("tcp_rmem")
+}
+
+/// The byte at `offset` of the firehose's mailbox.
+fn firehose_byte(offset: usize) -> u8 {
+    (offset % 251) as u8
+}
+
+/// An upstream that greets, then writes `total` bytes as fast as it may, counting in
+/// `accepted` what its socket took.
+async fn firehose(total: usize, accepted: Arc<AtomicUsize>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        let _ = socket.write_all(b"+OK firehose\r\n").await;
+        let block: Vec<u8> = (0..251 * 256).map(firehose_byte).collect();
+        let mut sent = 0;
+        while sent < total {
+            let part = block.len().min(total - sent);
+            if socket.write_all(&block[..part]).await.is_err() {
+                return;
+            }
+            sent += part;
+            accepted.store(sent, Ordering::SeqCst);
+        }
+        // Held open until the browser has read everything.
+        let _ = socket.read(&mut [0u8; 1]).await;
+    });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_that_stops_reading_holds_the_server_back_and_loses_nothing() {
+    // Whatever the relay held beyond one chunk would show as the server getting further
+    // than the socket buffers of its two connections allow.
+    let bound = 2 * socket_buffers_max() + cartero_relay::pump::READ_CHUNK;
+    let total = bound + 64 * 1024 * 1024;
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let server = firehose(total, accepted.clone()).await;
+    let relay = relay_to(server, |_| {}).await;
+    let mut ws = open_socket(relay.addr, &query(server), None)
+        .await
+        .expect("open");
+    let _connected = ws.next().await;
+
+    // The browser reads nothing more until the server has stopped making progress.
+    let mut last = usize::MAX;
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let now = accepted.load(Ordering::SeqCst);
+            if now == last {
+                return;
+            }
+            last = now;
+        }
+    })
+    .await
+    .expect("the server is held back while the browser does not read");
+    assert!(
+        last <= bound,
+        "the server got {last} bytes out to a browser that read none; socket buffers hold at most {bound}"
+    );
+
+    // Then it reads on, and every byte arrives in order.
+    let mut greeting = Vec::new();
+    let mut got = 0;
+    tokio::time::timeout(Duration::from_secs(60), async {
+        while got < total {
+            let Some(Ok(Message::Binary(bytes))) = ws.next().await else {
+                panic!("the session ended after {got} of {total} bytes");
+            };
+            let mut bytes = &bytes[..];
+            if greeting.len() < 14 {
+                let take = (14 - greeting.len()).min(bytes.len());
+                greeting.extend_from_slice(&bytes[..take]);
+                bytes = &bytes[take..];
+            }
+            if let (Some(first), Some(last)) = (bytes.first(), bytes.last()) {
+                assert_eq!(*first, firehose_byte(got), "byte {got}");
+                assert_eq!(*last, firehose_byte(got + bytes.len() - 1));
+            }
+            got += bytes.len();
+        }
+    })
+    .await
+    .expect("the rest arrives once the browser reads");
+    assert_eq!(greeting, b"+OK firehose\r\n");
+    assert_eq!(got, total);
 }
