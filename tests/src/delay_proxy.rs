@@ -6,33 +6,12 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
 /// Starts a proxy to `upstream` that delays each direction by `one_way`; returns its address.
 pub async fn start(upstream: SocketAddr, one_way: Duration) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind the proxy");
-    let addr = listener.local_addr().expect("the proxy's address");
-    tokio::spawn(async move {
-        while let Ok((client, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let Ok(server) = TcpStream::connect(upstream).await else {
-                    return;
-                };
-                let _ = (client.set_nodelay(true), server.set_nodelay(true));
-                let (client_read, client_write) = client.into_split();
-                let (server_read, server_write) = server.into_split();
-                tokio::join!(
-                    delayed_copy(client_read, server_write, one_way),
-                    delayed_copy(server_read, client_write, one_way),
-                );
-            });
-        }
-    });
-    addr
+    crate::forward::start(upstream, move |from, to| delayed_copy(from, to, one_way)).await
 }
 
 async fn delayed_copy(

@@ -8,6 +8,7 @@ pub mod certs;
 pub mod courier;
 pub mod delay_proxy;
 pub mod dovecot;
+pub mod forward;
 pub mod mock_pop3;
 pub mod relay;
 pub mod wait;
