@@ -14,7 +14,10 @@ work=$(mktemp -d /tmp/cartero-deploy-XXXXXX)
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    # unshare ignores SIGTERM; SIGKILL takes the container's processes with it.
+    # The container's PID 1 first: killing it ends its namespace. (unshare's
+    # --kill-child does not reach it: chroot --userspec changes its uid, which clears
+    # the parent-death signal.)
+    [ -z "${relay_in_container:-}" ] || kill -KILL "$relay_in_container" 2>/dev/null || true
     [ -z "${container_pid:-}" ] || kill -KILL "$container_pid" 2>/dev/null || true
     wait 2>/dev/null || true
     rm -rf "$work"
@@ -131,15 +134,21 @@ block Containerfile | cmp -s - "$root/Containerfile" || fail "docs/deploy.md sec
 # The Containerfile's instructions, continuation lines joined, comments dropped.
 instructions=$(sed -e '/^#/d' -e '/^$/d' "$root/Containerfile" | sed -e ':a' -e '/\\$/N; s/\\\n//; ta')
 stage() { echo "$instructions" | awk -v n="$1" '/^FROM /{i++} i==n'; }
-json_args() { python3 -c 'import json,sys; print("\0".join(json.loads(sys.argv[1])), end="")' "$1"; }
+stages=$(echo "$instructions" | grep -c '^FROM ')
+# An exec-form (JSON) argument list into the array named $2; anything else fails.
+json_args() {
+    python3 -c 'import json,sys; a=json.loads(sys.argv[1]); assert a and all(isinstance(x,str) for x in a); print("\0".join(a), end="")' \
+        "$1" >"$work/args" 2>/dev/null || fail "not an exec-form argument list: $1"
+    mapfile -d '' -t "$2" <"$work/args"
+}
 
 say "container build stage: its RUN, here (Debian 12, as the rust:bookworm image)"
 stage 1 | grep -q '^FROM docker.io/library/rust:.*-bookworm AS build$' || fail "the build stage is not a bookworm Rust image"
 build_run=$(stage 1 | sed -n 's/^RUN //p')
-(cd "$root" && bash -ec "$build_run") >"$work/container-build.log" 2>&1 || fail "the build stage's RUN failed: $(tail -5 "$work/container-build.log")"
+(cd "$root" && sh -c "$build_run") >"$work/container-build.log" 2>&1 || fail "the build stage's RUN failed: $(tail -5 "$work/container-build.log")"
 
 say "container final stage: a debootstrap root stands in for its FROM"
-from=$(stage 2 | sed -n 's/^FROM //p')
+from=$(stage "$stages" | sed -n 's/^FROM //p')
 [ "$from" = docker.io/library/debian:bookworm-slim ] || fail "the check knows how to stand in for debian:bookworm-slim, not $from"
 base="$root/target/tools/container-root/bookworm-minbase"
 if [ ! -x "$base/bin/bash" ]; then
@@ -161,18 +170,25 @@ while read -r word rest; do
         mkdir -p "$(dirname "$rootfs$dst")"
         cp -a "$root/${src#/src/}" "$rootfs$dst" ;;
     USER) user=$rest ;;
-    ENV) read -ra pairs <<<"$rest"; container_env+=("${pairs[@]}") ;;
+    ENV)
+        read -ra pairs <<<"$rest"
+        for pair in "${pairs[@]}"; do
+            [[ $pair =~ ^[A-Za-z_][A-Za-z0-9_]*=[^\"\'\$]*$ ]] || fail "the check reads only plain ENV KEY=value pairs, not: $pair"
+        done
+        container_env+=("${pairs[@]}") ;;
     EXPOSE) expose=$rest ;;
     STOPSIGNAL) stopsignal=${rest#SIG} ;;
-    HEALTHCHECK) healthcheck=${rest#CMD } ;;
+    HEALTHCHECK)
+        [[ $rest == "CMD ["* ]] || fail "the check reads only HEALTHCHECK CMD [...], not: $rest"
+        healthcheck=${rest#CMD } ;;
     ENTRYPOINT) entrypoint=$rest ;;
     *) fail "the check cannot stand in for $word" ;;
     esac
-done < <(stage 2)
+done < <(stage "$stages")
 [ -n "$user" ] && [ -n "$entrypoint" ] && [ -n "$healthcheck" ] && [ -n "$stopsignal" ] && [ -n "$expose" ] ||
     fail "the final stage lacks USER, ENTRYPOINT, HEALTHCHECK, STOPSIGNAL or EXPOSE"
-mapfile -d '' -t entry < <(json_args "$entrypoint")
-mapfile -d '' -t check < <(json_args "$healthcheck")
+json_args "$entrypoint" entry
+json_args "$healthcheck" check
 
 say "container run: ENTRYPOINT as $user, PID 1 in its own mount, PID and network namespaces"
 # As `podman run -e ...` in the page, plus the demo mailbox to reach.
@@ -188,13 +204,18 @@ unshare --mount --pid --net --fork --kill-child bash -ec '
     >"$work/container.log" 2>&1 &
 container_pid=$!
 for _ in $(seq 100); do
-    relay_in_container=$(pgrep -P "$container_pid" || true)
+    relay_in_container=$(cat "/proc/$container_pid/task/$container_pid/children" 2>/dev/null || true)
+    relay_in_container=${relay_in_container%% }
     [ -n "$relay_in_container" ] && break
     sleep 0.1
 done
 [ -n "$relay_in_container" ] || fail "the container's process did not start: $(cat "$work/container.log")"
 net="nsenter --target $relay_in_container --net"
-for _ in $(seq 200); do $net curl -sf -o /dev/null "http://127.0.0.1:$expose/healthz" && break; sleep 0.1; done
+for try in $(seq 200); do
+    $net curl -sf -o /dev/null "http://127.0.0.1:$expose/healthz" && break
+    [ "$try" -lt 200 ] || fail "the container's relay did not answer on port $expose: $(cat "$work/container.log")"
+    sleep 0.1
+done
 [ "$(stat -c %u "/proc/$relay_in_container")" = "$uid" ] || fail "the relay does not run as $user"
 nsenter --target "$relay_in_container" --mount --net --pid --root --wd --setuid "$uid" --setgid "$gid" \
     /usr/bin/env -i "${container_env[@]}" "${check[@]}" || fail "the HEALTHCHECK failed: $(cat "$work/container.log")"

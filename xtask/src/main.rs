@@ -295,7 +295,7 @@ fn has_nightly() -> bool {
 /// size (`--sessions 1000`, profile `relay`) and results: docs/benchmarks.md.
 fn load_run() -> Result {
     say(
-        "Relay load run (scaled down): 300 idle sessions, then bulk through the relay vs direct TCP",
+        "Relay load run (scaled down): 300 idle sessions, then bulk: direct TCP, a plain forwarder, the relay",
     );
     run(Command::new("cargo")
         .args([
@@ -313,7 +313,9 @@ fn load_run() -> Result {
 
 /// Follows docs/deploy.md from scratch (scripts/deploy-check.sh).
 fn deploy_check() -> Result {
-    say("Following docs/deploy.md from scratch: install, config, unit, nginx, Caddy");
+    say(
+        "Following docs/deploy.md from scratch: install, config, unit, nginx, Caddy, Containerfile",
+    );
     run(Command::new("bash")
         .arg(root().join("scripts/deploy-check.sh"))
         .current_dir(root()))

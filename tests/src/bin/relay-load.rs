@@ -283,7 +283,9 @@ async fn main() -> std::process::ExitCode {
 
     let bytes = s.megabytes * 1_000_000;
     let mut bulk_rows = Vec::new();
-    for streams in [1, s.streams] {
+    let mut stream_counts = vec![1, s.streams];
+    stream_counts.dedup();
+    for streams in stream_counts {
         let mut runs: [Vec<f64>; 3] = Default::default();
         for _ in 0..ROUNDS {
             runs[0].push(throughput(streams, || bulk_direct(upstream, bytes)).await);
