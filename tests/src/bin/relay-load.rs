@@ -4,6 +4,8 @@
 //!
 //! ```sh
 //! cargo run --profile relay -p cartero-tests --bin relay-load -- --sessions 1000
+//! # the relay on a core of its own, the client and the upstream on the other:
+//! taskset -c 0 target/relay/relay-load --sessions 1000 --relay-cpu 1
 //! ```
 //!
 //! The relay runs in a child process (this program, re-executed with `--serve-relay`) so
@@ -28,11 +30,13 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
 
-/// Settings, from `--sessions N --streams S --megabytes M`.
+/// Settings, from `--sessions N --streams S --megabytes M [--relay-cpu C]`.
 struct Settings {
     sessions: usize,
     streams: usize,
     megabytes: usize,
+    /// The CPU the relay's process is confined to (with `taskset`), if any.
+    relay_cpu: Option<usize>,
 }
 
 fn settings() -> Settings {
@@ -47,6 +51,10 @@ fn settings() -> Settings {
         sessions: value("--sessions", 1000),
         streams: value("--streams", 4),
         megabytes: value("--megabytes", 64),
+        relay_cpu: args
+            .iter()
+            .any(|a| a == "--relay-cpu")
+            .then(|| value("--relay-cpu", 0)),
     }
 }
 
@@ -236,7 +244,16 @@ async fn main() -> std::process::ExitCode {
     }
     let s = settings();
     let upstream = upstream().await;
-    let mut child = tokio::process::Command::new(std::env::current_exe().expect("own path"))
+    let own_path = std::env::current_exe().expect("own path");
+    let mut relay_process = match s.relay_cpu {
+        Some(cpu) => {
+            let mut taskset = tokio::process::Command::new("taskset");
+            taskset.args(["-c", &cpu.to_string()]).arg(own_path);
+            taskset
+        }
+        None => tokio::process::Command::new(own_path),
+    };
+    let mut child = relay_process
         .args([
             "--serve-relay",
             &upstream.to_string(),
