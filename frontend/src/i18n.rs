@@ -87,6 +87,10 @@ pub enum T {
     ErrConnectFailed,
     ErrResolveFailed,
     ErrTls,
+    CertUnknownIssuer,
+    CertExpired,
+    CertNotYetValid,
+    CertWrongName,
     ErrTimeout,
     ErrTooManySessions,
     ErrShuttingDown,
@@ -216,6 +220,30 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, ErrResolveFailed) => "No server has that name. Check the spelling.",
         (Lang::Es, ErrTls) => "No se pudo establecer una conexión segura con el servidor",
         (Lang::En, ErrTls) => "Could not set up a secure connection with the server",
+        (Lang::Es, CertUnknownIssuer) => {
+            "su certificado lo firmó una autoridad desconocida. Si el servidor usa un certificado propio, quien administra el relay puede añadir su CA."
+        }
+        (Lang::En, CertUnknownIssuer) => {
+            "its certificate is signed by an unknown authority. If the server uses its own certificate, whoever runs the relay can add its CA."
+        }
+        (Lang::Es, CertExpired) => {
+            "su certificado ha caducado. Avisa a quien administra el servidor de correo."
+        }
+        (Lang::En, CertExpired) => {
+            "its certificate has expired. Tell whoever runs the mail server."
+        }
+        (Lang::Es, CertNotYetValid) => {
+            "su certificado aún no es válido. Puede que el reloj de este equipo o del servidor esté mal."
+        }
+        (Lang::En, CertNotYetValid) => {
+            "its certificate is not valid yet. The clock of this device or of the server may be wrong."
+        }
+        (Lang::Es, CertWrongName) => {
+            "su certificado es para otro nombre. Comprueba el nombre del servidor en la cuenta."
+        }
+        (Lang::En, CertWrongName) => {
+            "its certificate is for another name. Check the server name in the account."
+        }
         (Lang::Es, ErrTimeout) => "El servidor tardó demasiado en responder. Inténtalo de nuevo.",
         (Lang::En, ErrTimeout) => "The server took too long to answer. Try again.",
         (Lang::Es, ErrShuttingDown) => {

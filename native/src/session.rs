@@ -244,7 +244,7 @@ impl Session<StreamTransport> {
     ) -> Result<Self, DriveError> {
         let tls = handshake(tcp(addr).await?, host, config)
             .await
-            .map_err(|e| DriveError::Transport(TransportError::Tls(e.0)))?;
+            .map_err(|e| DriveError::Transport(TransportError::Tls(e.detail)))?;
         let stream = PopStream::Tls(Box::new(tls));
         let options = options_for(Security::Tls);
         Ok(Session::new(StreamTransport::new(stream), options))
@@ -267,7 +267,7 @@ impl Session<StreamTransport> {
         };
         let tls = handshake(tcp, host, config)
             .await
-            .map_err(|e| DriveError::Transport(TransportError::Tls(e.0)))?;
+            .map_err(|e| DriveError::Transport(TransportError::Tls(e.detail)))?;
         transport.stream = Some(PopStream::Tls(Box::new(tls)));
         self.driver.client.tls_established();
         Ok(())

@@ -11,7 +11,9 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::rustls::{self, pki_types::ServerName};
 
-use crate::tls::describe_tls_error;
+use cartero_shared::wire::CertificateProblem;
+
+use crate::tls::{certificate_problem, describe_tls_error};
 
 /// The connection to the POP3 server: plain or TLS.
 pub enum PopStream {
@@ -23,8 +25,13 @@ pub enum PopStream {
 
 /// A TLS handshake that failed, with the check it tripped in words.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct HandshakeError(pub String);
+#[error("{detail}")]
+pub struct HandshakeError {
+    /// What failed, in English words.
+    pub detail: String,
+    /// The certificate check that failed, when it was one.
+    pub certificate: Option<CertificateProblem>,
+}
 
 /// Runs a TLS handshake over `tcp`, verifying the certificate for `host` (a name or an IP
 /// address, IPv6 in brackets or not).
@@ -34,12 +41,17 @@ pub async fn handshake(
     config: Arc<rustls::ClientConfig>,
 ) -> Result<TlsStream<TcpStream>, HandshakeError> {
     let name = host.trim_start_matches('[').trim_end_matches(']');
-    let server_name = ServerName::try_from(name.to_owned())
-        .map_err(|_| HandshakeError(format!("{host} is not a valid TLS server name")))?;
+    let server_name = ServerName::try_from(name.to_owned()).map_err(|_| HandshakeError {
+        detail: format!("{host} is not a valid TLS server name"),
+        certificate: None,
+    })?;
     TlsConnector::from(config)
         .connect(server_name, tcp)
         .await
-        .map_err(|e| HandshakeError(describe_tls_error(&e)))
+        .map_err(|e| HandshakeError {
+            detail: describe_tls_error(&e),
+            certificate: certificate_problem(&e),
+        })
 }
 
 impl AsyncRead for PopStream {

@@ -4,6 +4,7 @@ use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
+use cartero_shared::wire::CertificateProblem;
 use thiserror::Error;
 use tokio_rustls::rustls::pki_types::CertificateDer;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
@@ -51,25 +52,39 @@ pub fn client_tls_config(ca_file: Option<&Path>) -> Result<rustls::ClientConfig,
     Ok(config)
 }
 
+/// The rustls error inside a failed handshake's I/O error, if there is one.
+fn rustls_error(error: &io::Error) -> Option<&rustls::Error> {
+    error.get_ref()?.downcast_ref::<rustls::Error>()
+}
+
+/// The certificate check a failed handshake tripped, when it was one.
+pub fn certificate_problem(error: &io::Error) -> Option<CertificateProblem> {
+    let Some(rustls::Error::InvalidCertificate(cert)) = rustls_error(error) else {
+        return None;
+    };
+    Some(match cert {
+        CertificateError::UnknownIssuer => CertificateProblem::UnknownIssuer,
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+            CertificateProblem::Expired
+        }
+        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+            CertificateProblem::NotYetValid
+        }
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+            CertificateProblem::WrongName
+        }
+        _ => CertificateProblem::Other,
+    })
+}
+
 /// Says in words which check a failed handshake tripped.
 pub fn describe_tls_error(error: &io::Error) -> String {
-    let rustls_error = error
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
-    match rustls_error {
-        Some(rustls::Error::InvalidCertificate(cert)) => match cert {
-            CertificateError::UnknownIssuer => {
-                "the server's certificate is signed by an unknown authority".into()
-            }
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                "the server's certificate has expired".into()
-            }
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                "the server's certificate is for another name".into()
-            }
-            other => format!("the server's certificate is invalid ({other:?})"),
-        },
-        Some(other) => format!("TLS error: {other}"),
-        None => format!("TLS handshake failed: {error}"),
+    match (certificate_problem(error), rustls_error(error)) {
+        (Some(CertificateProblem::Other), Some(rustls::Error::InvalidCertificate(other))) => {
+            format!("the server's certificate is invalid ({other:?})")
+        }
+        (Some(problem), _) => problem.in_english().to_owned(),
+        (None, Some(other)) => format!("TLS error: {other}"),
+        (None, None) => format!("TLS handshake failed: {error}"),
     }
 }

@@ -1,6 +1,6 @@
 //! The relay's errors and their face on the wire.
 
-use cartero_shared::wire::ErrorCode;
+use cartero_shared::wire::{CertificateProblem, ErrorCode};
 use thiserror::Error;
 
 /// Why a session could not be opened or went down.
@@ -35,6 +35,8 @@ pub enum RelayError {
         upstream: String,
         /// What failed, in words.
         detail: String,
+        /// The certificate check that failed, when it was one.
+        certificate: Option<CertificateProblem>,
     },
     /// Connect or handshake took too long.
     #[error("{0} did not answer in time")]
@@ -54,6 +56,14 @@ pub enum RelayError {
 }
 
 impl RelayError {
+    /// The certificate check that failed, for a TLS error that was one.
+    pub fn certificate_problem(&self) -> Option<CertificateProblem> {
+        match self {
+            RelayError::Tls { certificate, .. } => *certificate,
+            _ => None,
+        }
+    }
+
     /// The stable wire code for this error.
     pub fn code(&self) -> ErrorCode {
         match self {

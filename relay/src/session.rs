@@ -48,6 +48,7 @@ async fn send_error(socket: &mut WebSocket, error: &RelayError) {
     let message = RelayMessage::Error {
         code: error.code(),
         message: error.to_string(),
+        certificate: error.certificate_problem(),
     };
     let _ = socket.send(Message::Text(message.to_json().into())).await;
     let _ = socket

@@ -72,7 +72,8 @@ pub async fn start_tls(
         Err(_) => Err(RelayError::Timeout(upstream.to_owned())),
         Ok(Err(e)) => Err(RelayError::Tls {
             upstream: upstream.to_owned(),
-            detail: e.0,
+            detail: e.detail,
+            certificate: e.certificate,
         }),
         Ok(Ok(stream)) => Ok(stream),
     }

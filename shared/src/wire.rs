@@ -119,6 +119,42 @@ impl ErrorCode {
     }
 }
 
+/// Which check the server's TLS certificate failed, so the app can say it in its own
+/// words (the error's `message` is English).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateProblem {
+    /// Signed by an authority that neither the public roots nor the relay's CA file hold
+    /// (a self-signed certificate, a private CA).
+    UnknownIssuer,
+    /// Past its end date.
+    Expired,
+    /// Before its start date (often a clock that is wrong).
+    NotYetValid,
+    /// Issued for names other than the one the account uses.
+    WrongName,
+    /// A check this version does not name (read from a newer relay).
+    #[serde(other)]
+    Other,
+}
+
+impl CertificateProblem {
+    /// The problem in English words, for logs and programs.
+    pub fn in_english(self) -> &'static str {
+        match self {
+            CertificateProblem::UnknownIssuer => {
+                "the server's certificate is signed by an unknown authority"
+            }
+            CertificateProblem::Expired => "the server's certificate has expired",
+            CertificateProblem::NotYetValid => {
+                "the server's certificate is not valid yet (check the clocks)"
+            }
+            CertificateProblem::WrongName => "the server's certificate is for another name",
+            CertificateProblem::Other => "the server's certificate is invalid",
+        }
+    }
+}
+
 /// What the relay learned about a TLS connection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TlsInfo {
@@ -152,6 +188,9 @@ pub enum RelayMessage {
         code: ErrorCode,
         /// A detail for people (English); the app shows its own words for the code.
         message: String,
+        /// For `tls_failed`: the certificate check that failed, when it was one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        certificate: Option<CertificateProblem>,
     },
 }
 
@@ -189,11 +228,31 @@ mod tests {
         let e = RelayMessage::Error {
             code: ErrorCode::NotAllowed,
             message: "no".into(),
+            certificate: None,
         };
         assert_eq!(
             e.to_json(),
             r#"{"type":"error","code":"not_allowed","message":"no"}"#
         );
+        let expired = RelayMessage::Error {
+            code: ErrorCode::TlsFailed,
+            message: "old".into(),
+            certificate: Some(CertificateProblem::Expired),
+        };
+        assert_eq!(
+            expired.to_json(),
+            r#"{"type":"error","code":"tls_failed","message":"old","certificate":"expired"}"#
+        );
+        let newer = RelayMessage::from_json(
+            r#"{"type":"error","code":"tls_failed","message":"m","certificate":"revoked"}"#,
+        );
+        assert!(matches!(
+            newer,
+            Ok(RelayMessage::Error {
+                certificate: Some(CertificateProblem::Other),
+                ..
+            })
+        ));
         assert_eq!(ClientMessage::StartTls.to_json(), r#"{"type":"start_tls"}"#);
         let c = RelayMessage::from_json(r#"{"type":"connected","upstream":"a:1","tls":null}"#);
         assert!(matches!(c, Ok(RelayMessage::Connected { tls: None, .. })));

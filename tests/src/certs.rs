@@ -41,9 +41,20 @@ fn openssl(dir: &Path, args: &[&str]) {
     );
 }
 
-/// Issues a new key and certificate for `localhost` / `127.0.0.1`, signed by the CA in
-/// `ca_dir`, as `out_dir/NAME.key` and `out_dir/NAME.pem` (a fresh serial each time).
+/// The names a test server's certificate is for.
+pub const LOOPBACK_NAMES: &str = "DNS:localhost,IP:127.0.0.1";
+
+/// Issues a new key and certificate for `localhost` / `127.0.0.1`, valid for 3 days,
+/// signed by the CA in `ca_dir`, as `out_dir/NAME.key` and `out_dir/NAME.pem`.
 pub fn issue_server_cert(ca_dir: &Path, out_dir: &Path, name: &str) {
+    issue_cert(ca_dir, out_dir, name, LOOPBACK_NAMES, 3);
+}
+
+/// Issues a new key and certificate for `subject_alt_names` (`DNS:…,IP:…`), signed by
+/// the CA in `ca_dir`, as `out_dir/NAME.key` and `out_dir/NAME.pem`. It is valid from
+/// now for `days`; a negative number makes one that has already expired. Each gets a
+/// random serial, so certificates issued side by side never share state.
+pub fn issue_cert(ca_dir: &Path, out_dir: &Path, name: &str, subject_alt_names: &str, days: i32) {
     let (key, csr, pem, ext) = (
         format!("{name}.key"),
         format!("{name}.csr"),
@@ -56,11 +67,14 @@ pub fn issue_server_cert(ca_dir: &Path, out_dir: &Path, name: &str) {
     openssl(out_dir, &request);
     std::fs::write(
         out_dir.join(&ext),
-        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        format!(
+            "subjectAltName={subject_alt_names}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+        ),
     )
     .expect("write the extension file");
     let (ca, ca_key) = (ca_dir.join("ca.pem"), ca_dir.join("ca.key"));
     let (ca, ca_key) = (ca.to_string_lossy(), ca_key.to_string_lossy());
+    let (days, serial) = (days.to_string(), random_serial());
     openssl(
         out_dir,
         &[
@@ -72,15 +86,27 @@ pub fn issue_server_cert(ca_dir: &Path, out_dir: &Path, name: &str) {
             &ca,
             "-CAkey",
             &ca_key,
-            "-CAcreateserial",
+            "-set_serial",
+            &serial,
             "-out",
             &pem,
             "-days",
-            "3",
+            &days,
             "-extfile",
             &ext,
         ],
     );
+}
+
+/// A random positive serial number in hex, for `openssl x509 -set_serial`.
+fn random_serial() -> String {
+    let mut bytes = [0u8; 16];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+        .expect("read /dev/urandom");
+    bytes[0] &= 0x7f;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("0x{hex}")
 }
 
 /// The process-wide test PKI.

@@ -160,8 +160,16 @@ pub fn write_maildir(maildir: &Path, user: &User) {
 }
 
 impl Dovecot {
-    /// Starts Dovecot with these users and waits until it accepts connections.
+    /// Starts Dovecot with these users and waits until it accepts connections. It
+    /// presents the test PKI's certificate for `localhost` / `127.0.0.1`.
     pub async fn start(users: Vec<User>) -> Dovecot {
+        let pki = test_pki();
+        Dovecot::start_with_cert(users, &pki.server_cert, &pki.server_key).await
+    }
+
+    /// Starts Dovecot like [`Dovecot::start`], presenting the certificate and key in
+    /// these PEM files.
+    pub async fn start_with_cert(users: Vec<User>, cert: &Path, key: &Path) -> Dovecot {
         let dir = tempfile::Builder::new()
             .prefix("cartero-dovecot-")
             .tempdir()
@@ -169,9 +177,8 @@ impl Dovecot {
         let d = dir.path();
         let (user, group, as_root) = run_as();
         let (pop3, pop3s) = (crate::free_port(), crate::free_port());
-        let pki = test_pki();
-        std::fs::copy(&pki.server_cert, d.join("server.pem")).expect("copy the cert");
-        std::fs::copy(&pki.server_key, d.join("server.key")).expect("copy the key");
+        std::fs::copy(cert, d.join("server.pem")).expect("copy the cert");
+        std::fs::copy(key, d.join("server.key")).expect("copy the key");
         let passwd: String = users
             .iter()
             .map(|u| format!("{}:{{PLAIN}}{}::::::\n", u.name, u.password))

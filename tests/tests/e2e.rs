@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
-use cartero_tests::certs::test_pki;
+use cartero_tests::certs::{LOOPBACK_NAMES, issue_cert, test_pki};
 use cartero_tests::dovecot::Dovecot;
 use cartero_tests::mock_pop3::reply;
 use cartero_tests::relay::{Relay, RelaySetup};
@@ -38,6 +38,20 @@ async fn add_scripted_account(page: &CarteroPage<'_>, relay: &Relay, server: Soc
         password: "pw",
     })
     .await;
+}
+
+/// Waits for the sync status to show an error, and returns what it says.
+async fn sync_error(page: &CarteroPage<'_>) -> String {
+    let status = page.find("sync-status").await;
+    cartero_tests::wait::wait_until("the sync to fail", Duration::from_secs(30), || {
+        let status = status.clone();
+        async move {
+            let class = status.attr("class").await.ok()??;
+            class.contains("error").then_some(())
+        }
+    })
+    .await;
+    status.text().await.expect("the status text")
 }
 
 async fn relay_serving_app(server: std::net::SocketAddr) -> Relay {
@@ -227,20 +241,65 @@ async fn a_locked_mailbox_is_explained_in_words() {
             password: "pw",
         })
         .await;
-        let status = page.find("sync-status").await;
-        cartero_tests::wait::wait_until("the sync to fail", Duration::from_secs(30), || {
-            let status = status.clone();
-            async move {
-                let class = status.attr("class").await.ok()??;
-                class.contains("error").then_some(())
-            }
-        })
-        .await;
-        let text = status.text().await.unwrap();
+        let text = sync_error(&page).await;
         assert!(
             text.contains("Another program has the mailbox open"),
             "{text}"
         );
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+    browser.close().await;
+}
+
+/// A server whose certificate has expired: the person is told that, and what to do, in
+/// English and, after the language switch, in Spanish.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_server_certificate_is_explained_in_both_languages() {
+    let pki = test_pki();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    issue_cert(&pki.dir, dir.path(), "expired", LOOPBACK_NAMES, -1);
+    let (cert, key) = (
+        dir.path().join("expired.pem"),
+        dir.path().join("expired.key"),
+    );
+    let dovecot = Dovecot::start_with_cert(vec![alice()], &cert, &key).await;
+    let relay = Relay::start(RelaySetup {
+        allow: vec![dovecot.pop3s],
+        ca_file: Some(pki.ca.clone()),
+        static_dir: Some(cartero_tests::app_dir()),
+    })
+    .await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        page.open(&relay.url()).await;
+        page.add_account(&AccountInput {
+            email: "alice@example.org",
+            host: "127.0.0.1",
+            port: dovecot.pop3s.port(),
+            security: "tls",
+            username: "alice",
+            password: "secret",
+        })
+        .await;
+        let english = sync_error(&page).await;
+        assert!(
+            english.contains("its certificate has expired. Tell whoever runs the mail server."),
+            "{english}"
+        );
+        page.click("lang-switch").await;
+        let status = page.find("sync-status").await;
+        cartero_tests::wait::wait_until("the Spanish words", Duration::from_secs(10), || {
+            let status = status.clone();
+            async move {
+                let text = status.text().await.ok()?;
+                text.contains(
+                    "su certificado ha caducado. Avisa a quien administra el servidor de correo.",
+                )
+                .then_some(())
+            }
+        })
+        .await;
     };
     browser.check(Duration::from_secs(90), steps).await;
     browser.close().await;

@@ -70,6 +70,7 @@ async fn a_flood_from_one_address_is_capped_and_counted() {
             Err(DriveError::Transport(TransportError::Relay(RelayMessage::Error {
                 code: ErrorCode::TooManySessions,
                 message,
+                ..
             }))) => {
                 assert!(message.contains("from your address"), "{message}");
                 cartero_tests::wait_for_log_line(&["session refused", "code=TooManySessions"])
@@ -118,6 +119,7 @@ async fn a_session_past_its_time_limit_is_ended_with_a_reason() {
         Err(DriveError::Transport(TransportError::Relay(RelayMessage::Error {
             code: ErrorCode::Timeout,
             message,
+            ..
         }))) => assert!(message.contains("time limit of 1 s"), "{message}"),
         other => panic!("a session past its limit: {other:?}"),
     }

@@ -5,8 +5,8 @@ use cartero_native::relay_client::{RelaySession, download_mailbox, open_socket};
 use cartero_native::{DriveError, TransportError};
 use cartero_relay::Config;
 use cartero_shared::pop3::RespCode;
-use cartero_shared::wire::{ConnectQuery, ErrorCode, RelayMessage, Security};
-use cartero_tests::certs::test_pki;
+use cartero_shared::wire::{CertificateProblem, ConnectQuery, ErrorCode, RelayMessage, Security};
+use cartero_tests::certs::{LOOPBACK_NAMES, issue_cert, test_pki};
 use cartero_tests::dovecot::Dovecot;
 use cartero_tests::relay::{Relay, RelaySetup};
 use cartero_tests::samples::alice;
@@ -23,11 +23,20 @@ async fn dovecot_and_relay(trust_test_ca: bool) -> (Dovecot, Relay) {
 }
 
 fn expect_relay_error(result: Result<impl std::fmt::Debug, DriveError>, code: ErrorCode) -> String {
+    expect_relay_error_with_certificate(result, code).0
+}
+
+/// The relay's error message and the certificate problem it named.
+fn expect_relay_error_with_certificate(
+    result: Result<impl std::fmt::Debug, DriveError>,
+    code: ErrorCode,
+) -> (String, Option<CertificateProblem>) {
     match result {
         Err(DriveError::Transport(TransportError::Relay(RelayMessage::Error {
             code: got,
             message,
-        }))) if got == code => message,
+            certificate,
+        }))) if got == code => (message, certificate),
         other => panic!("expected relay error {code:?}, got {other:?}"),
     }
 }
@@ -75,29 +84,66 @@ async fn every_security_mode_downloads_the_mailbox_byte_for_byte() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_untrusted_certificate_is_refused_with_the_reason() {
     let (dovecot, relay) = dovecot_and_relay(false).await;
-    let implicit = download_mailbox(
-        relay.addr,
-        "127.0.0.1",
-        dovecot.pop3s.port(),
-        Security::Tls,
-        "alice",
-        "secret",
-    )
-    .await;
-    let message = expect_relay_error(implicit, ErrorCode::TlsFailed);
-    assert!(message.contains("unknown authority"), "{message}");
+    for (port, security) in [
+        (dovecot.pop3s.port(), Security::Tls),
+        (dovecot.pop3.port(), Security::Starttls),
+    ] {
+        let result =
+            download_mailbox(relay.addr, "127.0.0.1", port, security, "alice", "secret").await;
+        let (message, certificate) =
+            expect_relay_error_with_certificate(result, ErrorCode::TlsFailed);
+        assert!(
+            message.contains("unknown authority"),
+            "{security:?}: {message}"
+        );
+        assert_eq!(certificate, Some(CertificateProblem::UnknownIssuer));
+    }
+}
 
-    let upgraded = download_mailbox(
-        relay.addr,
-        "127.0.0.1",
-        dovecot.pop3.port(),
-        Security::Starttls,
-        "alice",
-        "secret",
-    )
-    .await;
-    let message = expect_relay_error(upgraded, ErrorCode::TlsFailed);
-    assert!(message.contains("unknown authority"), "{message}");
+/// An expired certificate and one for another name, both from the CA the relay trusts:
+/// each is refused, and the browser is told which check failed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_or_misnamed_certificate_is_refused_with_the_check_that_failed() {
+    let pki = test_pki();
+    for (names, days, problem, words) in [
+        (
+            LOOPBACK_NAMES,
+            -1,
+            CertificateProblem::Expired,
+            "has expired",
+        ),
+        (
+            "DNS:mail.example.org",
+            3,
+            CertificateProblem::WrongName,
+            "for another name",
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        issue_cert(&pki.dir, dir.path(), "server", names, days);
+        let (cert, key) = (dir.path().join("server.pem"), dir.path().join("server.key"));
+        let dovecot = Dovecot::start_with_cert(vec![alice()], &cert, &key).await;
+        let relay = Relay::start(RelaySetup {
+            allow: vec![dovecot.pop3s],
+            ca_file: Some(pki.ca.clone()),
+            static_dir: None,
+        })
+        .await;
+        let result = download_mailbox(
+            relay.addr,
+            "127.0.0.1",
+            dovecot.pop3s.port(),
+            Security::Tls,
+            "alice",
+            "secret",
+        )
+        .await;
+        let (message, certificate) =
+            expect_relay_error_with_certificate(result, ErrorCode::TlsFailed);
+        assert!(message.contains(words), "{problem:?}: {message}");
+        assert_eq!(certificate, Some(problem));
+        relay.stop().await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

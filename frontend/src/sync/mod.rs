@@ -3,7 +3,7 @@
 pub mod driver;
 pub mod socket;
 
-use cartero_shared::wire::ErrorCode;
+use cartero_shared::wire::{CertificateProblem, ErrorCode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -20,6 +20,8 @@ pub enum SyncError {
         code: ErrorCode,
         /// The relay's detail (English, technical).
         detail: String,
+        /// For a TLS failure: the certificate check that failed, when it was one.
+        certificate: Option<CertificateProblem>,
     },
     /// The relay itself cannot be reached (offline, relay down).
     RelayUnreachable,
@@ -48,11 +50,18 @@ impl SyncError {
     pub fn describe(&self, lang: Lang) -> String {
         let with_detail = |t: T, detail: &str| format!("{}: {detail}", tr(lang, t));
         match self {
-            SyncError::Relay { code, detail } => match code {
+            SyncError::Relay {
+                code,
+                detail,
+                certificate,
+            } => match code {
                 ErrorCode::NotAllowed => tr(lang, T::ErrNotAllowed).to_owned(),
                 ErrorCode::ResolveFailed => tr(lang, T::ErrResolveFailed).to_owned(),
                 ErrorCode::ConnectFailed => tr(lang, T::ErrConnectFailed).to_owned(),
-                ErrorCode::TlsFailed => with_detail(T::ErrTls, detail),
+                ErrorCode::TlsFailed => match certificate.and_then(certificate_text) {
+                    Some(problem) => format!("{}: {}", tr(lang, T::ErrTls), tr(lang, problem)),
+                    None => with_detail(T::ErrTls, detail),
+                },
                 ErrorCode::Timeout => tr(lang, T::ErrTimeout).to_owned(),
                 ErrorCode::TooManySessions => tr(lang, T::ErrTooManySessions).to_owned(),
                 ErrorCode::ShuttingDown => tr(lang, T::ErrShuttingDown).to_owned(),
@@ -73,6 +82,17 @@ impl SyncError {
             SyncError::ConnectionLost => tr(lang, T::ErrConnectionLost).to_owned(),
             SyncError::Storage(detail) => format!("{} ({detail})", tr(lang, T::ErrStorage)),
         }
+    }
+}
+
+/// The app's words for a certificate check, when it has them.
+fn certificate_text(problem: CertificateProblem) -> Option<T> {
+    match problem {
+        CertificateProblem::UnknownIssuer => Some(T::CertUnknownIssuer),
+        CertificateProblem::Expired => Some(T::CertExpired),
+        CertificateProblem::NotYetValid => Some(T::CertNotYetValid),
+        CertificateProblem::WrongName => Some(T::CertWrongName),
+        CertificateProblem::Other => None,
     }
 }
 
@@ -114,4 +134,66 @@ pub fn start(store: AppStore) {
             Err(error) => SyncPhase::Failed(error),
         });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tls_failure(certificate: Option<CertificateProblem>) -> SyncError {
+        SyncError::Relay {
+            code: ErrorCode::TlsFailed,
+            detail: "the server's certificate is invalid (Revoked)".into(),
+            certificate,
+        }
+    }
+
+    #[test]
+    fn a_certificate_problem_is_told_in_the_persons_language() {
+        let expired = tls_failure(Some(CertificateProblem::Expired));
+        assert_eq!(
+            expired.describe(Lang::Es),
+            "No se pudo establecer una conexión segura con el servidor: su certificado ha \
+             caducado. Avisa a quien administra el servidor de correo."
+        );
+        assert_eq!(
+            expired.describe(Lang::En),
+            "Could not set up a secure connection with the server: its certificate has \
+             expired. Tell whoever runs the mail server."
+        );
+        let named = [
+            CertificateProblem::UnknownIssuer,
+            CertificateProblem::Expired,
+            CertificateProblem::NotYetValid,
+            CertificateProblem::WrongName,
+        ];
+        let spanish: Vec<String> = named
+            .iter()
+            .map(|p| tls_failure(Some(*p)).describe(Lang::Es))
+            .collect();
+        for (problem, text) in named.iter().zip(&spanish) {
+            assert!(
+                !text.contains("certificate"),
+                "{problem:?} in English: {text}"
+            );
+        }
+        let mut distinct = spanish.clone();
+        distinct.dedup();
+        assert_eq!(
+            distinct.len(),
+            named.len(),
+            "each problem has its own words"
+        );
+    }
+
+    #[test]
+    fn a_certificate_problem_without_words_shows_the_relays_detail() {
+        for certificate in [None, Some(CertificateProblem::Other)] {
+            assert!(
+                tls_failure(certificate)
+                    .describe(Lang::Es)
+                    .ends_with(": the server's certificate is invalid (Revoked)")
+            );
+        }
+    }
 }

@@ -32,13 +32,19 @@ fn relay_url(query: &ConnectQuery) -> Result<String, SyncError> {
 
 fn relay_error(message: RelayMessage) -> SyncError {
     match message {
-        RelayMessage::Error { code, message } => SyncError::Relay {
+        RelayMessage::Error {
+            code,
+            message,
+            certificate,
+        } => SyncError::Relay {
             code,
             detail: message,
+            certificate,
         },
         other => SyncError::Relay {
             code: ErrorCode::Internal,
             detail: format!("unexpected control message {other:?}"),
+            certificate: None,
         },
     }
 }
