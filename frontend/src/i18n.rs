@@ -91,6 +91,7 @@ pub enum T {
     CertExpired,
     CertNotYetValid,
     CertWrongName,
+    CertInvalid,
     ErrTimeout,
     ErrTooManySessions,
     ErrShuttingDown,
@@ -221,10 +222,10 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::Es, ErrTls) => "No se pudo establecer una conexión segura con el servidor",
         (Lang::En, ErrTls) => "Could not set up a secure connection with the server",
         (Lang::Es, CertUnknownIssuer) => {
-            "su certificado lo firmó una autoridad desconocida. Si el servidor usa un certificado propio, quien administra el relay puede añadir su CA."
+            "su certificado no lo firmó ninguna autoridad de confianza. Si tu servidor usa un certificado propio, pide a quien administra el relé que lo añada como de confianza. Si no es así, alguien podría estar interceptando la conexión."
         }
         (Lang::En, CertUnknownIssuer) => {
-            "its certificate is signed by an unknown authority. If the server uses its own certificate, whoever runs the relay can add its CA."
+            "its certificate is not signed by any trusted authority. If your server uses its own certificate, ask whoever runs the relay to add it as trusted. If not, someone may be intercepting the connection."
         }
         (Lang::Es, CertExpired) => {
             "su certificado ha caducado. Avisa a quien administra el servidor de correo."
@@ -233,16 +234,22 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
             "its certificate has expired. Tell whoever runs the mail server."
         }
         (Lang::Es, CertNotYetValid) => {
-            "su certificado aún no es válido. Puede que el reloj de este equipo o del servidor esté mal."
+            "su certificado aún no es válido. Puede que la hora del relé o la fecha del certificado estén mal. Avisa a quien administra el servidor de correo."
         }
         (Lang::En, CertNotYetValid) => {
-            "its certificate is not valid yet. The clock of this device or of the server may be wrong."
+            "its certificate is not valid yet. The relay's clock or the certificate's date may be wrong. Tell whoever runs the mail server."
         }
         (Lang::Es, CertWrongName) => {
-            "su certificado es para otro nombre. Comprueba el nombre del servidor en la cuenta."
+            "su certificado está emitido para otro nombre. Comprueba el nombre del servidor en la cuenta."
         }
         (Lang::En, CertWrongName) => {
-            "its certificate is for another name. Check the server name in the account."
+            "its certificate was issued for another name. Check the server name in the account."
+        }
+        (Lang::Es, CertInvalid) => {
+            "su certificado no es válido. Avisa a quien administra el servidor de correo."
+        }
+        (Lang::En, CertInvalid) => {
+            "its certificate is not valid. Tell whoever runs the mail server."
         }
         (Lang::Es, ErrTimeout) => "El servidor tardó demasiado en responder. Inténtalo de nuevo.",
         (Lang::En, ErrTimeout) => "The server took too long to answer. Try again.",

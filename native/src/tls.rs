@@ -88,3 +88,83 @@ pub fn describe_tls_error(error: &io::Error) -> String {
         (None, None) => format!("TLS handshake failed: {error}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    use tokio_rustls::rustls::pki_types::{ServerName, UnixTime};
+
+    /// A failed handshake's error as tokio-rustls reports it.
+    fn failed_with(error: CertificateError) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(error),
+        )
+    }
+
+    #[test]
+    fn every_certificate_check_the_app_names_is_recognised_in_both_forms() {
+        let (earlier, later) = (
+            UnixTime::since_unix_epoch(Duration::from_secs(1)),
+            UnixTime::since_unix_epoch(Duration::from_secs(2)),
+        );
+        let cases = [
+            (
+                CertificateError::UnknownIssuer,
+                CertificateProblem::UnknownIssuer,
+            ),
+            (CertificateError::Expired, CertificateProblem::Expired),
+            (
+                CertificateError::ExpiredContext {
+                    time: later,
+                    not_after: earlier,
+                },
+                CertificateProblem::Expired,
+            ),
+            (
+                CertificateError::NotValidYet,
+                CertificateProblem::NotYetValid,
+            ),
+            (
+                CertificateError::NotValidYetContext {
+                    time: earlier,
+                    not_before: later,
+                },
+                CertificateProblem::NotYetValid,
+            ),
+            (
+                CertificateError::NotValidForName,
+                CertificateProblem::WrongName,
+            ),
+            (
+                CertificateError::NotValidForNameContext {
+                    expected: ServerName::try_from("mail.example.org").expect("a name"),
+                    presented: vec!["other.example.org".into()],
+                },
+                CertificateProblem::WrongName,
+            ),
+            (CertificateError::Revoked, CertificateProblem::Other),
+        ];
+        for (error, problem) in cases {
+            let failure = failed_with(error.clone());
+            assert_eq!(certificate_problem(&failure), Some(problem), "{error:?}");
+        }
+        assert_eq!(
+            describe_tls_error(&failed_with(CertificateError::Revoked)),
+            "the server's certificate is invalid (Revoked)"
+        );
+    }
+
+    #[test]
+    fn a_failure_that_is_not_a_certificate_check_names_none() {
+        let handshake = io::Error::new(
+            io::ErrorKind::InvalidData,
+            rustls::Error::General("peer is incompatible".into()),
+        );
+        assert_eq!(certificate_problem(&handshake), None);
+        let reset = io::Error::from(io::ErrorKind::ConnectionReset);
+        assert_eq!(certificate_problem(&reset), None);
+    }
+}

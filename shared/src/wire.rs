@@ -133,7 +133,8 @@ pub enum CertificateProblem {
     NotYetValid,
     /// Issued for names other than the one the account uses.
     WrongName,
-    /// A check this version does not name (read from a newer relay).
+    /// Any other certificate check (revoked, wrong purpose, bad signature…), and any
+    /// word a newer relay sends that this version does not know.
     #[serde(other)]
     Other,
 }

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 /// PEM files of the test PKI.
 #[derive(Debug)]
 pub struct TestPki {
-    /// The directory holding the CA's key (for [`issue_server_cert`]).
+    /// The directory holding the CA's key (for [`issue_server_cert`] and [`issue_cert`]).
     pub dir: PathBuf,
     /// The CA certificate (what clients must trust).
     pub ca: PathBuf,
@@ -47,14 +47,29 @@ pub const LOOPBACK_NAMES: &str = "DNS:localhost,IP:127.0.0.1";
 /// Issues a new key and certificate for `localhost` / `127.0.0.1`, valid for 3 days,
 /// signed by the CA in `ca_dir`, as `out_dir/NAME.key` and `out_dir/NAME.pem`.
 pub fn issue_server_cert(ca_dir: &Path, out_dir: &Path, name: &str) {
-    issue_cert(ca_dir, out_dir, name, LOOPBACK_NAMES, 3);
+    issue_cert(ca_dir, out_dir, name, LOOPBACK_NAMES, Validity::ThreeDays);
+}
+
+/// How long a test certificate is valid.
+#[derive(Debug, Clone, Copy)]
+pub enum Validity {
+    /// From now for three days.
+    ThreeDays,
+    /// Ended a day before it began (`openssl x509 -days -1`, the only way OpenSSL 3.0's
+    /// `x509` can back-date): a verifier finds it expired.
+    Expired,
 }
 
 /// Issues a new key and certificate for `subject_alt_names` (`DNS:…,IP:…`), signed by
-/// the CA in `ca_dir`, as `out_dir/NAME.key` and `out_dir/NAME.pem`. It is valid from
-/// now for `days`; a negative number makes one that has already expired. Each gets a
-/// random serial, so certificates issued side by side never share state.
-pub fn issue_cert(ca_dir: &Path, out_dir: &Path, name: &str, subject_alt_names: &str, days: i32) {
+/// the CA in `ca_dir`, as `out_dir/NAME.key` and `out_dir/NAME.pem`. Each gets a random
+/// serial, so certificates issued side by side never share state.
+pub fn issue_cert(
+    ca_dir: &Path,
+    out_dir: &Path,
+    name: &str,
+    subject_alt_names: &str,
+    validity: Validity,
+) {
     let (key, csr, pem, ext) = (
         format!("{name}.key"),
         format!("{name}.csr"),
@@ -74,7 +89,11 @@ pub fn issue_cert(ca_dir: &Path, out_dir: &Path, name: &str, subject_alt_names: 
     .expect("write the extension file");
     let (ca, ca_key) = (ca_dir.join("ca.pem"), ca_dir.join("ca.key"));
     let (ca, ca_key) = (ca.to_string_lossy(), ca_key.to_string_lossy());
-    let (days, serial) = (days.to_string(), random_serial());
+    let days = match validity {
+        Validity::ThreeDays => "3",
+        Validity::Expired => "-1",
+    };
+    let serial = random_serial();
     openssl(
         out_dir,
         &[
@@ -91,7 +110,7 @@ pub fn issue_cert(ca_dir: &Path, out_dir: &Path, name: &str, subject_alt_names: 
             "-out",
             &pem,
             "-days",
-            &days,
+            days,
             "-extfile",
             &ext,
         ],

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
-use cartero_tests::certs::{LOOPBACK_NAMES, issue_cert, test_pki};
+use cartero_tests::certs::{LOOPBACK_NAMES, Validity, issue_cert, test_pki};
 use cartero_tests::dovecot::Dovecot;
 use cartero_tests::mock_pop3::reply;
 use cartero_tests::relay::{Relay, RelaySetup};
@@ -257,7 +257,13 @@ async fn a_locked_mailbox_is_explained_in_words() {
 async fn an_expired_server_certificate_is_explained_in_both_languages() {
     let pki = test_pki();
     let dir = tempfile::tempdir().expect("a temporary directory");
-    issue_cert(&pki.dir, dir.path(), "expired", LOOPBACK_NAMES, -1);
+    issue_cert(
+        &pki.dir,
+        dir.path(),
+        "expired",
+        LOOPBACK_NAMES,
+        Validity::Expired,
+    );
     let (cert, key) = (
         dir.path().join("expired.pem"),
         dir.path().join("expired.key"),

@@ -6,7 +6,7 @@ use cartero_native::{DriveError, TransportError};
 use cartero_relay::Config;
 use cartero_shared::pop3::RespCode;
 use cartero_shared::wire::{CertificateProblem, ConnectQuery, ErrorCode, RelayMessage, Security};
-use cartero_tests::certs::{LOOPBACK_NAMES, issue_cert, test_pki};
+use cartero_tests::certs::{LOOPBACK_NAMES, Validity, issue_cert, test_pki};
 use cartero_tests::dovecot::Dovecot;
 use cartero_tests::relay::{Relay, RelaySetup};
 use cartero_tests::samples::alice;
@@ -105,22 +105,22 @@ async fn an_untrusted_certificate_is_refused_with_the_reason() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_or_misnamed_certificate_is_refused_with_the_check_that_failed() {
     let pki = test_pki();
-    for (names, days, problem, words) in [
+    for (names, validity, problem, words) in [
         (
             LOOPBACK_NAMES,
-            -1,
+            Validity::Expired,
             CertificateProblem::Expired,
             "has expired",
         ),
         (
             "DNS:mail.example.org",
-            3,
+            Validity::ThreeDays,
             CertificateProblem::WrongName,
             "for another name",
         ),
     ] {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        issue_cert(&pki.dir, dir.path(), "server", names, days);
+        issue_cert(&pki.dir, dir.path(), "server", names, validity);
         let (cert, key) = (dir.path().join("server.pem"), dir.path().join("server.key"));
         let dovecot = Dovecot::start_with_cert(vec![alice()], &cert, &key).await;
         let relay = Relay::start(RelaySetup {
