@@ -59,18 +59,16 @@ impl SyncError {
                 ErrorCode::ResolveFailed => tr(lang, T::ErrResolveFailed).to_owned(),
                 ErrorCode::ConnectFailed => tr(lang, T::ErrConnectFailed).to_owned(),
                 ErrorCode::TlsFailed => match certificate {
-                    // A check the app has no words of its own for: the relay's detail
-                    // follows, for whoever runs the server.
-                    Some(CertificateProblem::Other) => format!(
-                        "{}: {} ({detail})",
-                        tr(lang, T::ErrTls),
-                        tr(lang, T::CertInvalid)
-                    ),
-                    Some(problem) => format!(
-                        "{}: {}",
-                        tr(lang, T::ErrTls),
-                        tr(lang, certificate_text(*problem))
-                    ),
+                    Some(problem) => {
+                        let words = with_detail(T::ErrTls, tr(lang, certificate_text(*problem)));
+                        // A check without words of its own: the relay's detail follows,
+                        // for whoever runs the server.
+                        if *problem == CertificateProblem::Other {
+                            format!("{words} ({detail})")
+                        } else {
+                            words
+                        }
+                    }
                     None => with_detail(T::ErrTls, detail),
                 },
                 ErrorCode::Timeout => tr(lang, T::ErrTimeout).to_owned(),
