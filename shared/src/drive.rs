@@ -14,9 +14,9 @@ use futures_util::future::{Either, select};
 
 use crate::pop3::{
     AuthError, Capabilities, Client, Command, Credentials, Error, Event, Handle, Interrupt, Io,
-    LoginMethod, MsgNum, Reply, ServerError, UidlEntry,
+    ListEntry, LoginMethod, MsgNum, Reply, ServerError, UidlEntry,
 };
-use crate::sync::{ServerMessage, header_fingerprint, join_listing};
+use crate::sync::{Identity, ServerMessage, header_fingerprint, join_listing};
 
 /// Moves POP3 bytes to and from the server.
 pub trait Transport {
@@ -68,9 +68,9 @@ impl<E: std::fmt::Debug + std::fmt::Display> std::error::Error for DriveError<E>
 pub struct Listing {
     /// Every message with its identity and size.
     pub messages: Vec<ServerMessage>,
-    /// False on a server without `UIDL`, where identities are header fingerprints
-    /// (see [`crate::sync::header_fingerprint`]).
-    pub exact_ids: bool,
+    /// How the messages are told apart: `UIDL`, or header fingerprints on a server
+    /// without it (see [`crate::sync::header_fingerprint`]).
+    pub identity: Identity,
 }
 
 /// A [`Client`] with its transport and clock.
@@ -169,20 +169,55 @@ impl<T: Transport, C: Clock> Driver<T, C> {
         self.reply_to(handle).await.map(|_| ())
     }
 
-    /// `LIST` and `UIDL`, joined. A server without `UIDL` gets header fingerprints from
-    /// `TOP n 0`, pipelined when it allows.
-    pub async fn listing(&mut self) -> Result<Listing, DriveError<T::Error>> {
+    /// `LIST` and `UIDL`, joined, under the account's identity mode.
+    ///
+    /// - `Some(Identity::Uidl)`: `UIDL` must answer; a `-ERR` fails the sync
+    ///   ([`DriveError::Server`]) instead of silently changing every message's key.
+    /// - `Some(Identity::Fingerprint)`: header fingerprints from `TOP n 0`.
+    /// - `None` (the account's first sync): a server whose `CAPA` announces `UIDL` gets the
+    ///   strict form; any other is asked, and one that says `-ERR` gets fingerprints.
+    pub async fn listing(
+        &mut self,
+        identity: Option<Identity>,
+    ) -> Result<Listing, DriveError<T::Error>> {
         let Reply::List(sizes) = self.call(Command::List(None)).await? else {
             unreachable!("the client answers LIST with a listing");
         };
-        // CAPA lists UIDL when the server has it; without CAPA, ask.
-        let has_uidl = self.client.capabilities().is_none_or(|c| c.has("UIDL"));
-        if has_uidl && let Ok(Reply::Uidl(uidls)) = self.call(Command::Uidl(None)).await {
-            return Ok(Listing {
-                messages: join_listing(&uidls, &sizes),
-                exact_ids: true,
-            });
+        let announced = self.client.capabilities().is_some_and(|c| c.has("UIDL"));
+        let uidl_listing = |uidls: &[UidlEntry]| Listing {
+            messages: join_listing(uidls, &sizes),
+            identity: Identity::Uidl,
+        };
+        match identity {
+            Some(Identity::Uidl) => return self.uidls().await.map(|u| uidl_listing(&u)),
+            None if announced => return self.uidls().await.map(|u| uidl_listing(&u)),
+            None => match self.uidls().await {
+                Ok(uidls) => return Ok(uidl_listing(&uidls)),
+                Err(DriveError::Server(_)) => {}
+                Err(e) => return Err(e),
+            },
+            Some(Identity::Fingerprint) => {}
         }
+        let uidls = self.fingerprints(&sizes).await?;
+        Ok(Listing {
+            messages: join_listing(&uidls, &sizes),
+            identity: Identity::Fingerprint,
+        })
+    }
+
+    /// `UIDL` for every message.
+    async fn uidls(&mut self) -> Result<Vec<UidlEntry>, DriveError<T::Error>> {
+        match self.call(Command::Uidl(None)).await? {
+            Reply::Uidl(uidls) => Ok(uidls),
+            _ => unreachable!("the client answers UIDL with a listing"),
+        }
+    }
+
+    /// Header fingerprints from `TOP n 0`, pipelined when the server allows.
+    async fn fingerprints(
+        &mut self,
+        sizes: &[ListEntry],
+    ) -> Result<Vec<UidlEntry>, DriveError<T::Error>> {
         let mut headers: HashMap<Handle, (MsgNum, Vec<u8>)> = sizes
             .iter()
             .map(|e| {
@@ -211,10 +246,7 @@ impl<T: Transport, C: Clock> Driver<T, C> {
                 Event::Greeting(_) => {}
             }
         }
-        Ok(Listing {
-            messages: join_listing(&uidls, &sizes),
-            exact_ids: false,
-        })
+        Ok(uidls)
     }
 
     /// `QUIT`: commits deletions and ends the session.

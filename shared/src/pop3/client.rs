@@ -9,7 +9,7 @@ use super::auth::{self, AuthError, Credentials, LoginMethod, SaslClient};
 use super::codec::{self, ParseError, Status};
 use super::framing::{BodyStep, FrameError, Framer, ListingLine};
 use super::handle::{Handle, HandleGenerator};
-use super::types::{Capabilities, Command, ListEntry, ServerError, UidlEntry};
+use super::types::{Arg, Capabilities, Command, ListEntry, ServerError, UidlEntry};
 
 /// Client settings.
 #[derive(Debug, Clone)]
@@ -310,7 +310,7 @@ impl Client {
                     .clone()
                     .ok_or_else(|| AuthError::NotOffered("APOP".into()))?;
                 let digest = auth::apop_digest(&timestamp, &credentials.secret);
-                Ok(self.enqueue(Command::apop(&credentials.user, digest).map_err(bad)?))
+                Ok(self.enqueue(Command::apop(&credentials.user, &digest).map_err(bad)?))
             }
             LoginMethod::Sasl(mechanism) => {
                 let fresh = SaslClient::new(mechanism, credentials, nonce);
@@ -319,17 +319,18 @@ impl Client {
                     true => "=".to_owned(),
                     false => auth::encode_b64(&r),
                 });
+                // Base64 has no line breaks; only its length can make it unfit.
                 // RFC 5034 §4: an initial response that would make the line longer than
                 // 255 octets is sent after the server's empty challenge instead.
                 let line_len = "AUTH ".len() + mechanism.name().len() + 2;
                 let fits = initial
                     .as_ref()
                     .is_none_or(|i| line_len + 1 + i.len() <= 255);
-                let (initial, sasl) = if fits { (initial, sasl) } else { (None, fresh) };
-                let command = Command::Auth {
-                    mechanism: mechanism.name(),
-                    initial,
-                };
+                let initial = initial
+                    .filter(|_| fits)
+                    .and_then(|i| Arg::new(&i, "initial response").ok());
+                let sasl = if initial.is_some() { sasl } else { fresh };
+                let command = Command::Auth { mechanism, initial };
                 Ok(self.enqueue_with(command, Some(Box::new(sasl))))
             }
         }

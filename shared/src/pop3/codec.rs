@@ -147,11 +147,11 @@ pub fn encode(command: &Command, out: &mut Vec<u8>) {
         Command::Auth {
             mechanism,
             initial: Some(initial),
-        } => format!("AUTH {mechanism} {initial}"),
+        } => format!("AUTH {} {initial}", mechanism.name()),
         Command::Auth {
             mechanism,
             initial: None,
-        } => format!("AUTH {mechanism}"),
+        } => format!("AUTH {}", mechanism.name()),
         Command::Utf8 => "UTF8".to_owned(),
     };
     out.extend_from_slice(line.as_bytes());

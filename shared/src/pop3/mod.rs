@@ -19,6 +19,6 @@ pub use auth::{AuthError, Credentials, LoginMethod, Mechanism, SecretKind, choos
 pub use client::{Client, Error, Event, Greeting, Interrupt, Io, Options, Reply, SessionState};
 pub use handle::Handle;
 pub use types::{
-    Capabilities, Command, ListEntry, MsgNum, RespCode, Secret, ServerError, Uidl, UidlEntry,
-    ValueError,
+    Arg, Capabilities, Command, ListEntry, MsgNum, RespCode, Secret, SecretArg, ServerError, Uidl,
+    UidlEntry, ValueError,
 };

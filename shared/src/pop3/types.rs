@@ -5,6 +5,8 @@ use std::num::NonZeroU32;
 
 use thiserror::Error;
 
+use super::auth::Mechanism;
+
 /// A message number in the current session (RFC 1939: 1-based, session-local).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MsgNum(NonZeroU32);
@@ -105,10 +107,10 @@ pub enum Command {
     Capa,
     /// `STLS` (RFC 2595).
     Stls,
-    /// `USER name`.
-    User(String),
-    /// `PASS secret`.
-    Pass(Secret),
+    /// `USER name` (build it with [`Command::user`]).
+    User(Arg),
+    /// `PASS secret` (build it with [`Command::pass`]).
+    Pass(SecretArg),
     /// `STAT`.
     Stat,
     /// `LIST` or `LIST n`.
@@ -130,17 +132,17 @@ pub enum Command {
     /// `APOP name digest` (RFC 1939 §7; see [`super::auth::apop_digest`]).
     Apop {
         /// User name.
-        user: String,
+        user: Arg,
         /// Hex MD5 digest of timestamp and secret.
-        digest: String,
+        digest: Arg,
     },
     /// `AUTH mechanism [initial-response]` (RFC 5034). Enqueue it with
     /// [`super::Client::log_in`], which runs the exchange.
     Auth {
-        /// The SASL mechanism name.
-        mechanism: &'static str,
+        /// The SASL mechanism.
+        mechanism: Mechanism,
         /// The base64 initial response (`=` for an empty one), when it fits the line.
-        initial: Option<String>,
+        initial: Option<Arg>,
     },
     /// `UTF8` (RFC 6856).
     Utf8,
@@ -149,22 +151,20 @@ pub enum Command {
 impl Command {
     /// `USER name`, checked so that it cannot inject a second command.
     pub fn user(name: &str) -> Result<Command, ValueError> {
-        check_argument(name, "user name")?;
-        Ok(Command::User(name.to_owned()))
+        Ok(Command::User(Arg::new(name, "user name")?))
     }
 
     /// `PASS secret`, checked so that it cannot inject a second command.
     pub fn pass(secret: Secret) -> Result<Command, ValueError> {
         check_argument(secret.expose(), "password")?;
-        Ok(Command::Pass(secret))
+        Ok(Command::Pass(SecretArg(secret)))
     }
 
     /// `APOP name digest`, the name checked like `USER`'s (see [`super::auth::apop_digest`]).
-    pub fn apop(user: &str, digest: String) -> Result<Command, ValueError> {
-        check_argument(user, "user name")?;
+    pub fn apop(user: &str, digest: &str) -> Result<Command, ValueError> {
         Ok(Command::Apop {
-            user: user.to_owned(),
-            digest,
+            user: Arg::new(user, "user name")?,
+            digest: Arg::new(digest, "APOP digest")?,
         })
     }
 
@@ -184,6 +184,53 @@ impl Command {
                 | Command::Retr(_)
                 | Command::Top(..)
         )
+    }
+}
+
+/// A command argument that cannot break the command line: 1 to [`MAX_ARGUMENT_LEN`]
+/// octets without CR, LF or NUL. Its field is private, so a [`Command`] holding one was
+/// checked: `Command::User(..)` cannot smuggle a second command.
+///
+/// ```compile_fail
+/// use cartero_shared::pop3::Command;
+/// let forged = Command::User("a\r\nDELE 1".to_owned()); // a String is not an Arg
+/// ```
+///
+/// ```
+/// use cartero_shared::pop3::{Arg, Command};
+/// assert!(Command::user("a\r\nDELE 1").is_err());
+/// assert!(Arg::new("a\r\nDELE 1", "user name").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arg(String);
+
+impl Arg {
+    /// Checks `value`; `what` names it in the error.
+    pub fn new(value: &str, what: &'static str) -> Result<Arg, ValueError> {
+        check_argument(value, what)?;
+        Ok(Arg(value.to_owned()))
+    }
+
+    /// The argument as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A password checked like [`Arg`], still redacted by `Debug`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretArg(Secret);
+
+impl SecretArg {
+    /// The secret, for the encoder.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
     }
 }
 
