@@ -1,9 +1,10 @@
 //! The add-account form's data and its validation (pure).
 
+use cartero_shared::sync::{Policy, Retention};
 use cartero_shared::wire::Security;
 
 use crate::i18n::T;
-use crate::state::Account;
+use crate::model::Account;
 
 /// What the user typed in the add-account form.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +23,58 @@ pub struct AccountDraft {
     pub password: String,
     /// Keep the password on this device.
     pub remember: bool,
+    /// The server policy chosen in the form.
+    pub policy: Policy,
+}
+
+/// The server-policy fields as typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyDraft {
+    /// `leave`, `delete-after-download` or `leave-for-days`.
+    pub mode: String,
+    /// Days, for `leave-for-days`.
+    pub days: String,
+    /// Delete on the server when deleted here.
+    pub delete_when_deleted_here: bool,
+    /// Headers only above this many KB (empty: off).
+    pub headers_only_kb: String,
+}
+
+impl Default for PolicyDraft {
+    fn default() -> Self {
+        PolicyDraft {
+            mode: "leave".into(),
+            days: "14".into(),
+            delete_when_deleted_here: false,
+            headers_only_kb: String::new(),
+        }
+    }
+}
+
+impl PolicyDraft {
+    /// Validates the fields into a policy.
+    pub fn into_policy(self) -> Result<Policy, T> {
+        let retention = match self.mode.as_str() {
+            "leave" => Retention::Leave,
+            "delete-after-download" => Retention::DeleteAfterDownload,
+            "leave-for-days" => Retention::LeaveForDays {
+                days: self.days.trim().parse().map_err(|_| T::PolicyInvalid)?,
+            },
+            _ => return Err(T::PolicyInvalid),
+        };
+        let headers_only_over = match self.headers_only_kb.trim() {
+            "" => None,
+            kb => match kb.parse::<u64>() {
+                Ok(kb) if kb > 0 => Some(kb * 1024),
+                _ => return Err(T::PolicyInvalid),
+            },
+        };
+        Ok(Policy {
+            retention,
+            delete_when_deleted_here: self.delete_when_deleted_here,
+            headers_only_over,
+        })
+    }
 }
 
 /// The default port for a security choice.
@@ -66,6 +119,7 @@ impl AccountDraft {
             username,
             password: self.remember.then(|| self.password.clone()),
             demo: false,
+            policy: self.policy,
         };
         Ok((account, self.password))
     }
@@ -84,6 +138,7 @@ mod tests {
             username: String::new(),
             password: "pw".into(),
             remember: false,
+            policy: Policy::default(),
         }
     }
 
@@ -111,6 +166,38 @@ mod tests {
                 .as_deref(),
             Some("pw")
         );
+    }
+
+    #[test]
+    fn the_policy_fields_become_a_policy() {
+        assert_eq!(PolicyDraft::default().into_policy(), Ok(Policy::default()));
+        let typed = PolicyDraft {
+            mode: "leave-for-days".into(),
+            days: " 7 ".into(),
+            delete_when_deleted_here: true,
+            headers_only_kb: "50".into(),
+        };
+        assert_eq!(
+            typed.into_policy(),
+            Ok(Policy {
+                retention: Retention::LeaveForDays { days: 7 },
+                delete_when_deleted_here: true,
+                headers_only_over: Some(51_200),
+            })
+        );
+        for broken in [
+            PolicyDraft {
+                mode: "leave-for-days".into(),
+                days: "-1".into(),
+                ..PolicyDraft::default()
+            },
+            PolicyDraft {
+                headers_only_kb: "0".into(),
+                ..PolicyDraft::default()
+            },
+        ] {
+            assert_eq!(broken.into_policy(), Err(T::PolicyInvalid));
+        }
     }
 
     #[test]

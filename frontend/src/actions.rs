@@ -8,7 +8,8 @@ use serde::Deserialize;
 use crate::account::{AccountDraft, parse_security};
 use crate::i18n::T;
 use crate::mime::render::{Rendered, render};
-use crate::state::{Account, AppStore};
+use crate::model::Account;
+use crate::state::AppStore;
 use crate::store::{accounts, messages};
 use crate::sync;
 
@@ -98,6 +99,7 @@ pub fn add_demo_account(store: AppStore, demo: DemoAccount, error: RwSignal<Opti
         username: demo.username,
         password: Some(demo.password.clone()),
         demo: true,
+        policy: Default::default(),
     };
     save_and_sync(store, account, demo.password, error);
 }

@@ -17,6 +17,7 @@ pub fn App() -> impl IntoView {
     let store = AppStore::new();
     provide_context(store);
     actions::load(store);
+    crate::sync::connect(store);
     let has_account = Memo::new(move |_| store.account.with(Option::is_some));
     Effect::new(move |_| {
         let lang = store.lang.get();

@@ -100,6 +100,23 @@ pub enum T {
     ErrServer,
     ErrInUse,
     NoUidlWarning,
+    DeletingOnServer,
+    PolicyTitle,
+    PolicyMode,
+    PolicyLeave,
+    PolicyDelete,
+    PolicyLeaveDays,
+    PolicyDays,
+    PolicyDeleteWhenDeletedHere,
+    PolicyHeadersOnly,
+    PolicyHint,
+    PolicyInvalid,
+    DeletedOnServer,
+    SyncBusy,
+    SyncCancelled,
+    Cancel,
+    ErrListingRefused,
+    ErrStorageFull,
     ErrServerBusy,
     ErrLoginDelay,
     ErrNoStls,
@@ -286,6 +303,62 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         }
         (Lang::En, NoUidlWarning) => {
             "This server does not identify its messages (no UIDL): Cartero tells them apart by their headers, so it could download a message twice if the server changes them."
+        }
+        (Lang::Es, PolicyTitle) => "Correo en el servidor",
+        (Lang::En, PolicyTitle) => "Mail on the server",
+        (Lang::Es, PolicyMode) => "Tras descargarlo",
+        (Lang::En, PolicyMode) => "After downloading",
+        (Lang::Es, PolicyLeave) => "Dejarlo en el servidor",
+        (Lang::En, PolicyLeave) => "Leave it on the server",
+        (Lang::Es, PolicyDelete) => "Borrarlo del servidor",
+        (Lang::En, PolicyDelete) => "Delete it from the server",
+        (Lang::Es, PolicyLeaveDays) => "Dejarlo unos días y luego borrarlo",
+        (Lang::En, PolicyLeaveDays) => "Leave it for some days, then delete it",
+        (Lang::Es, PolicyDays) => "Días",
+        (Lang::En, PolicyDays) => "Days",
+        (Lang::Es, PolicyDeleteWhenDeletedHere) => "Borrarlo del servidor cuando lo borre aquí",
+        (Lang::En, PolicyDeleteWhenDeletedHere) => "Delete it on the server when I delete it here",
+        (Lang::Es, PolicyHeadersOnly) => {
+            "Solo cabeceras de los mensajes de más de (KB; vacío: todo)"
+        }
+        (Lang::En, PolicyHeadersOnly) => "Headers only for messages over (KB; empty: everything)",
+        (Lang::Es, PolicyHint) => {
+            "Nada se borra del servidor hasta que está guardado en este dispositivo. Si el navegador borra sus datos, la copia del servidor es la única: dejarla es lo más seguro."
+        }
+        (Lang::En, PolicyHint) => {
+            "Nothing is deleted from the server until it is saved on this device. If the browser clears its data, the server copy is the only one: leaving it is the safest choice."
+        }
+        (Lang::Es, PolicyInvalid) => "Revisa los días y el tamaño: deben ser números enteros.",
+        (Lang::En, PolicyInvalid) => "Check the days and the size: they must be whole numbers.",
+        (Lang::Es, DeletingOnServer) => "Borrando del servidor el correo ya guardado",
+        (Lang::En, DeletingOnServer) => "Deleting saved mail from the server",
+        (Lang::Es, DeletedOnServer) => "borrados del servidor.",
+        (Lang::En, DeletedOnServer) => "deleted from the server.",
+        (Lang::Es, SyncBusy) => {
+            "Otra pestaña o ventana está sincronizando esta cuenta; su progreso se ve aquí."
+        }
+        (Lang::En, SyncBusy) => {
+            "Another tab or window is syncing this account; its progress shows here."
+        }
+        (Lang::Es, SyncCancelled) => {
+            "Sincronización detenida. Lo ya guardado sigue aquí y no se borró nada del servidor."
+        }
+        (Lang::En, SyncCancelled) => {
+            "Sync stopped. What was saved stays here, and nothing was deleted from the server."
+        }
+        (Lang::Es, Cancel) => "Detener",
+        (Lang::En, Cancel) => "Stop",
+        (Lang::Es, ErrListingRefused) => {
+            "El servidor no dio la lista de mensajes esta vez; no se descargó ni borró nada. Se intentará de nuevo"
+        }
+        (Lang::En, ErrListingRefused) => {
+            "The server did not list its messages this time; nothing was downloaded or deleted. Cartero will try again"
+        }
+        (Lang::Es, ErrStorageFull) => {
+            "El almacenamiento del navegador está lleno: la sincronización se detuvo sin borrar nada del servidor. Libera espacio y vuelve a sincronizar."
+        }
+        (Lang::En, ErrStorageFull) => {
+            "The browser's storage is full: the sync stopped without deleting anything from the server. Free some space and sync again."
         }
         (Lang::Es, ErrServerBusy) => "El servidor tiene un problema temporal; inténtalo más tarde",
         (Lang::En, ErrServerBusy) => "The server has a temporary problem; try again later",

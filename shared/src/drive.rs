@@ -175,7 +175,8 @@ impl<T: Transport, C: Clock> Driver<T, C> {
     ///   ([`DriveError::Server`]) instead of silently changing every message's key.
     /// - `Some(Identity::Fingerprint)`: header fingerprints from `TOP n 0`.
     /// - `None` (the account's first sync): a server whose `CAPA` announces `UIDL` gets the
-    ///   strict form; any other is asked, and one that says `-ERR` gets fingerprints.
+    ///   strict form, one whose `CAPA` does not (RFC 2449 §6.2) gets fingerprints, and one
+    ///   without `CAPA` is asked: a `-ERR` means fingerprints.
     pub async fn listing(
         &mut self,
         identity: Option<Identity>,
@@ -183,20 +184,22 @@ impl<T: Transport, C: Clock> Driver<T, C> {
         let Reply::List(sizes) = self.call(Command::List(None)).await? else {
             unreachable!("the client answers LIST with a listing");
         };
-        let announced = self.client.capabilities().is_some_and(|c| c.has("UIDL"));
+        let announced = self.client.capabilities().map(|c| c.has("UIDL"));
         let uidl_listing = |uidls: &[UidlEntry]| Listing {
             messages: join_listing(uidls, &sizes),
             identity: Identity::Uidl,
         };
         match identity {
             Some(Identity::Uidl) => return self.uidls().await.map(|u| uidl_listing(&u)),
-            None if announced => return self.uidls().await.map(|u| uidl_listing(&u)),
-            None => match self.uidls().await {
+            None if announced == Some(true) => {
+                return self.uidls().await.map(|u| uidl_listing(&u));
+            }
+            None if announced.is_none() => match self.uidls().await {
                 Ok(uidls) => return Ok(uidl_listing(&uidls)),
                 Err(DriveError::Server(_)) => {}
                 Err(e) => return Err(e),
             },
-            Some(Identity::Fingerprint) => {}
+            Some(Identity::Fingerprint) | None => {}
         }
         let uidls = self.fingerprints(&sizes).await?;
         Ok(Listing {

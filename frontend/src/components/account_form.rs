@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::SubmitEvent;
 
-use crate::account::{AccountDraft, default_port};
+use crate::account::{AccountDraft, PolicyDraft, default_port};
 use crate::actions::{self, DemoAccount};
+use crate::components::policy_fields::PolicyFields;
 use crate::i18n::T;
 use crate::state::AppStore;
 
@@ -20,6 +21,7 @@ pub fn AccountForm() -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let remember = RwSignal::new(false);
+    let policy = RwSignal::new(PolicyDraft::default());
     let error = RwSignal::new(None::<T>);
     let demo = RwSignal::new(None::<DemoAccount>);
     spawn_local(async move { demo.set(actions::fetch_demo().await) });
@@ -35,6 +37,10 @@ pub fn AccountForm() -> impl IntoView {
     };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let policy = match policy.get_untracked().into_policy() {
+            Ok(policy) => policy,
+            Err(t) => return error.set(Some(t)),
+        };
         let draft = AccountDraft {
             email: email.get_untracked(),
             host: host.get_untracked(),
@@ -43,6 +49,7 @@ pub fn AccountForm() -> impl IntoView {
             username: username.get_untracked(),
             password: password.get_untracked(),
             remember: remember.get_untracked(),
+            policy,
         };
         actions::add_account(store, draft, error);
     };
@@ -92,6 +99,7 @@ pub fn AccountForm() -> impl IntoView {
                     <input type="checkbox" data-testid="account-remember" bind:checked=remember />
                     {move || store.t(T::RememberPassword)}
                 </label>
+                <PolicyFields draft=policy />
                 <Show when=move || error.with(Option::is_some)>
                     <p class="error" role="alert">{move || error.get().map(|t| store.t(t))}</p>
                 </Show>

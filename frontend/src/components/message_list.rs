@@ -4,7 +4,8 @@ use leptos::prelude::*;
 
 use crate::format;
 use crate::i18n::T;
-use crate::state::{AppStore, MessageMeta};
+use crate::model::MessageMeta;
+use crate::state::AppStore;
 
 /// Search box and rows, newest first.
 #[component]

@@ -4,4 +4,5 @@ pub mod account_form;
 pub mod lang_switch;
 pub mod message_list;
 pub mod message_view;
+pub mod policy_fields;
 pub mod sync_bar;

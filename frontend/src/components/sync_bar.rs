@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use crate::i18n::T;
-use crate::state::{AppStore, SyncPhase};
-use crate::sync::{self, SyncError};
+use crate::model::{SyncError, SyncPhase};
+use crate::state::AppStore;
+use crate::sync;
 
 /// Sync controls for the current account.
 #[component]
@@ -29,7 +30,7 @@ pub fn SyncBar() -> impl IntoView {
     let needs_password = move || !remembered() && store.session_password.with(Option::is_none);
     let running = move || store.sync.with(SyncPhase::is_running);
     let progress = move || match store.sync.get() {
-        SyncPhase::Downloading { done, total } if total > 0 => (done, total),
+        SyncPhase::Downloading { done, total, .. } if total > 0 => (done, total),
         SyncPhase::Done { .. } => (1, 1),
         _ => (0, 1),
     };
@@ -62,12 +63,23 @@ pub fn SyncBar() -> impl IntoView {
             >
                 {move || store.t(T::Sync)}
             </button>
+            <Show when=running>
+                <button data-testid="sync-cancel" class="secondary" on:click=move |_| sync::cancel(store)>
+                    {move || store.t(T::Cancel)}
+                </button>
+            </Show>
             <progress
                 data-testid="sync-progress"
                 max=move || progress().1.to_string()
                 value=move || progress().0.to_string()
             ></progress>
-            <p data-testid="sync-status" class="status" class:error=failed role="status">
+            <p
+                data-testid="sync-status"
+                data-state=move || store.sync.with(|s| s.state_word())
+                class="status"
+                class:error=failed
+                role="status"
+            >
                 {move || {
                     if needs_password() && !running() {
                         store.t(T::PasswordNeeded).to_owned()

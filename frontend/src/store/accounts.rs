@@ -3,7 +3,7 @@
 use rexie::TransactionMode;
 
 use super::db::{self, ACCOUNTS, StoreError};
-use crate::state::Account;
+use crate::model::Account;
 
 /// The account on this device, if one was saved.
 pub async fn load() -> Result<Option<Account>, StoreError> {

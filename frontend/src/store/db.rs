@@ -8,20 +8,33 @@ use rexie::{Index, ObjectStore, Rexie};
 /// The database name.
 const DB_NAME: &str = "cartero";
 /// Bump when the stores change; [`open`] creates what a new version needs.
-const DB_VERSION: u32 = 1;
+/// 2: UIDL state and per-account sync facts.
+const DB_VERSION: u32 = 2;
 /// Accounts, keyed by `id`.
 pub const ACCOUNTS: &str = "accounts";
 /// Message metadata, keyed by `id` (`account/uidl`), indexed by `account`.
 pub const MESSAGES: &str = "messages";
 /// Raw message bytes, keyed by the same `id` (kept apart so listing stays cheap).
 pub const RAW: &str = "raw";
-/// The index of [`MESSAGES`] by account.
+/// The index of [`MESSAGES`] and [`UIDL_STATE`] by account.
 pub const BY_ACCOUNT: &str = "by_account";
+/// Per-UIDL sync state, keyed by `key` (`account/uidl`), indexed by `account`; written in
+/// the same transaction as the message it describes.
+pub const UIDL_STATE: &str = "uidl_state";
+/// Per-account sync facts (identity mode, last login), keyed by `account`.
+pub const SYNC_META: &str = "sync_meta";
 
 /// A storage failure, in words.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{0}")]
 pub struct StoreError(pub String);
+
+impl StoreError {
+    /// Whether the browser refused the write for lack of space (`QuotaExceededError`).
+    pub fn is_quota(&self) -> bool {
+        self.0.contains("QuotaExceeded")
+    }
+}
 
 impl From<rexie::Error> for StoreError {
     fn from(e: rexie::Error) -> Self {
@@ -53,6 +66,12 @@ pub async fn open() -> Result<Rc<Rexie>, StoreError> {
                 .add_index(Index::new(BY_ACCOUNT, "account")),
         )
         .add_object_store(ObjectStore::new(RAW).key_path("id"))
+        .add_object_store(
+            ObjectStore::new(UIDL_STATE)
+                .key_path("key")
+                .add_index(Index::new(BY_ACCOUNT, "account")),
+        )
+        .add_object_store(ObjectStore::new(SYNC_META).key_path("account"))
         .build()
         .await?;
     let db = Rc::new(rexie);

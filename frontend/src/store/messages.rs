@@ -1,23 +1,15 @@
-//! Messages: metadata and raw bytes, written together in one transaction.
-
-use std::collections::HashSet;
+//! Messages: metadata and raw bytes (the sync worker writes them with their UIDL state,
+//! in one transaction; see `worker::idb_store`).
 
 use js_sys::{Object, Reflect, Uint8Array};
 use rexie::{KeyRange, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use super::db::{self, BY_ACCOUNT, MESSAGES, RAW, StoreError};
-use crate::state::MessageMeta;
+use crate::model::MessageMeta;
 
-/// A downloaded message ready to be stored.
-pub struct NewMessage {
-    /// What the list shows.
-    pub meta: MessageMeta,
-    /// The message exactly as the server sent it (dot-unstuffed).
-    pub raw: Vec<u8>,
-}
-
-fn raw_record(id: &str, raw: &[u8]) -> Result<JsValue, StoreError> {
+/// The raw-bytes record of a message.
+pub fn raw_record(id: &str, raw: &[u8]) -> Result<JsValue, StoreError> {
     let record = Object::new();
     let set = |key: &str, value: &JsValue| {
         Reflect::set(&record, &JsValue::from_str(key), value)
@@ -26,34 +18,6 @@ fn raw_record(id: &str, raw: &[u8]) -> Result<JsValue, StoreError> {
     set("id", &JsValue::from_str(id))?;
     set("bytes", &Uint8Array::from(raw).into())?;
     Ok(record.into())
-}
-
-/// Stores a batch of messages in one transaction and returns once it has committed.
-///
-/// A message already stored under the same (account, UIDL) is overwritten with the same
-/// bytes, never duplicated: the key is `account/uidl`.
-pub async fn commit(batch: &[NewMessage]) -> Result<(), StoreError> {
-    // Build every value before the transaction opens: awaiting anything else inside an
-    // IndexedDB transaction lets it auto-commit early.
-    let mut records = Vec::with_capacity(batch.len());
-    for message in batch {
-        records.push((
-            serde_wasm_bindgen::to_value(&message.meta)?,
-            raw_record(&message.meta.id, &message.raw)?,
-        ));
-    }
-    let db = db::open().await?;
-    let tx = db.transaction(&[MESSAGES, RAW], TransactionMode::ReadWrite)?;
-    let metas = tx.store(MESSAGES)?;
-    let raws = tx.store(RAW)?;
-    for (meta, raw) in &records {
-        raws.put(raw, None).await?;
-        metas.put(meta, None).await?;
-    }
-    if !tx.done().await?.is_committed() {
-        return Err(StoreError("the save was aborted".into()));
-    }
-    Ok(())
 }
 
 /// Every stored message of an account.
@@ -72,11 +36,6 @@ pub async fn list(account: &str) -> Result<Vec<MessageMeta>, StoreError> {
         .into_iter()
         .map(|v| serde_wasm_bindgen::from_value(v).map_err(StoreError::from))
         .collect()
-}
-
-/// The UIDLs of an account's stored messages.
-pub async fn stored_uidls(account: &str) -> Result<HashSet<String>, StoreError> {
-    Ok(list(account).await?.into_iter().map(|m| m.uidl).collect())
 }
 
 /// The raw bytes of a stored message.

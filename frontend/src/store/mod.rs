@@ -2,5 +2,4 @@
 
 pub mod accounts;
 pub mod db;
-pub mod logins;
 pub mod messages;

@@ -1,210 +1,178 @@
-//! Sync: the driver task that talks POP3 through the relay and saves mail.
+//! The page's side of sync: it starts the sync worker, sends it intents, and applies the
+//! notices every worker broadcasts (its own and other tabs'), so every open tab shows the
+//! same progress and new mail.
 
-pub mod driver;
-pub mod socket;
+use std::cell::RefCell;
 
-use cartero_shared::wire::{CertificateProblem, ErrorCode};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use web_sys::{BroadcastChannel, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use crate::i18n::{Lang, T, tr};
-use crate::state::{AppStore, SyncPhase};
-use crate::store::logins;
+use crate::model::protocol::{CHANNEL, READY};
+use crate::model::{Intent, Notice, SyncError, SyncPhase};
+use crate::state::AppStore;
 
-/// Why a sync stopped. Everything saved before it stays saved.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SyncError {
-    /// The relay refused or lost the session, with its stable code and detail.
-    Relay {
-        /// The relay's code.
-        code: ErrorCode,
-        /// The relay's detail (English, technical).
-        detail: String,
-        /// For a TLS failure: the certificate check that failed, when it was one.
-        certificate: Option<CertificateProblem>,
-    },
-    /// The relay itself cannot be reached (offline, relay down).
-    RelayUnreachable,
-    /// The server refused the credentials.
-    WrongPassword(String),
-    /// The server answered `-ERR` somewhere else.
-    Server(String),
-    /// `[IN-USE]`: another program has the mailbox open.
-    MailboxInUse,
-    /// `[SYS/TEMP]`: a temporary server problem.
-    ServerBusy(String),
-    /// `[LOGIN-DELAY]`: logged in too soon; the server's minimum gap, when it said.
-    LoginDelay(Option<u64>),
-    /// STARTTLS was chosen but the server does not offer it.
-    NoStls,
-    /// The server's replies broke the protocol.
-    Protocol(String),
-    /// The connection closed before the sync finished.
-    ConnectionLost,
-    /// Saving to IndexedDB failed.
-    Storage(String),
+/// The loader Trunk writes for the worker built from `src/bin/cartero-worker.rs`
+/// (`data-loader-shim`: it imports the bindings, then starts the wasm).
+const WORKER_SCRIPT: &str = "/cartero-worker_loader.js";
+
+/// This page's sync worker, the channel it hears notices on, and the intents waiting for
+/// the worker to be ready.
+struct Link {
+    worker: Worker,
+    /// Kept so that its handler stays alive.
+    _channel: BroadcastChannel,
+    ready: bool,
+    waiting: Vec<String>,
 }
 
-impl SyncError {
-    /// What to tell the user, in `lang`.
-    pub fn describe(&self, lang: Lang) -> String {
-        let with_detail = |t: T, detail: &str| format!("{}: {detail}", tr(lang, t));
-        match self {
-            SyncError::Relay {
-                code,
-                detail,
-                certificate,
-            } => match code {
-                ErrorCode::NotAllowed => tr(lang, T::ErrNotAllowed).to_owned(),
-                ErrorCode::ResolveFailed => tr(lang, T::ErrResolveFailed).to_owned(),
-                ErrorCode::ConnectFailed => tr(lang, T::ErrConnectFailed).to_owned(),
-                ErrorCode::TlsFailed => match certificate {
-                    Some(problem) => {
-                        let words = with_detail(T::ErrTls, tr(lang, certificate_text(*problem)));
-                        // A check without words of its own: the relay's detail follows,
-                        // for whoever runs the server.
-                        if *problem == CertificateProblem::Other {
-                            format!("{words} ({detail})")
-                        } else {
-                            words
-                        }
-                    }
-                    None => with_detail(T::ErrTls, detail),
-                },
-                ErrorCode::Timeout => tr(lang, T::ErrTimeout).to_owned(),
-                ErrorCode::TooManySessions => tr(lang, T::ErrTooManySessions).to_owned(),
-                ErrorCode::ShuttingDown => tr(lang, T::ErrShuttingDown).to_owned(),
-                ErrorCode::BadRequest => with_detail(T::ErrBadRequest, detail),
-                _ => tr(lang, T::ErrInternal).to_owned(),
-            },
-            SyncError::RelayUnreachable => tr(lang, T::ErrRelayUnreachable).to_owned(),
-            SyncError::WrongPassword(_) => tr(lang, T::ErrWrongPassword).to_owned(),
-            SyncError::Server(text) => with_detail(T::ErrServer, text),
-            SyncError::MailboxInUse => tr(lang, T::ErrInUse).to_owned(),
-            SyncError::ServerBusy(text) => with_detail(T::ErrServerBusy, text),
-            SyncError::LoginDelay(None) => tr(lang, T::ErrLoginDelay).to_owned(),
-            SyncError::LoginDelay(Some(minutes)) => {
-                format!("{} ({minutes} min)", tr(lang, T::ErrLoginDelay))
+thread_local! {
+    static LINK: RefCell<Option<Link>> = const { RefCell::new(None) };
+}
+
+/// The relay's WebSocket origin: the origin that served the app.
+fn relay_origin() -> Option<String> {
+    let location = web_sys::window()?.location();
+    let scheme = match location.protocol().ok()?.as_str() {
+        "https:" => "wss",
+        _ => "ws",
+    };
+    Some(format!("{scheme}://{}", location.host().ok()?))
+}
+
+/// Applies a worker's notice to this page's state.
+fn apply(store: AppStore, notice: Notice) {
+    let current = store
+        .account
+        .with_untracked(|a| a.as_ref().map(|a| a.id.clone()));
+    match notice {
+        Notice::Phase { account, phase } if Some(&account) == current.as_ref() => {
+            // "Busy" is this tab's own attempt meeting another tab's sync: that sync's
+            // progress, arriving on the channel, is more useful than the word.
+            let shows_other = store.sync.with_untracked(SyncPhase::is_running);
+            if !(phase == SyncPhase::Busy && shows_other) {
+                store.sync.set(phase);
             }
-            SyncError::NoStls => tr(lang, T::ErrNoStls).to_owned(),
-            SyncError::Protocol(detail) => with_detail(T::ErrProtocol, detail),
-            SyncError::ConnectionLost => tr(lang, T::ErrConnectionLost).to_owned(),
-            SyncError::Storage(detail) => format!("{} ({detail})", tr(lang, T::ErrStorage)),
         }
+        Notice::Saved { account, messages } if Some(&account) == current.as_ref() => {
+            store.add_messages(messages);
+        }
+        _ => {}
     }
 }
 
-/// The app's words for a certificate check.
-fn certificate_text(problem: CertificateProblem) -> T {
-    match problem {
-        CertificateProblem::UnknownIssuer => T::CertUnknownIssuer,
-        CertificateProblem::Expired => T::CertExpired,
-        CertificateProblem::NotYetValid => T::CertNotYetValid,
-        CertificateProblem::WrongName => T::CertWrongName,
-        CertificateProblem::Other => T::CertInvalid,
-    }
+/// Starts the sync worker and listens for notices; call once at the root.
+pub fn connect(store: AppStore) {
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Classic);
+    let Ok(worker) = Worker::new_with_options(WORKER_SCRIPT, &options) else {
+        store.sync.set(SyncPhase::Failed(SyncError::Protocol(
+            "this browser cannot start the sync worker".into(),
+        )));
+        return;
+    };
+    let Ok(channel) = BroadcastChannel::new(CHANNEL) else {
+        return;
+    };
+    let on_notice = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let notice = event
+            .data()
+            .as_string()
+            .and_then(|text| serde_json::from_str::<Notice>(&text).ok());
+        if let Some(notice) = notice {
+            apply(store, notice);
+        }
+    });
+    channel.set_onmessage(Some(on_notice.as_ref().unchecked_ref()));
+    let on_ready = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        if event.data().as_string().as_deref() == Some(READY) {
+            LINK.with(|link| {
+                if let Some(link) = link.borrow_mut().as_mut() {
+                    link.ready = true;
+                    for json in link.waiting.drain(..) {
+                        let _ = link.worker.post_message(&json.into());
+                    }
+                }
+            });
+        }
+    });
+    worker.set_onmessage(Some(on_ready.as_ref().unchecked_ref()));
+    // The worker's scripts come from the relay (or the offline cache): if they cannot be
+    // loaded, no sync can run, and the person is told instead of waiting.
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        let failed_to_start = LINK.with(|link| match link.borrow_mut().as_mut() {
+            Some(link) if !link.ready => {
+                link.waiting.clear();
+                true
+            }
+            _ => false,
+        });
+        if failed_to_start {
+            store
+                .sync
+                .set(SyncPhase::Failed(SyncError::RelayUnreachable));
+        }
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // The page listens for its whole life.
+    on_notice.forget();
+    on_ready.forget();
+    on_error.forget();
+    LINK.with(|link| {
+        *link.borrow_mut() = Some(Link {
+            worker,
+            _channel: channel,
+            ready: false,
+            waiting: Vec::new(),
+        })
+    });
 }
 
-/// Starts a sync of the current account in the background, unless one is running.
+/// Posts an intent now, or once the worker is ready; `false` when there is no worker.
+fn send(intent: &Intent) -> bool {
+    LINK.with(|link| match link.borrow_mut().as_mut() {
+        Some(link) if link.ready => link.worker.post_message(&intent.to_json().into()).is_ok(),
+        Some(link) => {
+            link.waiting.push(intent.to_json());
+            true
+        }
+        None => false,
+    })
+}
+
+/// Asks the worker to sync the current account, unless a sync is running.
 pub fn start(store: AppStore) {
     if store.sync.get_untracked().is_running() {
         return;
     }
-    let Some(account) = store.account.get_untracked() else {
+    let (Some(account), Some(password), Some(relay)) = (
+        store.account.get_untracked(),
+        store.password(),
+        relay_origin(),
+    ) else {
         return;
     };
-    let Some(password) = store.password() else {
-        return;
-    };
-    // A server's LOGIN-DELAY is waited out here rather than met with a refusal.
-    let now = js_sys::Date::now();
-    let wait =
-        logins::last(&account.id).and_then(|last| Some((last.wait_at(now)?, last.delay_secs)));
-    store.sync.set(match wait {
-        Some((wait, delay_secs)) => SyncPhase::Waiting {
-            until_ms: now + wait.as_millis() as f64,
-            delay_minutes: delay_secs.div_ceil(60),
-        },
-        None => SyncPhase::Connecting,
+    store.sync.set(SyncPhase::Connecting);
+    let sent = send(&Intent::Sync {
+        account: Box::new(account),
+        password,
+        relay,
+        now_ms: js_sys::Date::now(),
+        bodies: Vec::new(),
     });
-    spawn_local(async move {
-        if let Some((wait, _)) = wait {
-            gloo_timers::future::sleep(wait).await;
-            store.sync.set(SyncPhase::Connecting);
-        }
-        let report = |phase: SyncPhase| store.sync.set(phase);
-        let saved = |batch| store.add_messages(batch);
-        let outcome = driver::run(&account, password, report, saved).await;
-        store.sync.set(match outcome {
-            Ok(report) => SyncPhase::Done {
-                new: report.new,
-                exact_ids: report.exact_ids,
-            },
-            Err(error) => SyncPhase::Failed(error),
-        });
-    });
+    if !sent {
+        store.sync.set(SyncPhase::Failed(SyncError::Protocol(
+            "the sync worker is not running".into(),
+        )));
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use std::collections::BTreeSet;
-
-    use super::*;
-
-    fn tls_failure(certificate: Option<CertificateProblem>) -> SyncError {
-        SyncError::Relay {
-            code: ErrorCode::TlsFailed,
-            detail: "the server's certificate is invalid (InvalidPurpose)".into(),
-            certificate,
-        }
-    }
-
-    const EVERY_PROBLEM: [CertificateProblem; 5] = [
-        CertificateProblem::UnknownIssuer,
-        CertificateProblem::Expired,
-        CertificateProblem::NotYetValid,
-        CertificateProblem::WrongName,
-        CertificateProblem::Other,
-    ];
-
-    #[test]
-    fn a_certificate_problem_is_told_in_the_persons_language() {
-        let expired = tls_failure(Some(CertificateProblem::Expired));
-        assert_eq!(
-            expired.describe(Lang::Es),
-            "No se pudo establecer una conexión segura con el servidor: su certificado ha \
-             caducado. Avisa a quien administra el servidor de correo."
-        );
-        assert_eq!(
-            expired.describe(Lang::En),
-            "Could not set up a secure connection with the server: its certificate has \
-             expired. Tell whoever runs the mail server."
-        );
-        for lang in [Lang::Es, Lang::En] {
-            let texts: BTreeSet<String> = EVERY_PROBLEM
-                .iter()
-                .map(|p| tls_failure(Some(*p)).describe(lang))
-                .collect();
-            assert_eq!(texts.len(), EVERY_PROBLEM.len(), "each has its own words");
-        }
-        for problem in &EVERY_PROBLEM[..4] {
-            let spanish = tls_failure(Some(*problem)).describe(Lang::Es);
-            assert!(!spanish.contains("certificate"), "{problem:?}: {spanish}");
-        }
-    }
-
-    #[test]
-    fn a_check_without_words_of_its_own_keeps_the_relays_detail() {
-        let other = tls_failure(Some(CertificateProblem::Other)).describe(Lang::Es);
-        assert!(
-            other.contains("su certificado no es válido")
-                && other.ends_with("(the server's certificate is invalid (InvalidPurpose))"),
-            "{other}"
-        );
-        let no_certificate = tls_failure(None).describe(Lang::Es);
-        assert!(
-            no_certificate.ends_with(": the server's certificate is invalid (InvalidPurpose)"),
-            "{no_certificate}"
-        );
+/// Asks the worker to stop the current account's sync.
+pub fn cancel(store: AppStore) {
+    if let Some(account) = store
+        .account
+        .with_untracked(|a| a.as_ref().map(|a| a.id.clone()))
+    {
+        send(&Intent::Cancel { account });
     }
 }

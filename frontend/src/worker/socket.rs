@@ -1,4 +1,4 @@
-//! The relay WebSocket: POP3 bytes in binary frames, control messages in text frames.
+//! The relay WebSocket, from the sync worker: POP3 bytes in binary frames, control messages in text frames.
 
 use std::time::Duration;
 
@@ -9,25 +9,14 @@ use futures_util::{SinkExt, StreamExt};
 use gloo_net::websocket::Message;
 use gloo_net::websocket::futures::WebSocket;
 
-use super::SyncError;
+use wasm_bindgen::JsCast;
+
+use crate::model::SyncError;
 
 /// An open session through the relay.
 pub struct RelaySocket {
     sink: SplitSink<WebSocket, Message>,
     stream: SplitStream<WebSocket>,
-}
-
-/// The relay's WebSocket URL for `query`, on the origin that served the app.
-fn relay_url(query: &ConnectQuery) -> Result<String, SyncError> {
-    let location = web_sys::window()
-        .ok_or(SyncError::RelayUnreachable)?
-        .location();
-    let protocol = location
-        .protocol()
-        .map_err(|_| SyncError::RelayUnreachable)?;
-    let host = location.host().map_err(|_| SyncError::RelayUnreachable)?;
-    let scheme = if protocol == "https:" { "wss" } else { "ws" };
-    Ok(format!("{scheme}://{host}{}", query.path_and_query()))
 }
 
 fn relay_error(message: RelayMessage) -> SyncError {
@@ -50,9 +39,14 @@ fn relay_error(message: RelayMessage) -> SyncError {
 }
 
 impl RelaySocket {
-    /// Opens a session and waits for the relay's `connected` (or its error).
-    pub async fn open(query: &ConnectQuery) -> Result<(RelaySocket, Option<TlsInfo>), SyncError> {
-        let ws = WebSocket::open(&relay_url(query)?).map_err(|_| SyncError::RelayUnreachable)?;
+    /// Opens a session through the relay at `relay` (its `ws://` or `wss://` origin) and
+    /// waits for the relay's `connected` (or its error).
+    pub async fn open(
+        relay: &str,
+        query: &ConnectQuery,
+    ) -> Result<(RelaySocket, Option<TlsInfo>), SyncError> {
+        let url = format!("{relay}{}", query.path_and_query());
+        let ws = WebSocket::open(&url).map_err(|_| SyncError::RelayUnreachable)?;
         let (sink, stream) = ws.split();
         let mut socket = RelaySocket { sink, stream };
         match socket.stream.next().await {
@@ -114,15 +108,16 @@ impl Transport for RelaySocket {
     }
 }
 
-/// The page's monotonic clock (`performance.now()`) and browser timers, for the POP3
-/// client's deadlines.
+/// The worker's monotonic clock (`performance.now()`) and timers, for the POP3 client's
+/// deadlines.
 pub struct BrowserClock;
 
 impl Clock for BrowserClock {
     fn now(&self) -> Duration {
-        let ms = web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or(0.0, |p| p.now());
+        let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .ok()
+            .and_then(|p| p.dyn_into::<web_sys::Performance>().ok());
+        let ms = performance.map_or(0.0, |p| p.now());
         Duration::from_secs_f64(ms / 1000.0)
     }
 

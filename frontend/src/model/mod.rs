@@ -1,0 +1,12 @@
+//! Leptos-free domain types that the page and the sync worker share: accounts, message
+//! metadata, sync phases and errors, and the messages between them.
+
+pub mod account;
+pub mod error;
+pub mod phase;
+pub mod protocol;
+
+pub use account::{Account, MessageMeta};
+pub use error::SyncError;
+pub use phase::SyncPhase;
+pub use protocol::{Intent, Notice};

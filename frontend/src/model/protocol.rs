@@ -1,0 +1,98 @@
+//! What the page asks of the sync worker ([`Intent`]) and what the worker tells every open
+//! tab ([`Notice`]). Both travel as JSON text: the page posts intents to its own worker,
+//! and workers broadcast notices on [`CHANNEL`], which every tab of the app listens to, so
+//! a sync started in one tab shows its progress and new mail in all of them.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Account, MessageMeta, SyncPhase};
+
+/// The `BroadcastChannel` every tab listens on.
+pub const CHANNEL: &str = "cartero-sync";
+
+/// What a worker posts to its page once it listens for intents (messages that arrive
+/// before are dropped, so the page holds its intents until then).
+pub const READY: &str = "ready";
+
+/// An intent from the page to its worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "intent", rename_all = "kebab-case")]
+pub enum Intent {
+    /// Sync an account now (unless another tab or window is syncing it).
+    Sync {
+        /// The account, as the page has it.
+        account: Box<Account>,
+        /// The password to log in with.
+        password: String,
+        /// The relay's WebSocket base, e.g. `wss://relay.example.org`.
+        relay: String,
+        /// Wall clock now (ms since the epoch); tests set it to travel in time.
+        now_ms: f64,
+        /// Headers-only messages whose body to fetch (they were opened).
+        #[serde(default)]
+        bodies: Vec<String>,
+    },
+    /// Stop the account's running sync; what has committed stays, nothing is deleted.
+    Cancel {
+        /// The account id.
+        account: String,
+    },
+}
+
+/// A notice from a worker to every tab.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "notice", rename_all = "kebab-case")]
+pub enum Notice {
+    /// An account's sync moved on.
+    Phase {
+        /// The account id.
+        account: String,
+        /// Where it is now.
+        phase: SyncPhase,
+    },
+    /// Messages committed to the store: show them.
+    Saved {
+        /// The account id.
+        account: String,
+        /// What the list shows of each.
+        messages: Vec<MessageMeta>,
+    },
+}
+
+impl Intent {
+    /// The JSON text posted to the worker.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("intents are plain data")
+    }
+}
+
+impl Notice {
+    /// The JSON text broadcast to the tabs.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("notices are plain data")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_round_trip_as_tagged_json() {
+        let notice = Notice::Phase {
+            account: "a1".into(),
+            phase: SyncPhase::Downloading {
+                done: 3,
+                total: 9,
+                octets: 1200,
+                octets_total: 4000,
+            },
+        };
+        let json = notice.to_json();
+        assert!(
+            json.starts_with(r#"{"notice":"phase","account":"a1""#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<Notice>(&json).unwrap(), notice);
+    }
+}

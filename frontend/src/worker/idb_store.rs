@@ -1,0 +1,241 @@
+//! The sync engine's [`Store`] over IndexedDB: one account's messages, raw bytes and UIDL
+//! state, each commit one transaction.
+
+use std::collections::HashMap;
+
+use cartero_shared::sync::engine::{Record, Store, Stored};
+use cartero_shared::sync::{Identity, LastLogin, Status, UidlState};
+use rexie::{KeyRange, TransactionMode};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+use crate::mime::render::summarize;
+use crate::model::MessageMeta;
+use crate::store::db::{self, BY_ACCOUNT, MESSAGES, RAW, SYNC_META, StoreError, UIDL_STATE};
+use crate::store::messages::raw_record;
+
+/// A UIDL state as stored: the engine's state plus its keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StateRecord {
+    key: String,
+    account: String,
+    uidl: String,
+    status: Status,
+    first_seen_ms: f64,
+    hash: String,
+    message_id: Option<String>,
+}
+
+impl StateRecord {
+    fn new(account: &str, state: UidlState) -> StateRecord {
+        StateRecord {
+            key: MessageMeta::key(account, &state.uidl),
+            account: account.to_owned(),
+            uidl: state.uidl,
+            status: state.status,
+            first_seen_ms: state.first_seen_ms,
+            hash: state.hash,
+            message_id: state.message_id,
+        }
+    }
+
+    fn into_state(self) -> UidlState {
+        UidlState {
+            uidl: self.uidl,
+            status: self.status,
+            first_seen_ms: self.first_seen_ms,
+            hash: self.hash,
+            message_id: self.message_id,
+        }
+    }
+}
+
+/// What the worker remembers of an account between syncs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SyncMeta {
+    /// The account id (the record's key).
+    pub account: String,
+    /// How its messages are told apart, once the first sync decided.
+    pub identity: Option<Identity>,
+    /// The last successful login and the server's `LOGIN-DELAY`.
+    pub last_login: Option<LastLogin>,
+}
+
+/// The account's sync facts (empty for an account that never synced).
+pub async fn sync_meta(account: &str) -> Result<SyncMeta, StoreError> {
+    let db = db::open().await?;
+    let tx = db.transaction(&[SYNC_META], TransactionMode::ReadOnly)?;
+    let value = tx.store(SYNC_META)?.get(JsValue::from_str(account)).await?;
+    tx.done().await?;
+    match value {
+        Some(v) if !v.is_undefined() => Ok(serde_wasm_bindgen::from_value(v)?),
+        _ => Ok(SyncMeta {
+            account: account.to_owned(),
+            ..SyncMeta::default()
+        }),
+    }
+}
+
+/// Saves the account's sync facts.
+pub async fn save_sync_meta(meta: &SyncMeta) -> Result<(), StoreError> {
+    let value = serde_wasm_bindgen::to_value(meta)?;
+    let db = db::open().await?;
+    let tx = db.transaction(&[SYNC_META], TransactionMode::ReadWrite)?;
+    tx.store(SYNC_META)?.put(&value, None).await?;
+    committed(tx.done().await?)
+}
+
+fn committed(state: rexie::TransactionResult) -> Result<(), StoreError> {
+    if state.is_committed() {
+        Ok(())
+    } else {
+        Err(StoreError("the save was aborted".into()))
+    }
+}
+
+/// One account's store, as the engine sees it. `saved` hears of every committed batch's
+/// message metadata (the worker broadcasts it to the tabs).
+pub struct IdbStore<F> {
+    account: String,
+    saved: F,
+}
+
+impl<F: FnMut(Vec<MessageMeta>)> IdbStore<F> {
+    /// The store of `account`.
+    pub fn new(account: &str, saved: F) -> Self {
+        IdbStore {
+            account: account.to_owned(),
+            saved,
+        }
+    }
+
+    fn meta(&self, record: &Record, raw: &[u8]) -> MessageMeta {
+        let summary = summarize(raw);
+        MessageMeta {
+            id: MessageMeta::key(&self.account, &record.state.uidl),
+            account: self.account.clone(),
+            uidl: record.state.uidl.clone(),
+            from: summary.from,
+            from_address: summary.from_address,
+            subject: summary.subject,
+            date_ms: summary.date_ms,
+            size: raw.len() as u64,
+            attachments: summary.attachments,
+            partial: record.state.status == Status::HeadersOnly,
+        }
+    }
+
+    /// Messages stored before UIDL state existed (schema 1) get a state of their own, so
+    /// the first sync under schema 2 neither fetches nor forgets them.
+    async fn legacy_states(&self) -> Result<Vec<UidlState>, StoreError> {
+        let metas = crate::store::messages::list(&self.account).await?;
+        Ok(metas
+            .into_iter()
+            .map(|m| UidlState {
+                uidl: m.uidl,
+                status: Status::Kept,
+                first_seen_ms: js_sys::Date::now(),
+                hash: String::new(),
+                message_id: None,
+            })
+            .collect())
+    }
+}
+
+impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
+    type Error = StoreError;
+
+    async fn load(&mut self) -> Result<Stored, StoreError> {
+        let identity = sync_meta(&self.account).await?.identity;
+        let db = db::open().await?;
+        let tx = db.transaction(&[UIDL_STATE], TransactionMode::ReadOnly)?;
+        let range = KeyRange::only(&JsValue::from_str(&self.account))
+            .map_err(|e| StoreError(e.to_string()))?;
+        let values = tx
+            .store(UIDL_STATE)?
+            .index(BY_ACCOUNT)?
+            .get_all(Some(range), None)
+            .await?;
+        tx.done().await?;
+        let mut states = HashMap::with_capacity(values.len());
+        for value in values {
+            let record: StateRecord = serde_wasm_bindgen::from_value(value)?;
+            states.insert(record.uidl.clone(), record.into_state());
+        }
+        if identity.is_none() {
+            for state in self.legacy_states().await? {
+                states.entry(state.uidl.clone()).or_insert(state);
+            }
+        }
+        Ok(Stored { identity, states })
+    }
+
+    async fn set_identity(&mut self, identity: Identity) -> Result<(), StoreError> {
+        // Legacy messages' states are written with the decision, so they stay known.
+        let legacy: Vec<Record> = self
+            .legacy_states()
+            .await?
+            .into_iter()
+            .map(|state| Record {
+                state,
+                raw: None,
+                duplicate_of: None,
+            })
+            .collect();
+        if !legacy.is_empty() {
+            self.commit(legacy).await?;
+        }
+        let mut meta = sync_meta(&self.account).await?;
+        meta.identity = Some(identity);
+        save_sync_meta(&meta).await
+    }
+
+    async fn commit(&mut self, batch: Vec<Record>) -> Result<(), StoreError> {
+        // Build every value before the transaction opens: awaiting anything else inside an
+        // IndexedDB transaction lets it auto-commit early.
+        let mut states = Vec::with_capacity(batch.len());
+        let mut messages = Vec::with_capacity(batch.len());
+        let mut metas = Vec::new();
+        for record in &batch {
+            let state = StateRecord::new(&self.account, record.state.clone());
+            states.push(serde_wasm_bindgen::to_value(&state)?);
+            if let Some(raw) = &record.raw {
+                let meta = self.meta(record, raw);
+                messages.push((
+                    serde_wasm_bindgen::to_value(&meta)?,
+                    raw_record(&meta.id, raw)?,
+                ));
+                metas.push(meta);
+            }
+        }
+        let db = db::open().await?;
+        let tx = db.transaction(&[MESSAGES, RAW, UIDL_STATE], TransactionMode::ReadWrite)?;
+        let meta_store = tx.store(MESSAGES)?;
+        let raw_store = tx.store(RAW)?;
+        let state_store = tx.store(UIDL_STATE)?;
+        for (meta, raw) in &messages {
+            raw_store.put(raw, None).await?;
+            meta_store.put(meta, None).await?;
+        }
+        for state in &states {
+            state_store.put(state, None).await?;
+        }
+        committed(tx.done().await?)?;
+        if !metas.is_empty() {
+            (self.saved)(metas);
+        }
+        Ok(())
+    }
+
+    async fn prune(&mut self, gone: Vec<String>) -> Result<(), StoreError> {
+        let db = db::open().await?;
+        let tx = db.transaction(&[UIDL_STATE], TransactionMode::ReadWrite)?;
+        let store = tx.store(UIDL_STATE)?;
+        for uidl in &gone {
+            store
+                .delete(JsValue::from_str(&MessageMeta::key(&self.account, uidl)))
+                .await?;
+        }
+        committed(tx.done().await?)
+    }
+}
