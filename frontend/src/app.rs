@@ -16,8 +16,10 @@ use crate::state::AppStore;
 pub fn App() -> impl IntoView {
     let store = AppStore::new();
     provide_context(store);
-    actions::load(store);
+    // Listen for notices before reading the store: a batch committed in between then
+    // arrives twice (merged), never not at all.
     crate::sync::connect(store);
+    actions::load(store);
     let has_account = Memo::new(move |_| store.account.with(Option::is_some));
     Effect::new(move |_| {
         let lang = store.lang.get();

@@ -182,6 +182,21 @@ impl CarteroPage<'_> {
 
     /// Fills and saves the add-account form.
     pub async fn add_account(&self, account: &AccountInput<'_>) {
+        self.fill_account_form(account).await;
+        self.click("account-save").await;
+    }
+
+    /// Chooses a value in a `<select>`.
+    pub async fn select(&self, id: &str, value: &str) {
+        self.find(id)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("choose {value} in {id}: {e}"));
+    }
+
+    /// Fills the add-account form without saving it.
+    pub async fn fill_account_form(&self, account: &AccountInput<'_>) {
         self.fill("account-email", account.email).await;
         self.fill("account-host", account.host).await;
         self.find("account-security")
@@ -192,7 +207,6 @@ impl CarteroPage<'_> {
         self.fill("account-port", &account.port.to_string()).await;
         self.fill("account-username", account.username).await;
         self.fill("account-password", account.password).await;
-        self.click("account-save").await;
     }
 
     /// Waits until the message list counts `n` messages.

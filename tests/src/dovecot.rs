@@ -256,6 +256,11 @@ impl Dovecot {
         read_maildir(&self.dir.path().join("mail").join(user))
     }
 
+    /// Log lines of successful POP3 logins of `user` so far.
+    pub fn logins(&self, user: &str) -> usize {
+        self.log().matches(&format!("Login: user=<{user}>")).count()
+    }
+
     /// The users it was started with.
     pub fn users(&self) -> &[User] {
         &self.users

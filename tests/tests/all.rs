@@ -13,3 +13,4 @@ mod relay_limits;
 mod relay_logs;
 mod relay_pop3;
 mod relay_web;
+mod sync_worker;

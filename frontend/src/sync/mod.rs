@@ -40,13 +40,15 @@ fn relay_origin() -> Option<String> {
     Some(format!("{scheme}://{}", location.host().ok()?))
 }
 
-/// Applies a worker's notice to this page's state.
+/// Applies a worker's notice to this page's state. Until the page has read its account,
+/// notices are taken as its own (the only account on this device).
 fn apply(store: AppStore, notice: Notice) {
     let current = store
         .account
         .with_untracked(|a| a.as_ref().map(|a| a.id.clone()));
+    let ours = |account: &String| current.as_ref().is_none_or(|c| c == account);
     match notice {
-        Notice::Phase { account, phase } if Some(&account) == current.as_ref() => {
+        Notice::Phase { account, phase } if ours(&account) => {
             // "Busy" is this tab's own attempt meeting another tab's sync: that sync's
             // progress, arriving on the channel, is more useful than the word.
             let shows_other = store.sync.with_untracked(SyncPhase::is_running);
@@ -54,7 +56,7 @@ fn apply(store: AppStore, notice: Notice) {
                 store.sync.set(phase);
             }
         }
-        Notice::Saved { account, messages } if Some(&account) == current.as_ref() => {
+        Notice::Saved { account, messages } if ours(&account) => {
             store.add_messages(messages);
         }
         _ => {}

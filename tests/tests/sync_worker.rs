@@ -1,0 +1,202 @@
+//! The sync worker in a real browser against a real Dovecot: server policies checked on
+//! Dovecot's maildir after each sync (with an injected clock for "N days"), one POP3
+//! session for two tabs, and a cancelled sync that deletes nothing.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
+use cartero_tests::certs::test_pki;
+use cartero_tests::dovecot::{Dovecot, Mail, User};
+use cartero_tests::relay::{Relay, RelaySetup};
+use cartero_tests::samples::alice;
+use cartero_tests::wait::wait_until;
+
+const DAY_MS: u64 = 86_400_000;
+
+async fn relay_to(upstream: SocketAddr) -> Relay {
+    Relay::start(RelaySetup {
+        allow: vec![upstream],
+        ca_file: Some(test_pki().ca.clone()),
+        static_dir: Some(cartero_tests::app_dir()),
+    })
+    .await
+}
+
+fn account(server: SocketAddr) -> AccountInput<'static> {
+    AccountInput {
+        email: "alice@example.org",
+        host: "127.0.0.1",
+        port: server.port(),
+        security: "starttls",
+        username: "alice",
+        password: "secret",
+    }
+}
+
+/// Fills the form with `policy` (and `days` for leave-for-days), remembers the password,
+/// and saves: the first sync starts.
+async fn add_account_with_policy(page: &CarteroPage<'_>, server: SocketAddr, policy: &str) {
+    page.fill_account_form(&account(server)).await;
+    page.select("account-policy", policy).await;
+    page.click("account-remember").await;
+}
+
+/// Moves the page's wall clock `days` ahead (the worker plans with the page's `now`).
+async fn travel(page: &CarteroPage<'_>, days: u64) {
+    let script = format!(
+        "const real = Date.now.bind(Date); Date.now = () => real() + {};",
+        days * DAY_MS
+    );
+    page.client
+        .execute(&script, vec![])
+        .await
+        .expect("move the clock");
+}
+
+/// `n` small messages, one a minute.
+fn many(n: usize) -> Vec<Mail> {
+    (0..n)
+        .map(|i| {
+            let raw = format!(
+                "From: Bea <bea@example.org>\r\nTo: alice@example.org\r\nSubject: note {i}\r\n\
+                 Date: Mon, 16 Nov 2026 10:{:02}:{:02} +0000\r\nMessage-ID: <n{i}@example.org>\r\n\r\n\
+                 {}\r\n",
+                i / 60,
+                i % 60,
+                "line of text ".repeat(40)
+            );
+            Mail::new(&format!("{:010}.M{i}P1.cartero", 1_763_000_000 + i), raw)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_after_download_empties_the_server_only_once_the_browser_holds_the_mail() {
+    let dovecot = Dovecot::start(vec![alice()]).await;
+    let relay = relay_to(dovecot.pop3).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        page.open(&relay.url()).await;
+        add_account_with_policy(&page, dovecot.pop3, "delete-after-download").await;
+        page.click("account-save").await;
+        page.wait_count(3).await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed, "{status}");
+        assert!(status.contains("3 deleted from the server"), "{status}");
+        assert!(dovecot.mailbox("alice").is_empty(), "the server is freed");
+        // The browser's copy is the only one now, and it survives a reload.
+        browser.client.refresh().await.expect("reload");
+        page.wait_ready().await;
+        page.wait_count(3).await;
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leave_for_days_deletes_on_the_server_only_after_the_days() {
+    let dovecot = Dovecot::start(vec![alice()]).await;
+    let relay = relay_to(dovecot.pop3).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        page.open(&relay.url()).await;
+        add_account_with_policy(&page, dovecot.pop3, "leave-for-days").await;
+        page.fill("account-policy-days", "7").await;
+        page.click("account-save").await;
+        page.wait_count(3).await;
+        page.wait_sync_settled().await;
+        assert_eq!(dovecot.mailbox("alice").len(), 3, "kept on day 0");
+
+        travel(&page, 6).await;
+        page.click("sync-button").await;
+        let (status, _) = page.wait_sync_settled().await;
+        assert_eq!(dovecot.mailbox("alice").len(), 3, "kept on day 6: {status}");
+
+        travel(&page, 7).await;
+        page.click("sync-button").await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed, "{status}");
+        assert!(
+            dovecot.mailbox("alice").is_empty(),
+            "deleted on day 7: {status}"
+        );
+        page.wait_count(3).await;
+    };
+    browser.check(Duration::from_secs(120), steps).await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_share_one_sync_and_both_list_every_message() {
+    const MESSAGES: usize = 120;
+    let dovecot = Dovecot::start(vec![User {
+        mail: many(MESSAGES),
+        ..alice()
+    }])
+    .await;
+    // A slow link, so the first tab's sync is still running when the second tab asks.
+    let slow = cartero_tests::delay_proxy::start(dovecot.pop3, Duration::from_millis(250)).await;
+    let relay = relay_to(slow).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        page.open(&relay.url()).await;
+        add_account_with_policy(&page, slow, "leave").await;
+        page.click("account-save").await;
+        let first = browser.client.window().await.expect("this tab");
+        let second = browser.client.new_window(true).await.expect("a second tab");
+        browser
+            .client
+            .switch_to_window(second.handle)
+            .await
+            .expect("go to the second tab");
+        page.open(&relay.url()).await;
+        page.click("sync-button").await;
+        page.wait_count(MESSAGES).await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed, "second tab: {status}");
+        browser
+            .client
+            .switch_to_window(first)
+            .await
+            .expect("back to the first tab");
+        page.wait_count(MESSAGES).await;
+        assert_eq!(dovecot.logins("alice"), 1, "one POP3 session for both tabs");
+    };
+    browser.check(Duration::from_secs(120), steps).await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_sync_deletes_nothing_and_the_next_one_finishes() {
+    let dovecot = Dovecot::start(vec![alice()]).await;
+    let slow = cartero_tests::delay_proxy::start(dovecot.pop3, Duration::from_millis(300)).await;
+    let relay = relay_to(slow).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        page.open(&relay.url()).await;
+        add_account_with_policy(&page, slow, "delete-after-download").await;
+        page.click("account-save").await;
+        page.click("sync-cancel").await;
+        let status = page.find("sync-status").await;
+        wait_until("the sync to stop", Duration::from_secs(10), || {
+            let status = status.clone();
+            async move { (status.attr("data-state").await.ok()?? == "idle").then_some(()) }
+        })
+        .await;
+        let said = status.text().await.unwrap_or_default();
+        assert!(said.contains("nothing was deleted"), "{said}");
+        assert_eq!(dovecot.mailbox("alice").len(), 3, "nothing deleted");
+        page.click("sync-button").await;
+        page.wait_count(3).await;
+        let (said, failed) = page.wait_sync_settled().await;
+        assert!(!failed, "{said}");
+        assert!(dovecot.mailbox("alice").is_empty(), "{said}");
+    };
+    browser.check(Duration::from_secs(120), steps).await;
+    browser.close().await;
+}
