@@ -85,11 +85,15 @@ impl AppStore {
         tr(self.lang.get(), t)
     }
 
-    /// The messages the list shows (search applied).
-    pub fn visible(&self) -> Vec<MessageMeta> {
+    /// The view (search applied): how many messages match, and the first `limit` of them,
+    /// the only ones cloned and rendered.
+    pub fn visible(&self, limit: usize) -> (usize, Vec<MessageMeta>) {
         let needle = self.query.get().trim().to_lowercase();
-        self.messages
-            .with(|all| all.iter().filter(|m| m.matches(&needle)).cloned().collect())
+        self.messages.with(|all| {
+            let mut matching = all.iter().filter(|m| m.matches(&needle));
+            let shown: Vec<MessageMeta> = matching.by_ref().take(limit).cloned().collect();
+            (shown.len() + matching.count(), shown)
+        })
     }
 
     /// Adds messages the sync saved.

@@ -36,6 +36,11 @@ pub struct Browser {
 impl Browser {
     /// Starts chromedriver on a free port and opens a headless Chromium session.
     pub async fn start() -> Browser {
+        Browser::start_with(&[]).await
+    }
+
+    /// The same, with extra Chromium flags (e.g. `--force-dark-mode`, `--window-size=…`).
+    pub async fn start_with(extra: &[&str]) -> Browser {
         let port = crate::free_port();
         let driver = Command::new(chromedriver())
             .arg(format!("--port={port}"))
@@ -68,6 +73,7 @@ impl Browser {
             "--window-size=1200,800",
         ]
         .iter()
+        .chain(extra)
         .map(|s| s.to_string())
         .chain([format!("--user-data-dir={}", profile.path().display())])
         .collect::<Vec<_>>();
@@ -211,9 +217,14 @@ impl CarteroPage<'_> {
 
     /// Waits until the message list counts `n` messages.
     pub async fn wait_count(&self, n: usize) {
+        self.wait_count_within(n, UI_WAIT).await;
+    }
+
+    /// Waits up to `limit` until the message list counts `n` messages.
+    pub async fn wait_count_within(&self, n: usize, limit: Duration) {
         let list = self.find("message-list").await;
         let want = n.to_string();
-        wait_until(&format!("message-list data-count={n}"), UI_WAIT, || {
+        wait_until(&format!("message-list data-count={n}"), limit, || {
             let list = list.clone();
             let want = want.clone();
             async move { (list.attr("data-count").await.ok()?? == want).then_some(()) }

@@ -3,6 +3,7 @@
 //! Every fixture binds to loopback on a port it picks, waits for a condition (never a
 //! fixed sleep) under a deadline, and stops what it started when dropped.
 
+pub mod bench;
 pub mod browser;
 pub mod certs;
 pub mod courier;

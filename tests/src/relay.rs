@@ -27,6 +27,18 @@ pub struct RelaySetup {
 }
 
 impl Relay {
+    /// A relay that serves the app and runs the demo mailbox, with `adjust` applied.
+    pub async fn demo(adjust: impl FnOnce(&mut Config)) -> Relay {
+        let mailbox = cartero_relay::demo::start("127.0.0.1:0")
+            .await
+            .expect("demo");
+        let mut config = Config::defaults();
+        config.static_dir = Some(crate::app_dir());
+        config.enable_demo(mailbox);
+        adjust(&mut config);
+        Relay::start_with(config).await
+    }
+
     /// Starts a relay with `setup`.
     pub async fn start(setup: RelaySetup) -> Relay {
         let mut config = Config::defaults();

@@ -12,19 +12,6 @@ use cartero_tests::mock_pop3::reply;
 use cartero_tests::relay::{Relay, RelaySetup};
 use cartero_tests::samples::{ATTACHMENT_NAME, ENGLISH_BODY_PHRASE, SPANISH_SUBJECT, alice};
 
-/// A relay that serves the app and runs the demo mailbox, with `adjust` applied.
-async fn demo_relay(adjust: impl FnOnce(&mut cartero_relay::Config)) -> Relay {
-    let mailbox = cartero_relay::demo::start("127.0.0.1:0")
-        .await
-        .expect("demo");
-    let mut config = cartero_relay::Config::defaults();
-    config.static_dir = Some(cartero_tests::app_dir());
-    config.enable_demo(mailbox);
-    adjust(&mut config);
-    Relay::start_with(config).await
-}
-
-/// A relay that serves the app and may reach only `server`.
 /// Opens the app and adds an account on a scripted server, with no security (the
 /// scripted servers speak plain POP3).
 async fn add_scripted_account(page: &CarteroPage<'_>, relay: &Relay, server: SocketAddr) {
@@ -54,6 +41,7 @@ async fn sync_error(page: &CarteroPage<'_>) -> String {
     status.text().await.expect("the status text")
 }
 
+/// A relay that serves the app and may reach only `server`.
 async fn relay_serving_app(server: std::net::SocketAddr) -> Relay {
     Relay::start(RelaySetup {
         allow: vec![server],
@@ -172,7 +160,7 @@ async fn sync_read_then_read_again_offline() {
 /// click shows the mail. With `CARTERO_SCREENSHOT=path.png` it saves a screenshot.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_account_shows_mail_at_once() {
-    let relay = demo_relay(|_| {}).await;
+    let relay = Relay::demo(|_| {}).await;
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {
@@ -451,7 +439,7 @@ async fn a_second_sync_within_the_login_delay_waits_and_says_until_when() {
 /// WebSocket all work (the cookie goes with every request of the origin).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relay_behind_a_team_token_works_once_signed_in() {
-    let relay = demo_relay(|c| c.access_tokens = vec!["team-token-4417".into()]).await;
+    let relay = Relay::demo(|c| c.access_tokens = vec!["team-token-4417".into()]).await;
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {

@@ -7,11 +7,19 @@ use crate::i18n::T;
 use crate::model::MessageMeta;
 use crate::state::AppStore;
 
+/// Rows rendered at first, and added by each "show more".
+const PAGE_ROWS: usize = 300;
+
 /// Search box and rows, newest first.
 #[component]
 pub fn MessageList() -> impl IntoView {
     let store = expect_context::<AppStore>();
-    let visible = Memo::new(move |_| store.visible());
+    // Rows in the DOM, a page at a time: a sync of thousands of messages re-rendered every
+    // row of the list on each batch (long tasks on the page, and a slower sync on two
+    // cores). Issue 11 replaces this with a virtualized list paged from IndexedDB.
+    let limit = RwSignal::new(PAGE_ROWS);
+    let view = Memo::new(move |_| store.visible(limit.get()));
+    let count = move || view.with(|v| v.0);
     view! {
         <section class="list-pane">
             <input
@@ -20,12 +28,17 @@ pub fn MessageList() -> impl IntoView {
                 placeholder=move || store.t(T::Search)
                 bind:value=store.query
             />
-            <ul data-testid="message-list" data-count=move || visible.with(Vec::len).to_string()>
-                <For each=move || visible.get() key=|m| m.id.clone() let:meta>
+            <ul data-testid="message-list" data-count=move || count().to_string()>
+                <For each=move || view.get().1 key=|m| m.id.clone() let:meta>
                     <MessageRow meta />
                 </For>
             </ul>
-            <Show when=move || visible.with(Vec::is_empty)>
+            <Show when=move || view.with(|v| v.0 > v.1.len())>
+                <button class="secondary more" on:click=move |_| limit.update(|l| *l += PAGE_ROWS)>
+                    {move || store.t(T::ShowMore)}
+                </button>
+            </Show>
+            <Show when=move || count() == 0>
                 <p class="empty">{move || store.t(T::NoMessages)}</p>
             </Show>
         </section>

@@ -85,7 +85,7 @@ impl SyncOptions {
             policy,
             now_ms,
             bodies_wanted: HashSet::new(),
-            batch_messages: 250,
+            batch_messages: 1000,
             batch_bytes: 4 * 1024 * 1024,
         }
     }

@@ -9,39 +9,17 @@ use std::net::SocketAddr;
 use std::process::Command as Process;
 use std::time::{Duration, Instant};
 
-use cartero_native::relay_client::RelaySession;
 use cartero_native::{Session, TransportError};
 use cartero_shared::drive::Transport;
 use cartero_shared::pop3::Command;
-use cartero_shared::wire::{ConnectQuery, Security};
+use cartero_tests::bench::{
+    PASSWORD, Run, bench_user as mailbox, native_run, native_via_relay as cartero_relay,
+};
 use cartero_tests::delay_proxy;
-use cartero_tests::dovecot::{Dovecot, Mail, User};
+use cartero_tests::dovecot::Dovecot;
 use cartero_tests::relay::{Relay, RelaySetup};
 
-const PASSWORD: &str = "bench";
 const RUNS: usize = 3;
-
-/// `count` messages of about `size` bytes each.
-fn mailbox(name: &str, count: usize, size: usize) -> User {
-    let line = "Cartero benchmark line, printable and long enough to look like mail..\n";
-    let body: String = line.repeat(size / line.len() + 1)[..size].to_owned();
-    let mail = (0..count)
-        .map(|i| {
-            let raw = format!(
-                "From: bench@example.org\nSubject: message {i}\nMessage-ID: <{i}@bench>\n\n{body}\n"
-            );
-            Mail::new(&format!("{:010}.M{i}P1.bench", 1_700_000_000 + i), raw)
-        })
-        .collect();
-    User {
-        name: name.into(),
-        password: PASSWORD.into(),
-        mail,
-    }
-}
-
-/// (messages, bytes, seconds) of one retrieval.
-type Run = (usize, usize, f64);
 
 const POPLIB: &str = r#"
 import poplib, sys, time
@@ -113,34 +91,10 @@ fn python(script: &str, args: &[String]) -> Run {
     (n, bytes, secs)
 }
 
-async fn cartero<T: Transport<Error = TransportError>>(
-    mut session: Session<T>,
-    user: &str,
-    started: Instant,
-) -> Run {
-    session.capa().await.expect("CAPA");
-    session.log_in(user, PASSWORD).await.expect("login");
-    let messages = session.fetch_all().await.expect("fetch");
-    session.quit().await.expect("QUIT");
-    let bytes = messages.iter().map(|(_, m)| m.len()).sum();
-    (messages.len(), bytes, started.elapsed().as_secs_f64())
-}
-
 async fn cartero_direct(server: SocketAddr, user: &str) -> Run {
     let started = Instant::now();
     let session = Session::connect(server).await.expect("connect");
-    cartero(session, user, started).await
-}
-
-async fn cartero_relay(relay: SocketAddr, server: SocketAddr, user: &str) -> Run {
-    let started = Instant::now();
-    let query = ConnectQuery {
-        host: server.ip().to_string(),
-        port: server.port(),
-        security: Security::None,
-    };
-    let session = RelaySession::open(relay, &query).await.expect("open");
-    cartero(session.into_session(), user, started).await
+    native_run(session, user, started).await
 }
 
 fn median(mut runs: Vec<Run>) -> Run {

@@ -1,0 +1,151 @@
+//! Browser sync benchmark (issue 9): the app's sync worker downloads N × 2 KB messages from
+//! Dovecot into IndexedDB through the relay, in headless Chromium, next to two baselines
+//! measured in the same run: the native core through the same relay, and a bare
+//! IndexedDB write of the same records (metadata plus 2.2 KB, 250 per transaction) in the
+//! same Chromium. It also counts the page's long tasks (over 50 ms) during the sync.
+//!
+//! `cargo run --profile relay -p cartero-tests --bin browser-sync-bench -- [N ...]`
+//! (default 5000; the app must be built: `cargo xtask build`).
+
+use std::time::{Duration, Instant};
+
+use cartero_tests::bench::{PASSWORD, bench_user, native_via_relay};
+use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
+use cartero_tests::dovecot::Dovecot;
+use cartero_tests::relay::{Relay, RelaySetup};
+use serde_json::json;
+
+/// Writes `n` records like the app's (metadata and raw bytes) into a database of its own,
+/// 250 per transaction; answers the milliseconds it took.
+const BARE_IDB: &str = r#"
+const n = arguments[0], done = arguments[arguments.length - 1];
+const open = indexedDB.open('bench-baseline-' + Math.random(), 1);
+open.onupgradeneeded = () => {
+  open.result.createObjectStore('meta', { keyPath: 'id' });
+  open.result.createObjectStore('raw', { keyPath: 'id' });
+};
+open.onerror = () => done(-1);
+open.onsuccess = async () => {
+  const db = open.result, bytes = new Uint8Array(2200).fill(65);
+  const t = performance.now();
+  for (let start = 0; start < n; start += 250) {
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction(['meta', 'raw'], 'readwrite');
+      const meta = tx.objectStore('meta'), raw = tx.objectStore('raw');
+      for (let i = start; i < Math.min(n, start + 250); i++) {
+        const id = 'bench/' + i;
+        raw.put({ id, bytes: bytes.slice() });
+        meta.put({ id, account: 'bench', uidl: String(i), from: 'bench', from_address: 'bench@example.org',
+                   subject: 'message ' + i, date_ms: i, size: 2200, attachments: 0, partial: false });
+      }
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+  }
+  done(performance.now() - t);
+};
+"#;
+
+/// Starts collecting the page's long tasks.
+const OBSERVE_LONG_TASKS: &str = r#"
+window.__longTasks = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+}).observe({ type: 'longtask' });
+"#;
+
+struct BrowserRun {
+    seconds: f64,
+    long_tasks: Vec<f64>,
+    idb_ms: f64,
+}
+
+async fn browser_run(
+    page: &CarteroPage<'_>,
+    relay: &Relay,
+    dovecot: &Dovecot,
+    n: usize,
+) -> BrowserRun {
+    page.open(&relay.url()).await;
+    let idb_ms = page
+        .client
+        .execute_async(BARE_IDB, vec![json!(n)])
+        .await
+        .expect("the bare IndexedDB run")
+        .as_f64()
+        .expect("milliseconds");
+    page.client
+        .execute(OBSERVE_LONG_TASKS, vec![])
+        .await
+        .expect("observe long tasks");
+    page.fill_account_form(&AccountInput {
+        email: "bench@example.org",
+        host: "127.0.0.1",
+        port: dovecot.pop3.port(),
+        security: "none",
+        username: "bench",
+        password: PASSWORD,
+    })
+    .await;
+    let started = Instant::now();
+    page.click("account-save").await;
+    let limit = Duration::from_secs(60 + n as u64 / 50);
+    page.wait_count_within(n, limit).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let long_tasks = page
+        .client
+        .execute("return window.__longTasks;", vec![])
+        .await
+        .expect("the long tasks")
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+        .unwrap_or_default();
+    BrowserRun {
+        seconds,
+        long_tasks,
+        idb_ms,
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let counts: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().expect("message counts"))
+        .collect();
+    let counts = if counts.is_empty() {
+        vec![5000]
+    } else {
+        counts
+    };
+    println!(
+        "| messages | browser sync | native core via relay | bare IndexedDB | browser / native | browser / IndexedDB | long tasks (count, longest, total) |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for n in counts {
+        let dovecot = Dovecot::start(vec![bench_user("bench", n, 2048)]).await;
+        let relay = Relay::start(RelaySetup {
+            allow: vec![dovecot.pop3],
+            ca_file: None,
+            static_dir: Some(cartero_tests::app_dir()),
+        })
+        .await;
+        let native = native_via_relay(relay.addr, dovecot.pop3, "bench").await;
+        assert_eq!(native.0, n, "the native run fetched everything");
+        let browser = Browser::start().await;
+        let run = browser_run(&browser.page(), &relay, &dovecot, n).await;
+        browser.close().await;
+        let browser_rate = n as f64 / run.seconds;
+        let native_rate = n as f64 / native.2;
+        let idb_rate = n as f64 / (run.idb_ms / 1000.0);
+        let longest = run.long_tasks.iter().copied().fold(0.0, f64::max);
+        let total: f64 = run.long_tasks.iter().sum();
+        println!(
+            "| {n} | {browser_rate:.0} msg/s ({:.2} s) | {native_rate:.0} msg/s | {idb_rate:.0} msg/s | {:.3} | {:.3} | {}, {longest:.0} ms, {total:.0} ms |",
+            run.seconds,
+            browser_rate / native_rate,
+            browser_rate / idb_rate,
+            run.long_tasks.len()
+        );
+    }
+}

@@ -1,0 +1,72 @@
+//! Screenshots of the screens a person sees, in both languages, light and dark, phone and
+//! desktop, for looking at before an issue is resolved (not a test).
+//!
+//! `cargo run -p cartero-tests --bin screens -- DIR` (the app must be built).
+
+use cartero_tests::browser::Browser;
+use cartero_tests::relay::Relay;
+
+#[tokio::main]
+async fn main() {
+    let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("an output folder"));
+    std::fs::create_dir_all(&dir).expect("the output folder");
+    let relay = Relay::demo(|_| {}).await;
+    for (scheme, scheme_flag) in [("light", None), ("dark", Some("--force-dark-mode"))] {
+        for (size, window) in [
+            ("desktop", "--window-size=1200,900"),
+            ("phone", "--window-size=390,844"),
+        ] {
+            let mut flags = vec![window];
+            flags.extend(scheme_flag);
+            let browser = Browser::start_with(&flags).await;
+            let page = browser.page();
+            for lang in ["en", "es"] {
+                page.open(&relay.url()).await;
+                if lang == "es" {
+                    page.click("lang-switch").await;
+                }
+                page.find("account-policy").await;
+                page.find("account-policy")
+                    .await
+                    .select_by_value("leave-for-days")
+                    .await
+                    .expect("choose leave-for-days");
+                // The policy fields (new in issue 9); the whole form is taller than a phone.
+                let form = page.find("account-policy").await;
+                let form = form
+                    .find(fantoccini::Locator::XPath("./ancestor::fieldset"))
+                    .await
+                    .expect("the policy fieldset");
+                let scroll = "arguments[0].scrollIntoView({block: 'start'});";
+                let element = serde_json::to_value(&form).expect("the element as an argument");
+                page.client
+                    .execute(scroll, vec![element])
+                    .await
+                    .expect("scroll");
+                let png = browser
+                    .client
+                    .screenshot()
+                    .await
+                    .expect("a screenshot of the form");
+                let name = format!("account-policy-{lang}-{scheme}-{size}.png");
+                std::fs::write(dir.join(name), png).expect("save");
+                page.click("try-demo").await;
+                page.wait_count(6).await;
+                page.wait_sync_settled().await;
+                let png = browser.client.screenshot().await.expect("a screenshot");
+                let name = format!("synced-{lang}-{scheme}-{size}.png");
+                std::fs::write(dir.join(name), png).expect("save");
+                // A fresh origin state for the next language: forget the account.
+                browser
+                    .client
+                    .execute(
+                        "indexedDB.deleteDatabase('cartero'); localStorage.clear();",
+                        vec![],
+                    )
+                    .await
+                    .expect("clear the store");
+            }
+            browser.close().await;
+        }
+    }
+}
