@@ -129,32 +129,50 @@ async fn leave_for_days_deletes_on_the_server_only_after_the_days() {
     browser.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_tabs_share_one_sync_and_both_list_every_message() {
-    const MESSAGES: usize = 120;
+/// A mailbox of `MESSAGES` behind a slow link (so a sync lasts a few seconds), the relay
+/// to it, and a browser.
+async fn slow_mailbox() -> (Dovecot, SocketAddr, Relay, Browser) {
     let dovecot = Dovecot::start(vec![User {
         mail: many(MESSAGES),
         ..alice()
     }])
     .await;
-    // A slow link, so the first tab's sync is still running when the second tab asks.
     let slow = cartero_tests::delay_proxy::start(dovecot.pop3, Duration::from_millis(250)).await;
     let relay = relay_to(slow).await;
-    let browser = Browser::start().await;
+    (dovecot, slow, relay, Browser::start().await)
+}
+
+/// The first tab adds the account (its sync starts); a second tab opens and presses Sync
+/// while that sync runs. Returns the first tab's handle; the second tab is current.
+async fn second_tab_during_a_sync(
+    browser: &Browser,
+    relay: &Relay,
+    slow: SocketAddr,
+) -> fantoccini::wd::WindowHandle {
+    let page = browser.page();
+    page.open(&relay.url()).await;
+    add_account_with_policy(&page, slow, "leave").await;
+    page.click("account-save").await;
+    let first = browser.client.window().await.expect("this tab");
+    let second = browser.client.new_window(true).await.expect("a second tab");
+    browser
+        .client
+        .switch_to_window(second.handle)
+        .await
+        .expect("go to the second tab");
+    page.open(&relay.url()).await;
+    page.click("sync-button").await;
+    first
+}
+
+const MESSAGES: usize = 120;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_share_one_sync_and_both_list_every_message() {
+    let (dovecot, slow, relay, browser) = slow_mailbox().await;
     let page = browser.page();
     let steps = async {
-        page.open(&relay.url()).await;
-        add_account_with_policy(&page, slow, "leave").await;
-        page.click("account-save").await;
-        let first = browser.client.window().await.expect("this tab");
-        let second = browser.client.new_window(true).await.expect("a second tab");
-        browser
-            .client
-            .switch_to_window(second.handle)
-            .await
-            .expect("go to the second tab");
-        page.open(&relay.url()).await;
-        page.click("sync-button").await;
+        let first = second_tab_during_a_sync(&browser, &relay, slow).await;
         page.wait_count(MESSAGES).await;
         let (status, failed) = page.wait_sync_settled().await;
         assert!(!failed, "second tab: {status}");
@@ -165,6 +183,42 @@ async fn two_tabs_share_one_sync_and_both_list_every_message() {
             .expect("back to the first tab");
         page.wait_count(MESSAGES).await;
         assert_eq!(dovecot.logins("alice"), 1, "one POP3 session for both tabs");
+    };
+    browser.check(Duration::from_secs(120), steps).await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tab_closed_mid_sync_frees_the_account_for_the_other_tab() {
+    let (dovecot, slow, relay, browser) = slow_mailbox().await;
+    let page = browser.page();
+    let steps = async {
+        let first = second_tab_during_a_sync(&browser, &relay, slow).await;
+        let second = browser.client.window().await.expect("the second tab");
+        browser
+            .client
+            .switch_to_window(first)
+            .await
+            .expect("first tab");
+        browser
+            .client
+            .close_window()
+            .await
+            .expect("close the first tab");
+        browser
+            .client
+            .switch_to_window(second)
+            .await
+            .expect("second tab");
+        // The second tab is told the other sync is over, and may sync itself.
+        let (status, _) = page.wait_sync_settled().await;
+        page.click("sync-button").await;
+        page.wait_count(MESSAGES).await;
+        let (after, failed) = page.wait_sync_settled().await;
+        assert!(!failed, "{status} → {after}");
+        // The closed tab may have logged in before it closed, or not.
+        let logins = dovecot.logins("alice");
+        assert!((1..=2).contains(&logins), "{logins} logins");
     };
     browser.check(Duration::from_secs(120), steps).await;
     browser.close().await;

@@ -50,6 +50,13 @@ pub enum Notice {
         /// Where it is now.
         phase: SyncPhase,
     },
+    /// Nobody syncs the account any more (sent after a "busy" once the other sync's lock
+    /// is free): a tab still showing that sync as running lost its last word (its tab
+    /// closed mid-sync) and may sync again.
+    Released {
+        /// The account id.
+        account: String,
+    },
     /// Messages committed to the store: show them.
     Saved {
         /// The account id.

@@ -56,6 +56,11 @@ fn apply(store: AppStore, notice: Notice) {
                 store.sync.set(phase);
             }
         }
+        Notice::Released { account }
+            if ours(&account) && store.sync.with_untracked(SyncPhase::is_running) =>
+        {
+            store.sync.set(SyncPhase::Idle);
+        }
         Notice::Saved { account, messages } if ours(&account) => {
             store.add_messages(messages);
         }

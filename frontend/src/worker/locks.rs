@@ -11,12 +11,8 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
-/// Runs `job` holding the exclusive lock `name`; returns `false` without running it when
-/// someone else holds the lock. A browser without Web Locks runs it unguarded.
-pub async fn run_exclusive<F>(name: &str, job: F) -> bool
-where
-    F: Future<Output = ()> + 'static,
-{
+/// `navigator.locks` and its `request` method, when the browser has them.
+fn lock_manager() -> Option<(JsValue, Function)> {
     let global = js_sys::global();
     let locks = Reflect::get(&global, &"navigator".into())
         .and_then(|n| Reflect::get(&n, &"locks".into()))
@@ -28,7 +24,16 @@ where
             .dyn_into::<Function>()
             .ok()
     });
-    let (Some(locks), Some(request)) = (locks, request) else {
+    Some((locks?, request?))
+}
+
+/// Runs `job` holding the exclusive lock `name`; returns `false` without running it when
+/// someone else holds the lock. A browser without Web Locks runs it unguarded.
+pub async fn run_exclusive<F>(name: &str, job: F) -> bool
+where
+    F: Future<Output = ()> + 'static,
+{
+    let Some((locks, request)) = lock_manager() else {
         job.await;
         return true;
     };
@@ -50,5 +55,17 @@ where
     match JsFuture::from(Promise::from(promise)).await {
         Ok(ran) => ran.as_bool() == Some(true),
         Err(_) => false,
+    }
+}
+
+/// Waits until nobody holds the lock `name` (the holder finished, or its tab closed),
+/// holding it for no time at all.
+pub async fn wait_until_free(name: &str) {
+    let Some((locks, request)) = lock_manager() else {
+        return;
+    };
+    let callback = Closure::once_into_js(|_lock: JsValue| Promise::resolve(&JsValue::TRUE));
+    if let Ok(promise) = request.call2(&locks, &JsValue::from_str(name), &callback) {
+        let _ = JsFuture::from(Promise::from(promise)).await;
     }
 }

@@ -83,6 +83,12 @@ fn start_sync(herald: &Herald, running: &Running, account: Account, request: Syn
         running.borrow_mut().remove(&account.id);
         if !ran {
             herald.phase(&account.id, SyncPhase::Busy);
+            // The other sync's own notices tell how it ends; if its tab closed instead,
+            // this tells every tab that it is over.
+            locks::wait_until_free(&lock).await;
+            herald.tell(&Notice::Released {
+                account: account.id.clone(),
+            });
         }
     });
 }
