@@ -112,6 +112,7 @@ pub enum T {
     PolicyHeadersOnly,
     PolicyHint,
     PolicyInvalid,
+    PolicyRefusedNoUidl,
     DeletedOnServer,
     SyncBusy,
     SyncCancelled,
@@ -330,6 +331,12 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         }
         (Lang::En, PolicyHint) => {
             "Nothing is deleted from the server until it is saved on this device. If the browser clears its data, the server copy is the only one: leaving it is the safest choice."
+        }
+        (Lang::Es, PolicyRefusedNoUidl) => {
+            "Por eso Cartero no borra nada del servidor ni descarga solo cabeceras en esta cuenta, aunque lo hayas pedido: no podría saber con certeza qué mensaje es cuál."
+        }
+        (Lang::En, PolicyRefusedNoUidl) => {
+            "So Cartero deletes nothing from this server and downloads whole messages, although you asked otherwise: it could not be sure which message is which."
         }
         (Lang::Es, PolicyInvalid) => "Revisa los días y el tamaño: deben ser números enteros.",
         (Lang::En, PolicyInvalid) => "Check the days and the size: they must be whole numbers.",

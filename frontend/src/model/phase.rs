@@ -50,6 +50,10 @@ pub enum SyncPhase {
         deleted: usize,
         /// False when the server has no `UIDL` and messages are told apart by headers.
         exact_ids: bool,
+        /// The account's policy deletes on the server or downloads headers only, which a
+        /// server without `UIDL` cannot allow: it was not applied.
+        #[serde(default)]
+        policy_refused: bool,
     },
     /// Another tab or window is syncing this account; its progress shows here too.
     Busy,
@@ -122,6 +126,7 @@ impl SyncPhase {
                 new,
                 deleted,
                 exact_ids,
+                policy_refused,
             } => {
                 let mut done = match new {
                     0 => tr(lang, T::UpToDate).to_owned(),
@@ -130,12 +135,43 @@ impl SyncPhase {
                 if *deleted > 0 {
                     done = format!("{done} {deleted} {}", tr(lang, T::DeletedOnServer));
                 }
-                match exact_ids {
-                    true => done,
-                    false => format!("{done} {}", tr(lang, T::NoUidlWarning)),
+                if !exact_ids {
+                    done = format!("{done} {}", tr(lang, T::NoUidlWarning));
                 }
+                if *policy_refused {
+                    done = format!("{done} {}", tr(lang, T::PolicyRefusedNoUidl));
+                }
+                done
             }
             SyncPhase::Failed(error) => error.describe(lang),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_policy_is_said_after_the_no_uidl_warning() {
+        let done = SyncPhase::Done {
+            new: 2,
+            deleted: 0,
+            exact_ids: false,
+            policy_refused: true,
+        };
+        let en = done.describe(Lang::En);
+        assert!(en.starts_with("2 new messages saved. This server"), "{en}");
+        assert!(en.ends_with("it could not be sure which message is which."), "{en}");
+        let es = done.describe(Lang::Es);
+        assert!(es.contains("no borra nada del servidor"), "{es}");
+        let ok = SyncPhase::Done {
+            new: 0,
+            deleted: 3,
+            exact_ids: true,
+            policy_refused: false,
+        };
+        assert_eq!(ok.describe(Lang::En), "Up to date. 3 deleted from the server.");
+        assert_eq!(ok.state_word(), "done");
     }
 }

@@ -6,8 +6,8 @@ use cartero_shared::pop3::{
     Capabilities, Client, Command, Credentials, Error, Options, RespCode, Secret, SecretKind,
     choose_method,
 };
-use cartero_shared::sync::LastLogin;
 use cartero_shared::sync::engine::{self, Progress, SyncOptions};
+use cartero_shared::sync::{Identity, LastLogin};
 use cartero_shared::wire::{ConnectQuery, Security};
 
 use super::idb_store::{self, IdbStore};
@@ -211,9 +211,11 @@ pub async fn run(
         engine::SyncError::ListingRefused(e) => SyncError::ListingRefused(e.text),
         engine::SyncError::Store(e) => storage_error(e),
     })?;
+    let fingerprints = done.identity == Some(Identity::Fingerprint);
     Ok(SyncPhase::Done {
         new: done.fetched + done.headers_only,
         deleted: done.deleted,
-        exact_ids: done.identity != Some(cartero_shared::sync::Identity::Fingerprint),
+        exact_ids: !fingerprints,
+        policy_refused: fingerprints && account.policy.check(Identity::Fingerprint).is_err(),
     })
 }
