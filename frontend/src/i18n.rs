@@ -74,6 +74,7 @@ pub enum T {
     PasswordNeeded,
     NoMessages,
     ShowMore,
+    PartialMessage,
     SelectMessage,
     From,
     To,
@@ -194,6 +195,12 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, Of) => "of",
         (Lang::Es, PasswordNeeded) => "Escribe la contraseña para sincronizar.",
         (Lang::En, PasswordNeeded) => "Enter the password to sync.",
+        (Lang::Es, PartialMessage) => {
+            "Este mensaje es grande: solo se guardaron sus cabeceras. Descargando el resto…"
+        }
+        (Lang::En, PartialMessage) => {
+            "This message is large: only its headers were saved. Downloading the rest…"
+        }
         (Lang::Es, ShowMore) => "Mostrar más",
         (Lang::En, ShowMore) => "Show more",
         (Lang::Es, NoMessages) => "No hay mensajes. Pulsa «Sincronizar».",

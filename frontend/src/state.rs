@@ -56,6 +56,9 @@ pub struct AppStore {
     pub query: RwSignal<String>,
     /// The sync state.
     pub sync: RwSignal<SyncPhase>,
+    /// Headers-only messages (by UIDL) whose body the person opened: the next sync
+    /// fetches them.
+    pub bodies_wanted: RwSignal<Vec<String>>,
 }
 
 impl Default for AppStore {
@@ -77,6 +80,7 @@ impl AppStore {
             selected: RwSignal::new(None),
             query: RwSignal::new(String::new()),
             sync: RwSignal::new(SyncPhase::Idle),
+            bodies_wanted: RwSignal::new(Vec::new()),
         }
     }
 
@@ -98,7 +102,26 @@ impl AppStore {
 
     /// Adds messages the sync saved.
     pub fn add_messages(&self, new: Vec<MessageMeta>) {
+        let whole: Vec<String> = new
+            .iter()
+            .filter(|m| !m.partial)
+            .map(|m| m.uidl.clone())
+            .collect();
+        if self
+            .bodies_wanted
+            .with_untracked(|w| w.iter().any(|u| whole.contains(u)))
+        {
+            self.bodies_wanted
+                .update(|w| w.retain(|u| !whole.contains(u)));
+        }
         self.messages.update(|list| merge_newest_first(list, new));
+    }
+
+    /// Whether the open message is stored headers-only (`None`: no message open).
+    pub fn selected_is_partial(&self) -> Option<bool> {
+        let id = self.selected.get()?;
+        self.messages
+            .with(|all| all.iter().find(|m| m.id == id).map(|m| m.partial))
     }
 
     /// The password a sync can use now, if any.

@@ -254,3 +254,65 @@ async fn a_cancelled_sync_deletes_nothing_and_the_next_one_finishes() {
     browser.check(Duration::from_secs(120), steps).await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_message_comes_headers_only_and_whole_when_opened() {
+    let big = format!(
+        "From: Big Files <big@example.org>\r\nTo: alice@example.org\r\nSubject: the big one\r\n\
+         Date: Fri, 20 Nov 2026 09:00:00 +0000\r\nMessage-ID: <big@example.org>\r\n\r\n{}\
+         END OF THE BIG ONE\r\n",
+        "a long line of the big message, repeated to pass the size limit\r\n".repeat(6000)
+    );
+    let mut user = alice();
+    user.mail
+        .push(Mail::new("1763629200.M9P1.cartero", big.into_bytes()));
+    let dovecot = Dovecot::start(vec![user]).await;
+    let relay = relay_to(dovecot.pop3).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        page.open(&relay.url()).await;
+        add_account_with_policy(&page, dovecot.pop3, "delete-after-download").await;
+        page.fill("account-headers-only-kb", "300").await;
+        page.click("account-save").await;
+        page.wait_count(4).await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed, "{status}");
+        let left: Vec<String> = dovecot
+            .mailbox("alice")
+            .into_iter()
+            .map(|m| m.uidl)
+            .collect();
+        assert_eq!(
+            left,
+            ["1763629200.M9P1.cartero"],
+            "a partial message stays on the server"
+        );
+
+        let row = page
+            .client
+            .find(fantoccini::Locator::Css(
+                "[data-testid=\"message-row\"][data-uidl=\"1763629200.M9P1.cartero\"]",
+            ))
+            .await
+            .expect("the big message's row");
+        row.click().await.expect("open it");
+        let body = page.find("message-body").await;
+        wait_until("the whole body", Duration::from_secs(30), || {
+            let body = body.clone();
+            async move {
+                let text = body.text().await.ok()?;
+                text.contains("END OF THE BIG ONE").then_some(())
+            }
+        })
+        .await;
+        assert!(page.all("message-partial").await.is_empty());
+        page.wait_sync_settled().await;
+        assert!(
+            dovecot.mailbox("alice").is_empty(),
+            "stored whole now, so the policy deletes it"
+        );
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+    browser.close().await;
+}

@@ -8,13 +8,17 @@ use crate::format;
 use crate::i18n::T;
 use crate::mime::render::{Attachment, Rendered};
 use crate::state::AppStore;
+use crate::sync;
 
 /// The reading pane.
 #[component]
 pub fn MessageView() -> impl IntoView {
     let store = expect_context::<AppStore>();
+    // Read again when a headers-only message's body has arrived.
+    let partial = Memo::new(move |_| store.selected_is_partial());
     let rendered = LocalResource::new(move || {
         let id = store.selected.get();
+        partial.track();
         async move {
             match id {
                 Some(id) => actions::open_message(id).await,
@@ -22,11 +26,22 @@ pub fn MessageView() -> impl IntoView {
             }
         }
     });
+    // Opening a headers-only message asks for its body.
+    Effect::new(move |_| {
+        if partial.get() == Some(true)
+            && let Some(uidl) = store
+                .selected
+                .get()
+                .and_then(|id| id.split_once('/').map(|(_, u)| u.to_owned()))
+        {
+            sync::fetch_body(store, &uidl);
+        }
+    });
     view! {
         <section class="view-pane" class:open=move || store.selected.with(Option::is_some)>
             {move || match (store.selected.with(Option::is_some), rendered.get()) {
                 (false, _) => view! { <p class="placeholder">{store.t(T::SelectMessage)}</p> }.into_any(),
-                (true, Some(Some(message))) => view! { <OpenMessage message /> }.into_any(),
+                (true, Some(Some(message))) => view! { <OpenMessage message partial /> }.into_any(),
                 (true, _) => view! { <p class="placeholder">"…"</p> }.into_any(),
             }}
         </section>
@@ -34,7 +49,7 @@ pub fn MessageView() -> impl IntoView {
 }
 
 #[component]
-fn OpenMessage(message: Rendered) -> impl IntoView {
+fn OpenMessage(message: Rendered, partial: Memo<Option<bool>>) -> impl IntoView {
     let store = expect_context::<AppStore>();
     let summary = message.summary.clone();
     let subject = if summary.subject.is_empty() {
@@ -67,6 +82,11 @@ fn OpenMessage(message: Rendered) -> impl IntoView {
                 <ul class="attachments">
                     {attachments.clone().into_iter().map(|a| view! { <AttachmentLink attachment=a /> }).collect_view()}
                 </ul>
+            </Show>
+            <Show when=move || partial.get() == Some(true)>
+                <p class="warning" data-testid="message-partial" role="status">
+                    {move || store.t(T::PartialMessage)}
+                </p>
             </Show>
             <pre data-testid="message-body" class="body">{message.text.clone()}</pre>
         </article>

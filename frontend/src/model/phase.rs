@@ -162,7 +162,10 @@ mod tests {
         };
         let en = done.describe(Lang::En);
         assert!(en.starts_with("2 new messages saved. This server"), "{en}");
-        assert!(en.ends_with("it could not be sure which message is which."), "{en}");
+        assert!(
+            en.ends_with("it could not be sure which message is which."),
+            "{en}"
+        );
         let es = done.describe(Lang::Es);
         assert!(es.contains("no borra nada del servidor"), "{es}");
         let ok = SyncPhase::Done {
@@ -171,7 +174,10 @@ mod tests {
             exact_ids: true,
             policy_refused: false,
         };
-        assert_eq!(ok.describe(Lang::En), "Up to date. 3 deleted from the server.");
+        assert_eq!(
+            ok.describe(Lang::En),
+            "Up to date. 3 deleted from the server."
+        );
         assert_eq!(ok.state_word(), "done");
     }
 }

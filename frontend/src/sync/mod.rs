@@ -165,13 +165,25 @@ pub fn start(store: AppStore) {
         password,
         relay,
         now_ms: js_sys::Date::now(),
-        bodies: Vec::new(),
+        bodies: store.bodies_wanted.get_untracked(),
     });
     if !sent {
         store.sync.set(SyncPhase::Failed(SyncError::Protocol(
             "the sync worker is not running".into(),
         )));
     }
+}
+
+/// Asks for the body of a headers-only message: now, or with the next sync when one is
+/// running.
+pub fn fetch_body(store: AppStore, uidl: &str) {
+    if !store
+        .bodies_wanted
+        .with_untracked(|w| w.iter().any(|u| u == uidl))
+    {
+        store.bodies_wanted.update(|w| w.push(uidl.to_owned()));
+    }
+    start(store);
 }
 
 /// Asks the worker to stop the current account's sync.
