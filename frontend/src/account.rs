@@ -25,6 +25,8 @@ pub struct AccountDraft {
     pub remember: bool,
     /// The server policy chosen in the form.
     pub policy: Policy,
+    /// Minutes between automatic checks (0: only on demand).
+    pub check_minutes: u32,
 }
 
 /// The server-policy fields as typed.
@@ -38,6 +40,8 @@ pub struct PolicyDraft {
     pub delete_when_deleted_here: bool,
     /// Headers only above this many KB (empty: off).
     pub headers_only_kb: String,
+    /// Minutes between automatic checks, as typed (0 or empty: only on demand).
+    pub check_minutes: String,
 }
 
 impl Default for PolicyDraft {
@@ -47,11 +51,20 @@ impl Default for PolicyDraft {
             days: "14".into(),
             delete_when_deleted_here: false,
             headers_only_kb: String::new(),
+            check_minutes: "10".into(),
         }
     }
 }
 
 impl PolicyDraft {
+    /// The check interval in minutes.
+    pub fn check_minutes(&self) -> Result<u32, T> {
+        match self.check_minutes.trim() {
+            "" => Ok(0),
+            typed => typed.parse().map_err(|_| T::PolicyInvalid),
+        }
+    }
+
     /// Validates the fields into a policy.
     pub fn into_policy(self) -> Result<Policy, T> {
         let retention = match self.mode.as_str() {
@@ -120,6 +133,7 @@ impl AccountDraft {
             password: self.remember.then(|| self.password.clone()),
             demo: false,
             policy: self.policy,
+            check_minutes: self.check_minutes,
         };
         Ok((account, self.password))
     }
@@ -139,6 +153,7 @@ mod tests {
             password: "pw".into(),
             remember: false,
             policy: Policy::default(),
+            check_minutes: 10,
         }
     }
 
@@ -176,7 +191,9 @@ mod tests {
             days: " 7 ".into(),
             delete_when_deleted_here: true,
             headers_only_kb: "50".into(),
+            check_minutes: " 5".into(),
         };
+        assert_eq!(typed.check_minutes(), Ok(5));
         assert_eq!(
             typed.into_policy(),
             Ok(Policy {

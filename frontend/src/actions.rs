@@ -100,6 +100,7 @@ pub fn add_demo_account(store: AppStore, demo: DemoAccount, error: RwSignal<Opti
         password: Some(demo.password.clone()),
         demo: true,
         policy: Default::default(),
+        check_minutes: 10,
     };
     save_and_sync(store, account, demo.password, error);
 }

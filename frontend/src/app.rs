@@ -20,6 +20,7 @@ pub fn App() -> impl IntoView {
     // arrives twice (merged), never not at all.
     crate::sync::connect(store);
     actions::load(store);
+    crate::sync::schedule::run(store);
     let has_account = Memo::new(move |_| store.account.with(Option::is_some));
     Effect::new(move |_| {
         let lang = store.lang.get();

@@ -74,6 +74,8 @@ pub enum T {
     PasswordNeeded,
     NoMessages,
     ShowMore,
+    CheckEvery,
+    NextCheckAt,
     PartialMessage,
     SelectMessage,
     From,
@@ -201,6 +203,12 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, PartialMessage) => {
             "This message is large: only its headers were saved. Downloading the rest…"
         }
+        (Lang::Es, CheckEvery) => {
+            "Buscar correo nuevo cada (minutos; 0: solo al pulsar Sincronizar)"
+        }
+        (Lang::En, CheckEvery) => "Check for new mail every (minutes; 0: only when I press Sync)",
+        (Lang::Es, NextCheckAt) => "Próxima comprobación a las",
+        (Lang::En, NextCheckAt) => "Next check at",
         (Lang::Es, ShowMore) => "Mostrar más",
         (Lang::En, ShowMore) => "Show more",
         (Lang::Es, NoMessages) => "No hay mensajes. Pulsa «Sincronizar».",

@@ -59,6 +59,8 @@ pub struct AppStore {
     /// Headers-only messages (by UIDL) whose body the person opened: the next sync
     /// fetches them.
     pub bodies_wanted: RwSignal<Vec<String>>,
+    /// When the app checks the account by itself next (wall clock, ms), if it will.
+    pub next_check: RwSignal<Option<f64>>,
 }
 
 impl Default for AppStore {
@@ -81,6 +83,7 @@ impl AppStore {
             query: RwSignal::new(String::new()),
             sync: RwSignal::new(SyncPhase::Idle),
             bodies_wanted: RwSignal::new(Vec::new()),
+            next_check: RwSignal::new(None),
         }
     }
 

@@ -256,6 +256,12 @@ impl Dovecot {
         read_maildir(&self.dir.path().join("mail").join(user))
     }
 
+    /// Delivers `mail` to `user`'s maildir, as an MDA would (new mail arriving).
+    pub fn deliver(&self, user: &str, mail: &Mail) {
+        let new = self.dir.path().join("mail").join(user).join("new");
+        std::fs::write(new.join(&mail.uidl), &mail.raw).expect("deliver a message");
+    }
+
     /// Log lines of successful POP3 logins of `user` so far.
     pub fn logins(&self, user: &str) -> usize {
         self.log().matches(&format!("Login: user=<{user}>")).count()

@@ -316,3 +316,33 @@ async fn a_big_message_comes_headers_only_and_whole_when_opened() {
     browser.check(Duration::from_secs(90), steps).await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_checks_by_itself_when_it_opens() {
+    let dovecot = Dovecot::start(vec![alice()]).await;
+    let relay = relay_to(dovecot.pop3).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        page.open(&relay.url()).await;
+        add_account_with_policy(&page, dovecot.pop3, "leave").await;
+        page.click("account-save").await;
+        page.wait_count(3).await;
+        page.wait_sync_settled().await;
+        let next = page
+            .find("next-check")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(next.starts_with("Next check at"), "{next}");
+        dovecot.deliver("alice", &many(1)[0]);
+        // No click: opening the app checks the account (its password is remembered).
+        browser.client.refresh().await.expect("reload");
+        page.wait_ready().await;
+        page.wait_count(4).await;
+        assert_eq!(dovecot.logins("alice"), 2);
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+    browser.close().await;
+}

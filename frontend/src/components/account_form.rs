@@ -37,9 +37,10 @@ pub fn AccountForm() -> impl IntoView {
     };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let policy = match policy.get_untracked().into_policy() {
-            Ok(policy) => policy,
-            Err(t) => return error.set(Some(t)),
+        let typed = policy.get_untracked();
+        let (policy, check_minutes) = match (typed.check_minutes(), typed.into_policy()) {
+            (Ok(minutes), Ok(policy)) => (policy, minutes),
+            (Err(t), _) | (_, Err(t)) => return error.set(Some(t)),
         };
         let draft = AccountDraft {
             email: email.get_untracked(),
@@ -50,6 +51,7 @@ pub fn AccountForm() -> impl IntoView {
             password: password.get_untracked(),
             remember: remember.get_untracked(),
             policy,
+            check_minutes,
         };
         actions::add_account(store, draft, error);
     };

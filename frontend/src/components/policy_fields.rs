@@ -45,6 +45,13 @@ pub fn PolicyFields(draft: RwSignal<PolicyDraft>) -> impl IntoView {
                 draft
                 field=|d| &mut d.headers_only_kb
             />
+            <NumberField
+                label=T::CheckEvery
+                testid="account-check-minutes"
+                min="0"
+                draft
+                field=|d| &mut d.check_minutes
+            />
             <p class="hint">{move || store.t(T::PolicyHint)}</p>
         </fieldset>
     }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::format;
 use crate::i18n::T;
 use crate::model::{SyncError, SyncPhase};
 use crate::state::AppStore;
@@ -73,6 +74,15 @@ pub fn SyncBar() -> impl IntoView {
                 max=move || progress().1.to_string()
                 value=move || progress().0.to_string()
             ></progress>
+            <Show when=move || store.next_check.with(Option::is_some) && !running()>
+                <p class="status next-check" data-testid="next-check">
+                    {move || {
+                        store.next_check.get().map(|at| {
+                            format!("{} {}", store.t(T::NextCheckAt), format::time(at, store.lang.get()))
+                        })
+                    }}
+                </p>
+            </Show>
             <p
                 data-testid="sync-status"
                 data-state=move || store.sync.with(|s| s.state_word())

@@ -27,6 +27,14 @@ pub struct Account {
     /// existed leave it there).
     #[serde(default)]
     pub policy: Policy,
+    /// Check for new mail every this many minutes while the app is open (0: only when the
+    /// person presses Sync). Thunderbird's default is 10.
+    #[serde(default = "default_check_minutes")]
+    pub check_minutes: u32,
+}
+
+fn default_check_minutes() -> u32 {
+    10
 }
 
 /// What the list shows of a stored message.

@@ -44,6 +44,29 @@ pub enum SyncError {
 }
 
 impl SyncError {
+    /// Whether trying again later may succeed by itself (the network, the relay or the
+    /// server was unavailable), so the app retries with backoff. A wrong password, a bad
+    /// certificate or a refused server need the person, and are not retried.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SyncError::RelayUnreachable
+            | SyncError::ConnectionLost
+            | SyncError::MailboxInUse
+            | SyncError::ServerBusy(_)
+            | SyncError::LoginDelay(_)
+            | SyncError::ListingRefused(_) => true,
+            SyncError::Relay { code, .. } => matches!(
+                code,
+                ErrorCode::ResolveFailed
+                    | ErrorCode::ConnectFailed
+                    | ErrorCode::Timeout
+                    | ErrorCode::TooManySessions
+                    | ErrorCode::ShuttingDown
+            ),
+            _ => false,
+        }
+    }
+
     /// What to tell the user, in `lang`.
     pub fn describe(&self, lang: Lang) -> String {
         let with_detail = |t: T, detail: &str| format!("{}: {detail}", tr(lang, t));

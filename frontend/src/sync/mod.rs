@@ -2,6 +2,8 @@
 //! notices every worker broadcasts (its own and other tabs'), so every open tab shows the
 //! same progress and new mail.
 
+pub mod schedule;
+
 use std::cell::RefCell;
 
 use leptos::prelude::*;
