@@ -34,6 +34,20 @@ fn account(server: SocketAddr) -> AccountInput<'static> {
     }
 }
 
+/// Alice's mailbox on a fresh Dovecot, a relay to it, and a browser.
+async fn alice_on_dovecot() -> (Dovecot, Relay, Browser) {
+    let dovecot = Dovecot::start(vec![alice()]).await;
+    let relay = relay_to(dovecot.pop3).await;
+    (dovecot, relay, Browser::start().await)
+}
+
+/// Opens the app and fills the account form with `policy` (see
+/// [`add_account_with_policy`]), not saved yet.
+async fn open_and_fill(page: &CarteroPage<'_>, relay: &Relay, server: SocketAddr, policy: &str) {
+    page.open(&relay.url()).await;
+    add_account_with_policy(page, server, policy).await;
+}
+
 /// Fills the form with `policy` (and `days` for leave-for-days), remembers the password,
 /// and saves: the first sync starts.
 async fn add_account_with_policy(page: &CarteroPage<'_>, server: SocketAddr, policy: &str) {
@@ -73,13 +87,10 @@ fn many(n: usize) -> Vec<Mail> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delete_after_download_empties_the_server_only_once_the_browser_holds_the_mail() {
-    let dovecot = Dovecot::start(vec![alice()]).await;
-    let relay = relay_to(dovecot.pop3).await;
-    let browser = Browser::start().await;
+    let (dovecot, relay, browser) = alice_on_dovecot().await;
     let page = browser.page();
     let steps = async {
-        page.open(&relay.url()).await;
-        add_account_with_policy(&page, dovecot.pop3, "delete-after-download").await;
+        open_and_fill(&page, &relay, dovecot.pop3, "delete-after-download").await;
         page.click("account-save").await;
         page.wait_count(3).await;
         let (status, failed) = page.wait_sync_settled().await;
@@ -97,13 +108,10 @@ async fn delete_after_download_empties_the_server_only_once_the_browser_holds_th
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leave_for_days_deletes_on_the_server_only_after_the_days() {
-    let dovecot = Dovecot::start(vec![alice()]).await;
-    let relay = relay_to(dovecot.pop3).await;
-    let browser = Browser::start().await;
+    let (dovecot, relay, browser) = alice_on_dovecot().await;
     let page = browser.page();
     let steps = async {
-        page.open(&relay.url()).await;
-        add_account_with_policy(&page, dovecot.pop3, "leave-for-days").await;
+        open_and_fill(&page, &relay, dovecot.pop3, "leave-for-days").await;
         page.fill("account-policy-days", "7").await;
         page.click("account-save").await;
         page.wait_count(3).await;
@@ -319,13 +327,10 @@ async fn a_big_message_comes_headers_only_and_whole_when_opened() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_checks_by_itself_when_it_opens() {
-    let dovecot = Dovecot::start(vec![alice()]).await;
-    let relay = relay_to(dovecot.pop3).await;
-    let browser = Browser::start().await;
+    let (dovecot, relay, browser) = alice_on_dovecot().await;
     let page = browser.page();
     let steps = async {
-        page.open(&relay.url()).await;
-        add_account_with_policy(&page, dovecot.pop3, "leave").await;
+        open_and_fill(&page, &relay, dovecot.pop3, "leave").await;
         page.click("account-save").await;
         page.wait_count(3).await;
         page.wait_sync_settled().await;
