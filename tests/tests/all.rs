@@ -6,6 +6,7 @@
 mod courier;
 mod dovecot_semantics;
 mod e2e;
+mod fault_suite;
 mod faults;
 mod relay_access;
 mod relay_https;
