@@ -24,7 +24,7 @@ pub async fn save(account: &Account) -> Result<(), StoreError> {
     let tx = db.transaction(&[ACCOUNTS], TransactionMode::ReadWrite)?;
     tx.store(ACCOUNTS)?.put(&value, None).await?;
     if !tx.done().await?.is_committed() {
-        return Err(StoreError("saving the account was aborted".into()));
+        return Err(StoreError::Failed("saving the account was aborted".into()));
     }
     Ok(())
 }

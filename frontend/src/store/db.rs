@@ -24,27 +24,26 @@ pub const UIDL_STATE: &str = "uidl_state";
 /// Per-account sync facts (identity mode, last login), keyed by `account`.
 pub const SYNC_META: &str = "sync_meta";
 
-/// A storage failure, in words.
+/// A storage failure.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{0}")]
-pub struct StoreError(pub String);
-
-impl StoreError {
-    /// Whether the browser refused the write for lack of space (`QuotaExceededError`).
-    pub fn is_quota(&self) -> bool {
-        self.0.contains("QuotaExceeded")
-    }
+pub enum StoreError {
+    /// The origin's storage quota is reached: nothing of the write was kept.
+    #[error("the browser's storage is full")]
+    Full,
+    /// Any other failure, in words.
+    #[error("{0}")]
+    Failed(String),
 }
 
 impl From<rexie::Error> for StoreError {
     fn from(e: rexie::Error) -> Self {
-        StoreError(e.to_string())
+        StoreError::Failed(e.to_string())
     }
 }
 
 impl From<serde_wasm_bindgen::Error> for StoreError {
     fn from(e: serde_wasm_bindgen::Error) -> Self {
-        StoreError(e.to_string())
+        StoreError::Failed(e.to_string())
     }
 }
 

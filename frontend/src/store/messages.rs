@@ -13,7 +13,7 @@ pub fn raw_record(id: &str, raw: &[u8]) -> Result<JsValue, StoreError> {
     let record = Object::new();
     let set = |key: &str, value: &JsValue| {
         Reflect::set(&record, &JsValue::from_str(key), value)
-            .map_err(|_| StoreError("cannot build a record".into()))
+            .map_err(|_| StoreError::Failed("cannot build a record".into()))
     };
     set("id", &JsValue::from_str(id))?;
     set("bytes", &Uint8Array::from(raw).into())?;
@@ -24,8 +24,8 @@ pub fn raw_record(id: &str, raw: &[u8]) -> Result<JsValue, StoreError> {
 pub async fn list(account: &str) -> Result<Vec<MessageMeta>, StoreError> {
     let db = db::open().await?;
     let tx = db.transaction(&[MESSAGES], TransactionMode::ReadOnly)?;
-    let range =
-        KeyRange::only(&JsValue::from_str(account)).map_err(|e| StoreError(e.to_string()))?;
+    let range = KeyRange::only(&JsValue::from_str(account))
+        .map_err(|e| StoreError::Failed(e.to_string()))?;
     let values = tx
         .store(MESSAGES)?
         .index(BY_ACCOUNT)?
@@ -48,6 +48,6 @@ pub async fn raw(id: &str) -> Result<Option<Vec<u8>>, StoreError> {
         return Ok(None);
     };
     let bytes = Reflect::get(&record, &JsValue::from_str("bytes"))
-        .map_err(|_| StoreError("a stored message has no bytes".into()))?;
+        .map_err(|_| StoreError::Failed("a stored message has no bytes".into()))?;
     Ok(Some(Uint8Array::new(&bytes).to_vec()))
 }

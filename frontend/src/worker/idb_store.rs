@@ -7,7 +7,7 @@ use cartero_shared::sync::engine::{Record, Store, Stored};
 use cartero_shared::sync::{Identity, LastLogin, Status, UidlState};
 use rexie::{KeyRange, TransactionMode};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::mime::render::summarize;
 use crate::model::MessageMeta;
@@ -89,7 +89,36 @@ fn committed(state: rexie::TransactionResult) -> Result<(), StoreError> {
     if state.is_committed() {
         Ok(())
     } else {
-        Err(StoreError("the save was aborted".into()))
+        Err(StoreError::Failed("the save was aborted".into()))
+    }
+}
+
+/// The origin's storage use and quota, in bytes (`navigator.storage.estimate()`, which
+/// workers have too); `None` where the browser does not say.
+async fn storage_estimate() -> Option<(f64, f64)> {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
+    let storage = js_sys::Reflect::get(&navigator, &"storage".into()).ok()?;
+    let estimate: js_sys::Function = js_sys::Reflect::get(&storage, &"estimate".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise: js_sys::Promise = estimate.call0(&storage).ok()?.dyn_into().ok()?;
+    let answer = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let field = |name: &str| js_sys::Reflect::get(&answer, &name.into()).ok()?.as_f64();
+    Some((field("usage")?, field("quota")?))
+}
+
+/// Why a commit of `octets` was aborted. Chromium aborts a transaction that would pass
+/// the quota at commit time, without an error on any request: the estimate tells.
+async fn abort_reason(octets: usize) -> StoreError {
+    match storage_estimate().await {
+        Some((usage, quota)) if usage + octets as f64 >= quota => StoreError::Full,
+        Some((usage, quota)) => StoreError::Failed(format!(
+            "the save was aborted, with {:.1} of {:.1} MB in use",
+            usage / 1e6,
+            quota / 1e6
+        )),
+        None => StoreError::Failed("the save was aborted".into()),
     }
 }
 
@@ -150,7 +179,7 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
         let db = db::open().await?;
         let tx = db.transaction(&[UIDL_STATE], TransactionMode::ReadOnly)?;
         let range = KeyRange::only(&JsValue::from_str(&self.account))
-            .map_err(|e| StoreError(e.to_string()))?;
+            .map_err(|e| StoreError::Failed(e.to_string()))?;
         let values = tx
             .store(UIDL_STATE)?
             .index(BY_ACCOUNT)?
@@ -196,6 +225,11 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
         let mut states = Vec::with_capacity(batch.len());
         let mut messages = Vec::with_capacity(batch.len());
         let mut metas = Vec::new();
+        let octets: usize = batch
+            .iter()
+            .filter_map(|r| r.raw.as_ref())
+            .map(Vec::len)
+            .sum();
         for record in &batch {
             let state = StateRecord::new(&self.account, record.state.clone());
             states.push(serde_wasm_bindgen::to_value(&state)?);
@@ -226,7 +260,9 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
         state_store
             .put_all(states.into_iter().map(|v| (v, None)))
             .await?;
-        committed(tx.done().await?)?;
+        if !tx.done().await?.is_committed() {
+            return Err(abort_reason(octets).await);
+        }
         if !metas.is_empty() {
             (self.saved)(metas);
         }

@@ -30,10 +30,9 @@ fn sync_error(error: DriveError<SyncError>) -> SyncError {
 }
 
 fn storage_error(error: StoreError) -> SyncError {
-    if error.is_quota() {
-        SyncError::StorageFull
-    } else {
-        SyncError::Storage(error.0)
+    match error {
+        StoreError::Full => SyncError::StorageFull,
+        StoreError::Failed(words) => SyncError::Storage(words),
     }
 }
 
