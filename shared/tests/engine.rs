@@ -14,7 +14,7 @@ use cartero_shared::sync::engine::{self, Report, SyncError, SyncOptions};
 use cartero_shared::sync::policy::DAY_MS;
 use cartero_shared::sync::{Identity, Policy, Retention, Status};
 use proptest::prelude::*;
-use support::{Cut, Injected, Mailbox, MemStore, block_on, logged_in};
+use support::{Cut, Injected, Mailbox, MemStore, block_on, logged_in, policies};
 
 type Outcome = Result<Report, SyncError<Cut, Injected>>;
 
@@ -361,21 +361,6 @@ fn big_messages_come_headers_only_and_whole_when_opened() {
     assert_eq!(store.states["u-big"].status, Status::Kept);
 }
 
-fn policy_strategy() -> impl Strategy<Value = Policy> {
-    let retention = prop_oneof![
-        Just(Retention::Leave),
-        Just(Retention::DeleteAfterDownload),
-        (0u32..3).prop_map(|days| Retention::LeaveForDays { days }),
-    ];
-    (retention, any::<bool>(), prop::option::of(60u64..120)).prop_map(
-        |(retention, delete_when_deleted_here, headers_only_over)| Policy {
-            retention,
-            delete_when_deleted_here,
-            headers_only_over,
-        },
-    )
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -384,7 +369,7 @@ proptest! {
     #[test]
     fn random_syncs_keep_the_invariant(
         steps in prop::collection::vec(
-            (policy_strategy(), 0usize..2500, 0u32..3, any::<bool>(), any::<bool>()),
+            (policies(3, 60..120), 0usize..2500, 0u32..3, any::<bool>(), any::<bool>()),
             1..6,
         )
     ) {

@@ -2,14 +2,15 @@
 //! identity and clock, a plan never deletes what is not safely stored, never fetches what
 //! is, and accounts for every message exactly once.
 
+mod support;
+
 use std::collections::{HashMap, HashSet};
 
 use cartero_shared::pop3::{MsgNum, Uidl};
 use cartero_shared::sync::policy::DAY_MS;
-use cartero_shared::sync::{
-    Identity, PlanInput, Policy, Retention, ServerMessage, Status, UidlState, plan,
-};
+use cartero_shared::sync::{Identity, PlanInput, ServerMessage, Status, UidlState, plan};
 use proptest::prelude::*;
+use support::policies;
 
 fn status() -> impl Strategy<Value = Status> {
     prop_oneof![
@@ -18,21 +19,6 @@ fn status() -> impl Strategy<Value = Status> {
         Just(Status::DeletedHere),
         Just(Status::ToDeleteOnServer),
     ]
-}
-
-fn policy() -> impl Strategy<Value = Policy> {
-    let retention = prop_oneof![
-        Just(Retention::Leave),
-        Just(Retention::DeleteAfterDownload),
-        (0u32..30).prop_map(|days| Retention::LeaveForDays { days }),
-    ];
-    (retention, any::<bool>(), prop::option::of(0u64..5000)).prop_map(
-        |(retention, delete_when_deleted_here, headers_only_over)| Policy {
-            retention,
-            delete_when_deleted_here,
-            headers_only_over,
-        },
-    )
 }
 
 /// A listing over UIDLs `u0..u19` (repeats allowed: a server bug) and a stored state over
@@ -71,7 +57,7 @@ proptest! {
     #[test]
     fn a_plan_is_safe_and_complete(
         (listing, stored) in case(),
-        policy in policy(),
+        policy in policies(30, 0..5000),
         exact in any::<bool>(),
         today in 0u32..60,
         wanted in prop::collection::hash_set(0u8..20, 0..5),
@@ -138,7 +124,7 @@ proptest! {
 
     /// Time only adds deletions: what is due today is still due tomorrow.
     #[test]
-    fn deletions_only_grow_with_time((listing, stored) in case(), policy in policy(), today in 0u32..60) {
+    fn deletions_only_grow_with_time((listing, stored) in case(), policy in policies(30, 0..5000), today in 0u32..60) {
         let at = |day: u32| {
             let p = plan(PlanInput {
                 listing: &listing,

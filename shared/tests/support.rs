@@ -319,3 +319,25 @@ impl Store for MemStore {
         Ok(())
     }
 }
+
+/// Random account policies: any retention (up to `max_days` days), either choice for
+/// "delete when deleted here", and a headers-only limit in `headers_only` or none.
+pub fn policies(
+    max_days: u32,
+    headers_only: std::ops::Range<u64>,
+) -> impl proptest::strategy::Strategy<Value = cartero_shared::sync::Policy> {
+    use cartero_shared::sync::{Policy, Retention};
+    use proptest::prelude::*;
+    let retention = prop_oneof![
+        Just(Retention::Leave),
+        Just(Retention::DeleteAfterDownload),
+        (0..max_days).prop_map(|days| Retention::LeaveForDays { days }),
+    ];
+    (retention, any::<bool>(), prop::option::of(headers_only)).prop_map(
+        |(retention, delete_when_deleted_here, headers_only_over)| Policy {
+            retention,
+            delete_when_deleted_here,
+            headers_only_over,
+        },
+    )
+}
