@@ -127,6 +127,8 @@ async fn abort_reason(octets: usize) -> StoreError {
 pub struct IdbStore<F> {
     account: String,
     saved: F,
+    /// States made up by `load` for schema-1 messages, written by `set_identity`.
+    legacy: Vec<UidlState>,
 }
 
 impl<F: FnMut(Vec<MessageMeta>)> IdbStore<F> {
@@ -135,6 +137,7 @@ impl<F: FnMut(Vec<MessageMeta>)> IdbStore<F> {
         IdbStore {
             account: account.to_owned(),
             saved,
+            legacy: Vec::new(),
         }
     }
 
@@ -192,8 +195,10 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
             states.insert(record.uidl.clone(), record.into_state());
         }
         if identity.is_none() {
-            for state in self.legacy_states().await? {
-                states.entry(state.uidl.clone()).or_insert(state);
+            self.legacy = self.legacy_states().await?;
+            self.legacy.retain(|s| !states.contains_key(&s.uidl));
+            for state in &self.legacy {
+                states.insert(state.uidl.clone(), state.clone());
             }
         }
         Ok(Stored { identity, states })
@@ -201,15 +206,9 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
 
     async fn set_identity(&mut self, identity: Identity) -> Result<(), StoreError> {
         // Legacy messages' states are written with the decision, so they stay known.
-        let legacy: Vec<Record> = self
-            .legacy_states()
-            .await?
+        let legacy: Vec<Record> = std::mem::take(&mut self.legacy)
             .into_iter()
-            .map(|state| Record {
-                state,
-                raw: None,
-                duplicate_of: None,
-            })
+            .map(|state| Record { state, raw: None })
             .collect();
         if !legacy.is_empty() {
             self.commit(legacy).await?;

@@ -56,11 +56,9 @@ pub struct Record {
     /// The state to write for its UIDL.
     pub state: UidlState,
     /// The message as the server sent it (dot-unstuffed): whole, or the header block when
-    /// `state.status` is [`Status::HeadersOnly`]. `None` when the same message is already
-    /// stored under another UIDL (`duplicate_of`).
+    /// `state.status` is [`Status::HeadersOnly`]. `None` when the same message (same
+    /// `Message-ID` and content hash) is already stored under another UIDL.
     pub raw: Option<Vec<u8>>,
-    /// The UIDL the same message is already stored under, for a deduplicated record.
-    pub duplicate_of: Option<String>,
 }
 
 /// What a sync is asked to do.
@@ -277,7 +275,6 @@ impl Session<'_> {
                     message_id,
                 },
                 raw: Some(done.bytes),
-                duplicate_of: None,
             };
         }
         let key = (message_id.clone(), hash.clone());
@@ -293,7 +290,6 @@ impl Session<'_> {
                     ..original_state.clone()
                 },
                 raw: None,
-                duplicate_of: Some(original.clone()),
             };
         }
         self.by_content.insert(key, uidl.clone());
@@ -307,7 +303,6 @@ impl Session<'_> {
                 message_id,
             },
             raw: Some(done.bytes),
-            duplicate_of: None,
         }
     }
 
