@@ -27,6 +27,10 @@ pub struct AccountDraft {
     pub policy: Policy,
     /// Minutes between automatic checks (0: only on demand).
     pub check_minutes: u32,
+    /// The name to show (empty: the address).
+    pub name: String,
+    /// The colour chosen, `#rrggbb` (empty: the next free one).
+    pub colour: String,
 }
 
 /// The server-policy fields as typed.
@@ -57,6 +61,26 @@ impl Default for PolicyDraft {
 }
 
 impl PolicyDraft {
+    /// The fields showing an account's policy and check interval, for its edit form.
+    pub fn of(account: &Account) -> PolicyDraft {
+        let policy = &account.policy;
+        let (mode, days) = match policy.retention {
+            Retention::Leave => ("leave", None),
+            Retention::DeleteAfterDownload => ("delete-after-download", None),
+            Retention::LeaveForDays { days } => ("leave-for-days", Some(days)),
+        };
+        PolicyDraft {
+            mode: mode.into(),
+            days: days.map_or_else(|| PolicyDraft::default().days, |d| d.to_string()),
+            delete_when_deleted_here: policy.delete_when_deleted_here,
+            headers_only_kb: policy
+                .headers_only_over
+                .map(|octets| octets.div_ceil(1024).to_string())
+                .unwrap_or_default(),
+            check_minutes: account.check_minutes.to_string(),
+        }
+    }
+
     /// The check interval in minutes.
     pub fn check_minutes(&self) -> Result<u32, T> {
         match self.check_minutes.trim() {
@@ -106,8 +130,29 @@ pub fn parse_security(value: &str) -> Option<Security> {
 }
 
 impl AccountDraft {
-    /// Validates the draft into an account (with `id`) and the password to use now.
+    /// Validates the draft into a new account (with `id`) and the password to use now.
     pub fn into_account(self, id: String) -> Result<(Account, String), T> {
+        if self.password.is_empty() {
+            return Err(T::FormIncomplete);
+        }
+        self.build(id)
+    }
+
+    /// Validates the edit form of `old` into the account to store, and the password typed,
+    /// if one was. An empty password field keeps the remembered one (when "remember" stays
+    /// ticked) or forgets it (when not).
+    pub fn into_edited(self, old: &Account) -> Result<(Account, Option<String>), T> {
+        let remember = self.remember;
+        let (mut account, typed) = self.build(old.id.clone())?;
+        account.demo = old.demo && old.same_mailbox(&account);
+        if typed.is_empty() {
+            account.password = old.password.clone().filter(|_| remember);
+            return Ok((account, None));
+        }
+        Ok((account, Some(typed)))
+    }
+
+    fn build(self, id: String) -> Result<(Account, String), T> {
         let host = self.host.trim().trim_end_matches('.').to_ascii_lowercase();
         let port: u16 = self.port.trim().parse().map_err(|_| T::FormIncomplete)?;
         let security = parse_security(&self.security).ok_or(T::FormIncomplete)?;
@@ -116,7 +161,7 @@ impl AccountDraft {
             "" => email.clone(),
             name => name.to_owned(),
         };
-        if host.is_empty() || port == 0 || username.is_empty() || self.password.is_empty() {
+        if host.is_empty() || port == 0 || username.is_empty() {
             return Err(T::FormIncomplete);
         }
         let account = Account {
@@ -134,6 +179,9 @@ impl AccountDraft {
             demo: false,
             policy: self.policy,
             check_minutes: self.check_minutes,
+            name: self.name.trim().to_owned(),
+            colour: self.colour,
+            removed_ms: None,
         };
         Ok((account, self.password))
     }
@@ -154,7 +202,38 @@ mod tests {
             remember: false,
             policy: Policy::default(),
             check_minutes: 10,
+            name: String::new(),
+            colour: String::new(),
         }
+    }
+
+    #[test]
+    fn an_edit_keeps_or_forgets_the_remembered_password() {
+        let remembered = AccountDraft {
+            remember: true,
+            ..draft()
+        };
+        let (old, _) = remembered.clone().into_account("a1".into()).unwrap();
+        let untouched = AccountDraft {
+            password: String::new(),
+            name: "Casa".into(),
+            ..remembered.clone()
+        };
+        let (kept, typed) = untouched.clone().into_edited(&old).unwrap();
+        assert_eq!((kept.password.as_deref(), typed), (Some("pw"), None));
+        assert_eq!((kept.id.as_str(), kept.label()), ("a1", "Casa"));
+        let forgotten = AccountDraft {
+            remember: false,
+            ..untouched
+        };
+        assert_eq!(forgotten.into_edited(&old).unwrap().0.password, None);
+        let new_password = AccountDraft {
+            password: "new".into(),
+            ..remembered
+        };
+        let (changed, typed) = new_password.into_edited(&old).unwrap();
+        assert_eq!(changed.password.as_deref(), Some("new"));
+        assert_eq!(typed.as_deref(), Some("new"));
     }
 
     #[test]
@@ -181,6 +260,21 @@ mod tests {
                 .as_deref(),
             Some("pw")
         );
+    }
+
+    #[test]
+    fn an_accounts_policy_shows_in_its_edit_form_as_it_was_typed() {
+        let typed = PolicyDraft {
+            mode: "leave-for-days".into(),
+            days: "7".into(),
+            delete_when_deleted_here: true,
+            headers_only_kb: "50".into(),
+            check_minutes: "5".into(),
+        };
+        let (mut account, _) = draft().into_account("a".into()).unwrap();
+        account.policy = typed.clone().into_policy().unwrap();
+        account.check_minutes = 5;
+        assert_eq!(PolicyDraft::of(&account), typed);
     }
 
     #[test]

@@ -9,7 +9,8 @@ use crate::account::{AccountDraft, parse_security};
 use crate::i18n::T;
 use crate::mime::render::{Rendered, render};
 use crate::model::Account;
-use crate::state::AppStore;
+use crate::model::account::PALETTE;
+use crate::state::{AppStore, merge_newest_first};
 use crate::store::{accounts, messages};
 use crate::sync;
 
@@ -24,18 +25,18 @@ pub struct DemoAccount {
     password: String,
 }
 
-/// Loads the stored account and its messages, then marks the app ready.
+/// Loads the stored accounts and messages, then marks the app ready.
 pub fn load(store: AppStore) {
     spawn_local(async move {
-        match accounts::load().await {
-            Ok(account) => {
-                if let Some(account) = &account {
-                    match messages::list(&account.id).await {
-                        Ok(list) => store.add_messages(list),
-                        Err(_) => store.storage_failed.set(true),
-                    }
+        match accounts::load_all().await {
+            Ok(all) => {
+                match messages::list_all().await {
+                    Ok(list) => store.messages.update(|m| merge_newest_first(m, list)),
+                    Err(_) => store.storage_failed.set(true),
                 }
-                store.account.set(account);
+                for account in all {
+                    store.put_account(account);
+                }
             }
             Err(_) => store.storage_failed.set(true),
         }
@@ -59,36 +60,50 @@ fn new_account_id() -> String {
     format!("acct-{}", js_sys::Date::now() as u64)
 }
 
-/// Saves the account and starts its first sync.
-fn save_and_sync(store: AppStore, account: Account, password: String, error: RwSignal<Option<T>>) {
-    spawn_local(async move {
-        match accounts::save(&account).await {
-            Ok(()) => {
-                store.session_password.set(Some(password));
-                store.account.set(Some(account));
-                sync::start(store);
-            }
-            Err(_) => error.set(Some(T::ErrStorage)),
-        }
-    });
+/// The colour of the next account: the first of the palette no account uses yet.
+fn free_colour(store: AppStore) -> String {
+    let used: Vec<String> = store
+        .accounts
+        .with_untracked(|list| list.iter().map(|a| a.colour().to_owned()).collect());
+    PALETTE
+        .iter()
+        .find(|c| !used.iter().any(|u| u == *c))
+        .unwrap_or(&PALETTE[0])
+        .to_string()
 }
 
-/// Validates the form, saves the account and syncs; a problem lands in `error`.
-pub fn add_account(store: AppStore, draft: AccountDraft, error: RwSignal<Option<T>>) {
-    match draft.into_account(new_account_id()) {
-        Ok((account, password)) => {
-            error.set(None);
-            save_and_sync(store, account, password, error);
+/// Validates the form and asks the worker to store the account; a new account then syncs
+/// at once. A problem lands in the store's `form_error`.
+pub fn save_account(store: AppStore, draft: AccountDraft, editing: Option<Account>) {
+    let result = match &editing {
+        Some(old) => draft.into_edited(old),
+        None => draft
+            .into_account(new_account_id())
+            .map(|(account, password)| (account, Some(password))),
+    };
+    let (mut account, password) = match result {
+        Ok(done) => done,
+        Err(t) => return store.form_error.set(Some(t)),
+    };
+    if account.colour.is_empty() {
+        account.colour = free_colour(store);
+    }
+    match editing {
+        None => sync::save_account(store, account, password),
+        Some(_) => {
+            // A new password typed but not remembered serves this page's syncs.
+            if let Some(password) = password {
+                store.live(&account.id).password.set(Some(password));
+            }
+            sync::save_account(store, account, None);
         }
-        Err(t) => error.set(Some(t)),
     }
 }
 
 /// Sets up the relay's demo account and syncs it.
-pub fn add_demo_account(store: AppStore, demo: DemoAccount, error: RwSignal<Option<T>>) {
+pub fn add_demo_account(store: AppStore, demo: DemoAccount) {
     let Some(security) = parse_security(&demo.security) else {
-        error.set(Some(T::ErrBadRequest));
-        return;
+        return store.form_error.set(Some(T::ErrBadRequest));
     };
     let account = Account {
         id: new_account_id(),
@@ -101,8 +116,11 @@ pub fn add_demo_account(store: AppStore, demo: DemoAccount, error: RwSignal<Opti
         demo: true,
         policy: Default::default(),
         check_minutes: 10,
+        name: String::new(),
+        colour: free_colour(store),
+        removed_ms: None,
     };
-    save_and_sync(store, account, demo.password, error);
+    sync::save_account(store, account, Some(demo.password));
 }
 
 /// A stored message, rendered; `None` when it is not in the store.

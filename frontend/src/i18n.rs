@@ -129,6 +129,19 @@ pub enum T {
     ErrBadRequest,
     ErrInternal,
     StorageLoadFailed,
+    EditAccount,
+    AccountName,
+    AccountColour,
+    PasswordKeepHint,
+    Accounts,
+    AllInboxes,
+    RemoveAccount,
+    RemoveExplain,
+    RemoveKeepMail,
+    RemoveMailWarning,
+    KeptMail,
+    KeptExplain,
+    DeleteKeptMail,
 }
 
 /// The text `t` in `lang`.
@@ -409,5 +422,43 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
             "No se pudo abrir el almacenamiento del navegador (¿modo privado?)."
         }
         (Lang::En, StorageLoadFailed) => "Could not open the browser's storage (private mode?).",
+        (Lang::Es, EditAccount) => "Editar la cuenta",
+        (Lang::En, EditAccount) => "Edit the account",
+        (Lang::Es, AccountName) => "Nombre (opcional)",
+        (Lang::En, AccountName) => "Name (optional)",
+        (Lang::Es, AccountColour) => "Color",
+        (Lang::En, AccountColour) => "Colour",
+        (Lang::Es, PasswordKeepHint) => "Déjala vacía para conservar la contraseña actual.",
+        (Lang::En, PasswordKeepHint) => "Leave it empty to keep the current password.",
+        (Lang::Es, Accounts) => "Cuentas",
+        (Lang::En, Accounts) => "Accounts",
+        (Lang::Es, AllInboxes) => "Todas las cuentas",
+        (Lang::En, AllInboxes) => "All accounts",
+        (Lang::Es, RemoveAccount) => "Quitar la cuenta",
+        (Lang::En, RemoveAccount) => "Remove the account",
+        (Lang::Es, RemoveExplain) => {
+            "Cartero dejará de comprobar esta cuenta y olvidará su contraseña. El correo del servidor no se toca."
+        }
+        (Lang::En, RemoveExplain) => {
+            "Cartero stops checking this account and forgets its password. The mail on the server is not touched."
+        }
+        (Lang::Es, RemoveKeepMail) => "Conservar en este dispositivo el correo ya descargado",
+        (Lang::En, RemoveKeepMail) => "Keep the mail already downloaded on this device",
+        (Lang::Es, RemoveMailWarning) => {
+            "El correo descargado de esta cuenta se borrará de este dispositivo. Si el servidor ya no lo guarda, no habrá otra copia."
+        }
+        (Lang::En, RemoveMailWarning) => {
+            "This account's downloaded mail will be deleted from this device. If the server no longer keeps it, there is no other copy."
+        }
+        (Lang::Es, KeptMail) => "Correo conservado",
+        (Lang::En, KeptMail) => "Kept mail",
+        (Lang::Es, KeptExplain) => {
+            "Esta cuenta se quitó; su correo sigue aquí, pero ya no se comprueba."
+        }
+        (Lang::En, KeptExplain) => {
+            "This account was removed; its mail is still here, but it is no longer checked."
+        }
+        (Lang::Es, DeleteKeptMail) => "Borrar el correo conservado",
+        (Lang::En, DeleteKeptMail) => "Delete the kept mail",
     }
 }

@@ -1,7 +1,7 @@
 //! The app's state: one [`AppStore`] of signals created at the root, and plain data types
 //! with pure methods.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 
@@ -35,6 +35,49 @@ pub fn merge_newest_first(list: &mut Vec<MessageMeta>, new: Vec<MessageMeta>) {
     list.extend(new);
 }
 
+/// Which messages the list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mailbox {
+    /// Every account's mail (the unified inbox).
+    All,
+    /// One account's mail (a removed account's kept mail too).
+    Account(String),
+}
+
+/// What the main pane shows instead of the mail, when not `None`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Form {
+    /// The add-account form.
+    New,
+    /// The edit form of an account (by id).
+    Edit(String),
+}
+
+/// One account's live state on this page.
+#[derive(Debug, Clone, Copy)]
+pub struct Live {
+    /// The state of its last or current sync.
+    pub sync: RwSignal<SyncPhase>,
+    /// Its password for this page's life, when it is not remembered.
+    pub password: RwSignal<Option<String>>,
+    /// Headers-only messages (by UIDL) whose body the person opened: the next sync
+    /// fetches them.
+    pub bodies_wanted: RwSignal<Vec<String>>,
+    /// When the app checks the account by itself next (wall clock, ms), if it will.
+    pub next_check: RwSignal<Option<f64>>,
+}
+
+impl Live {
+    fn new() -> Live {
+        Live {
+            sync: RwSignal::new(SyncPhase::Idle),
+            password: RwSignal::new(None),
+            bodies_wanted: RwSignal::new(Vec::new()),
+            next_check: RwSignal::new(None),
+        }
+    }
+}
+
 /// The app's signals, created once at the root and shared by context.
 #[derive(Debug, Clone, Copy)]
 pub struct AppStore {
@@ -44,23 +87,30 @@ pub struct AppStore {
     pub ready: RwSignal<bool>,
     /// Set when the browser's storage could not be opened.
     pub storage_failed: RwSignal<bool>,
-    /// The account, when one is set up.
-    pub account: RwSignal<Option<Account>>,
-    /// The password for this page's life, when it is not remembered.
-    pub session_password: RwSignal<Option<String>>,
-    /// Stored messages, newest first.
+    /// The accounts that sync, in the order they were added.
+    pub accounts: RwSignal<Vec<Account>>,
+    /// Removed accounts whose downloaded mail was kept on this device.
+    pub kept: RwSignal<Vec<Account>>,
+    /// Each account's live state, by id (made under the root, so no view disposes it).
+    live: StoredValue<HashMap<String, Live>>,
+    owner: StoredValue<Option<Owner>>,
+    /// The mailbox the list shows.
+    pub mailbox: RwSignal<Mailbox>,
+    /// The account form, when open.
+    pub form: RwSignal<Option<Form>>,
+    /// Why saving or removing an account failed, for the open form or question.
+    pub form_error: RwSignal<Option<T>>,
+    /// The account whose removal is being asked about.
+    pub removing: RwSignal<Option<String>>,
+    /// A new account saved by this page, and the password to sync it with, until the
+    /// worker says it is stored.
+    pub pending: StoredValue<Option<(String, String)>>,
+    /// Stored messages of every account, newest first.
     pub messages: RwSignal<Vec<MessageMeta>>,
     /// The open message's id.
     pub selected: RwSignal<Option<String>>,
     /// The search text.
     pub query: RwSignal<String>,
-    /// The sync state.
-    pub sync: RwSignal<SyncPhase>,
-    /// Headers-only messages (by UIDL) whose body the person opened: the next sync
-    /// fetches them.
-    pub bodies_wanted: RwSignal<Vec<String>>,
-    /// When the app checks the account by itself next (wall clock, ms), if it will.
-    pub next_check: RwSignal<Option<f64>>,
 }
 
 impl Default for AppStore {
@@ -76,14 +126,18 @@ impl AppStore {
             lang: RwSignal::new(Lang::from_browser()),
             ready: RwSignal::new(false),
             storage_failed: RwSignal::new(false),
-            account: RwSignal::new(None),
-            session_password: RwSignal::new(None),
+            accounts: RwSignal::new(Vec::new()),
+            kept: RwSignal::new(Vec::new()),
+            live: StoredValue::new(HashMap::new()),
+            owner: StoredValue::new(Owner::current()),
+            mailbox: RwSignal::new(Mailbox::All),
+            form: RwSignal::new(None),
+            form_error: RwSignal::new(None),
+            removing: RwSignal::new(None),
+            pending: StoredValue::new(None),
             messages: RwSignal::new(Vec::new()),
             selected: RwSignal::new(None),
             query: RwSignal::new(String::new()),
-            sync: RwSignal::new(SyncPhase::Idle),
-            bodies_wanted: RwSignal::new(Vec::new()),
-            next_check: RwSignal::new(None),
         }
     }
 
@@ -92,32 +146,104 @@ impl AppStore {
         tr(self.lang.get(), t)
     }
 
-    /// The view (search applied): how many messages match, and the first `limit` of them,
-    /// the only ones cloned and rendered.
+    /// The live state of account `id` (made on first use).
+    pub fn live(&self, id: &str) -> Live {
+        if let Some(live) = self.live.with_value(|all| all.get(id).copied()) {
+            return live;
+        }
+        let live = match self.owner.get_value() {
+            Some(owner) => owner.with(Live::new),
+            None => Live::new(),
+        };
+        self.live
+            .update_value(|all| _ = all.insert(id.to_owned(), live));
+        live
+    }
+
+    /// Account `id` as stored (a removed one with kept mail too), reactively.
+    pub fn account(&self, id: &str) -> Option<Account> {
+        let find = |list: &Vec<Account>| list.iter().find(|a| a.id == id).cloned();
+        self.accounts.with(find).or_else(|| self.kept.with(find))
+    }
+
+    /// Whether any account, syncing or kept, is on this device.
+    pub fn has_accounts(&self) -> bool {
+        self.accounts.with(|a| !a.is_empty()) || self.kept.with(|k| !k.is_empty())
+    }
+
+    /// The view (mailbox and search applied): how many messages match, and the first
+    /// `limit` of them, the only ones cloned and rendered.
     pub fn visible(&self, limit: usize) -> (usize, Vec<MessageMeta>) {
         let needle = self.query.get().trim().to_lowercase();
+        let mailbox = self.mailbox.get();
+        let in_mailbox = |m: &MessageMeta| match &mailbox {
+            Mailbox::All => true,
+            Mailbox::Account(id) => m.account == *id,
+        };
         self.messages.with(|all| {
-            let mut matching = all.iter().filter(|m| m.matches(&needle));
+            let mut matching = all.iter().filter(|m| in_mailbox(m) && m.matches(&needle));
             let shown: Vec<MessageMeta> = matching.by_ref().take(limit).cloned().collect();
             (shown.len() + matching.count(), shown)
         })
     }
 
-    /// Adds messages the sync saved.
-    pub fn add_messages(&self, new: Vec<MessageMeta>) {
+    /// How many messages of account `id` are stored (reactive).
+    pub fn count_of(&self, id: &str) -> usize {
+        self.messages
+            .with(|all| all.iter().filter(|m| m.account == id).count())
+    }
+
+    /// Adds messages the sync of `account` saved.
+    pub fn add_messages(&self, account: &str, new: Vec<MessageMeta>) {
+        let live = self.live(account);
         let whole: Vec<String> = new
             .iter()
             .filter(|m| !m.partial)
             .map(|m| m.uidl.clone())
             .collect();
-        if self
+        if live
             .bodies_wanted
             .with_untracked(|w| w.iter().any(|u| whole.contains(u)))
         {
-            self.bodies_wanted
+            live.bodies_wanted
                 .update(|w| w.retain(|u| !whole.contains(u)));
         }
         self.messages.update(|list| merge_newest_first(list, new));
+    }
+
+    /// Shows an account as stored now (added, edited, or removed with its mail kept).
+    pub fn put_account(&self, account: Account) {
+        let id = account.id.clone();
+        let (into, out) = match account.removed_ms {
+            None => (self.accounts, self.kept),
+            Some(_) => (self.kept, self.accounts),
+        };
+        out.update(|list| list.retain(|a| a.id != id));
+        into.update(|list| match list.iter_mut().find(|a| a.id == id) {
+            Some(slot) => *slot = account,
+            None => list.push(account),
+        });
+    }
+
+    /// Forgets account `id` and its messages (removed without keeping its mail).
+    pub fn drop_account(&self, id: &str) {
+        self.accounts.update(|list| list.retain(|a| a.id != id));
+        self.kept.update(|list| list.retain(|a| a.id != id));
+        self.messages
+            .update(|list| list.retain(|m| m.account != id));
+        if self
+            .mailbox
+            .with_untracked(|m| *m == Mailbox::Account(id.to_owned()))
+        {
+            self.mailbox.set(Mailbox::All);
+        }
+        let prefix = MessageMeta::key_prefix(id);
+        if self
+            .selected
+            .with_untracked(|s| s.as_ref().is_some_and(|s| s.starts_with(&prefix)))
+        {
+            self.selected.set(None);
+        }
     }
 
     /// Whether the open message is stored headers-only (`None`: no message open).
@@ -127,12 +253,11 @@ impl AppStore {
             .with(|all| all.iter().find(|m| m.id == id).map(|m| m.partial))
     }
 
-    /// The password a sync can use now, if any.
-    pub fn password(&self) -> Option<String> {
-        self.session_password.get_untracked().or_else(|| {
-            self.account
-                .get_untracked()
-                .and_then(|account| account.password)
+    /// The password a sync of account `id` can use now, if any.
+    pub fn password(&self, id: &str) -> Option<String> {
+        self.live(id).password.get_untracked().or_else(|| {
+            self.accounts
+                .with_untracked(|list| list.iter().find(|a| a.id == id)?.password.clone())
         })
     }
 }

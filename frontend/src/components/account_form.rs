@@ -8,23 +8,44 @@ use crate::account::{AccountDraft, PolicyDraft, default_port};
 use crate::actions::{self, DemoAccount};
 use crate::components::policy_fields::PolicyFields;
 use crate::i18n::T;
+use crate::model::Account;
 use crate::state::AppStore;
 
-/// Shown at once when there is no account yet.
+/// The account form: adding one (shown at once when there is no account yet), or editing
+/// `editing`'s settings.
 #[component]
-pub fn AccountForm() -> impl IntoView {
+pub fn AccountForm(#[prop(optional)] editing: Option<Account>) -> impl IntoView {
     let store = expect_context::<AppStore>();
-    let email = RwSignal::new(String::new());
-    let host = RwSignal::new(String::new());
-    let port = RwSignal::new(default_port("tls").to_owned());
-    let security = RwSignal::new("tls".to_owned());
-    let username = RwSignal::new(String::new());
+    let old = editing.clone();
+    let is_edit = editing.is_some();
+    let init = |f: fn(&Account) -> String| editing.as_ref().map(f).unwrap_or_default();
+    let email = RwSignal::new(init(|a| a.email.clone()));
+    let host = RwSignal::new(init(|a| a.host.clone()));
+    let security = RwSignal::new(
+        editing
+            .as_ref()
+            .map_or("tls", |a| a.security.as_str())
+            .to_owned(),
+    );
+    let port = RwSignal::new(
+        editing
+            .as_ref()
+            .map_or_else(|| default_port("tls").to_owned(), |a| a.port.to_string()),
+    );
+    let username = RwSignal::new(init(|a| a.username.clone()));
     let password = RwSignal::new(String::new());
-    let remember = RwSignal::new(false);
-    let policy = RwSignal::new(PolicyDraft::default());
-    let error = RwSignal::new(None::<T>);
+    let remember = RwSignal::new(editing.as_ref().is_some_and(|a| a.password.is_some()));
+    let name = RwSignal::new(init(|a| a.name.clone()));
+    let colour = RwSignal::new(init(|a| a.colour().to_owned()));
+    let policy = RwSignal::new(editing.as_ref().map(PolicyDraft::of).unwrap_or_default());
     let demo = RwSignal::new(None::<DemoAccount>);
-    spawn_local(async move { demo.set(actions::fetch_demo().await) });
+    store.form_error.set(None);
+    if !is_edit {
+        spawn_local(async move { demo.set(actions::fetch_demo().await) });
+    }
+    let has_demo = move || {
+        demo.with(Option::is_some) && !store.accounts.with(|list| list.iter().any(|a| a.demo))
+    };
 
     let on_security = move |ev| {
         let value = event_target_value(&ev);
@@ -40,7 +61,7 @@ pub fn AccountForm() -> impl IntoView {
         let typed = policy.get_untracked();
         let (policy, check_minutes) = match (typed.check_minutes(), typed.into_policy()) {
             (Ok(minutes), Ok(policy)) => (policy, minutes),
-            (Err(t), _) | (_, Err(t)) => return error.set(Some(t)),
+            (Err(t), _) | (_, Err(t)) => return store.form_error.set(Some(t)),
         };
         let draft = AccountDraft {
             email: email.get_untracked(),
@@ -52,25 +73,38 @@ pub fn AccountForm() -> impl IntoView {
             remember: remember.get_untracked(),
             policy,
             check_minutes,
+            name: name.get_untracked(),
+            colour: colour.get_untracked(),
         };
-        actions::add_account(store, draft, error);
+        actions::save_account(store, draft, old.clone());
     };
     let try_demo = move |_| {
         if let Some(account) = demo.get_untracked() {
-            actions::add_demo_account(store, account, error);
+            actions::add_demo_account(store, account);
         }
+    };
+    let title = if is_edit {
+        T::EditAccount
+    } else {
+        T::AddAccount
     };
 
     view! {
         <section class="account-form">
-            <h2>{move || store.t(T::AddAccount)}</h2>
-            <Show when=move || demo.with(Option::is_some)>
+            <h2>{move || store.t(title)}</h2>
+            <Show when=has_demo>
                 <button class="demo" data-testid="try-demo" on:click=try_demo>
                     {move || store.t(T::TryDemo)}
                 </button>
             </Show>
             <form on:submit=on_submit>
                 <Field label=T::Email testid="account-email" kind="email" autocomplete="email" value=email />
+                <div class="row">
+                    <Field label=T::AccountName testid="account-name" value=name />
+                    <label class="colour">{move || store.t(T::AccountColour)}
+                        <input type="color" data-testid="account-colour" bind:value=colour />
+                    </label>
+                </div>
                 <Field label=T::Server testid="account-host" placeholder="pop.example.org" value=host />
                 <div class="row">
                     <label>{move || store.t(T::Security)}
@@ -97,15 +131,32 @@ pub fn AccountForm() -> impl IntoView {
                     autocomplete="current-password"
                     value=password
                 />
+                <Show when=move || is_edit>
+                    <p class="hint">{move || store.t(T::PasswordKeepHint)}</p>
+                </Show>
                 <label class="check">
                     <input type="checkbox" data-testid="account-remember" bind:checked=remember />
                     {move || store.t(T::RememberPassword)}
                 </label>
                 <PolicyFields draft=policy />
-                <Show when=move || error.with(Option::is_some)>
-                    <p class="error" role="alert">{move || error.get().map(|t| store.t(t))}</p>
+                <Show when=move || store.form_error.with(Option::is_some)>
+                    <p class="error" role="alert" data-testid="account-error">
+                        {move || store.form_error.get().map(|t| store.t(t))}
+                    </p>
                 </Show>
-                <button type="submit" data-testid="account-save">{move || store.t(T::SaveAccount)}</button>
+                <div class="actions">
+                    <Show when=move || store.has_accounts()>
+                        <button
+                            type="button"
+                            class="secondary"
+                            data-testid="account-form-cancel"
+                            on:click=move |_| store.form.set(None)
+                        >
+                            {move || store.t(T::Cancel)}
+                        </button>
+                    </Show>
+                    <button type="submit" data-testid="account-save">{move || store.t(T::SaveAccount)}</button>
+                </div>
             </form>
         </section>
     }

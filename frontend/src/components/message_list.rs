@@ -59,10 +59,13 @@ fn MessageRow(meta: MessageMeta) -> impl IntoView {
     let title = subject.clone();
     let has_subject = !subject.is_empty();
     let date_ms = meta.date_ms;
+    let account = meta.account.clone();
+    let colour = move || store.account(&account).map(|a| a.colour().to_owned());
     view! {
         <li
             data-testid="message-row"
             data-uidl=meta.uidl.clone()
+            style:--account=colour
             class="message-row"
             class:selected=is_selected
             role="button"

@@ -29,12 +29,10 @@ pub fn MessageView() -> impl IntoView {
     // Opening a headers-only message asks for its body.
     Effect::new(move |_| {
         if partial.get() == Some(true)
-            && let Some(uidl) = store
-                .selected
-                .get()
-                .and_then(|id| id.split_once('/').map(|(_, u)| u.to_owned()))
+            && let Some(id) = store.selected.get()
+            && let Some((account, uidl)) = id.split_once('/')
         {
-            sync::fetch_body(store, &uidl);
+            sync::fetch_body(store, account, uidl);
         }
     });
     view! {

@@ -1,8 +1,10 @@
 //! Views, one concern each.
 
 pub mod account_form;
+pub mod account_list;
 pub mod lang_switch;
 pub mod message_list;
 pub mod message_view;
 pub mod policy_fields;
+pub mod remove_dialog;
 pub mod sync_bar;

@@ -8,38 +8,45 @@ use crate::model::{SyncError, SyncPhase};
 use crate::state::AppStore;
 use crate::sync;
 
-/// Sync controls for the current account.
+/// Sync controls of account `id`.
 #[component]
-pub fn SyncBar() -> impl IntoView {
+pub fn SyncBar(id: String) -> impl IntoView {
     let store = expect_context::<AppStore>();
-    let remembered = move || {
-        store
-            .account
-            .with(|a| a.as_ref().is_some_and(|a| a.password.is_some()))
+    let live = store.live(&id);
+    let account = {
+        let id = id.clone();
+        Memo::new(move |_| store.account(&id))
     };
+    let remembered = move || account.with(|a| a.as_ref().is_some_and(|a| a.password.is_some()));
     // Ask for the password when none is known yet (after a reload, when it is not
     // remembered) and again whenever the server refuses it; the field then stays while
     // the person types.
-    let asked_at_start = store.session_password.with_untracked(Option::is_none);
+    let asked_at_start = live.password.with_untracked(Option::is_none);
     let ask_password = move || {
         !remembered()
             && (asked_at_start
-                || store
+                || live
                     .sync
                     .with(|s| matches!(s, SyncPhase::Failed(SyncError::WrongPassword(_)))))
     };
-    let needs_password = move || !remembered() && store.session_password.with(Option::is_none);
-    let running = move || store.sync.with(SyncPhase::is_running);
-    let progress = move || match store.sync.get() {
+    let needs_password = move || !remembered() && live.password.with(Option::is_none);
+    let running = move || live.sync.with(SyncPhase::is_running);
+    let progress = move || match live.sync.get() {
         SyncPhase::Downloading { done, total, .. } if total > 0 => (done, total),
         SyncPhase::Done { .. } => (1, 1),
         _ => (0, 1),
     };
-    let failed = move || store.sync.with(|s| matches!(s, SyncPhase::Failed(_)));
+    let failed = move || live.sync.with(|s| matches!(s, SyncPhase::Failed(_)));
+    let (start_id, key_id, cancel_id) = (id.clone(), id.clone(), id.clone());
+    let sync_now = move |_| sync::start(store, &start_id);
     view! {
-        <div class="sync-bar">
+        <div
+            class="sync-bar"
+            data-account=move || account.with(|a| a.as_ref().map(|a| a.email.clone()))
+            style:--account=move || account.with(|a| a.as_ref().map(|a| a.colour().to_owned()))
+        >
             <span class="account-name">
-                {move || store.account.with(|a| a.as_ref().map(|a| a.email.clone()))}
+                {move || account.with(|a| a.as_ref().map(|a| a.label().to_owned()))}
             </span>
             <Show when=ask_password>
                 <input
@@ -48,11 +55,14 @@ pub fn SyncBar() -> impl IntoView {
                     placeholder=move || store.t(T::Password)
                     on:input=move |ev| {
                         let typed = event_target_value(&ev);
-                        store.session_password.set((!typed.is_empty()).then_some(typed));
+                        live.password.set((!typed.is_empty()).then_some(typed));
                     }
-                    on:keydown=move |ev| {
-                        if ev.key() == "Enter" {
-                            sync::start(store);
+                    on:keydown={
+                        let id = key_id.clone();
+                        move |ev| {
+                            if ev.key() == "Enter" {
+                                sync::start(store, &id);
+                            }
                         }
                     }
                 />
@@ -60,12 +70,15 @@ pub fn SyncBar() -> impl IntoView {
             <button
                 data-testid="sync-button"
                 disabled=move || running() || needs_password()
-                on:click=move |_| sync::start(store)
+                on:click=sync_now
             >
                 {move || store.t(T::Sync)}
             </button>
             <Show when=running>
-                <button data-testid="sync-cancel" class="secondary" on:click=move |_| sync::cancel(store)>
+                <button data-testid="sync-cancel" class="secondary" on:click={
+                    let id = cancel_id.clone();
+                    move |_| sync::cancel(&id)
+                }>
                     {move || store.t(T::Cancel)}
                 </button>
             </Show>
@@ -74,10 +87,10 @@ pub fn SyncBar() -> impl IntoView {
                 max=move || progress().1.to_string()
                 value=move || progress().0.to_string()
             ></progress>
-            <Show when=move || store.next_check.with(Option::is_some) && !running()>
+            <Show when=move || live.next_check.with(Option::is_some) && !running()>
                 <p class="status next-check" data-testid="next-check">
                     {move || {
-                        store.next_check.get().map(|at| {
+                        live.next_check.get().map(|at| {
                             format!("{} {}", store.t(T::NextCheckAt), format::time(at, store.lang.get()))
                         })
                     }}
@@ -85,7 +98,7 @@ pub fn SyncBar() -> impl IntoView {
             </Show>
             <p
                 data-testid="sync-status"
-                data-state=move || store.sync.with(|s| s.state_word())
+                data-state=move || live.sync.with(|s| s.state_word())
                 class="status"
                 class:error=failed
                 role="status"
@@ -94,7 +107,7 @@ pub fn SyncBar() -> impl IntoView {
                     if needs_password() && !running() {
                         store.t(T::PasswordNeeded).to_owned()
                     } else {
-                        store.sync.with(|s| s.describe(store.lang.get()))
+                        live.sync.with(|s| s.describe(store.lang.get()))
                     }
                 }}
             </p>

@@ -31,10 +31,54 @@ pub struct Account {
     /// person presses Sync). Thunderbird's default is 10.
     #[serde(default = "default_check_minutes")]
     pub check_minutes: u32,
+    /// The name shown for the account (empty: its address).
+    #[serde(default)]
+    pub name: String,
+    /// Its colour in the lists, `#rrggbb` (empty: one picked from its id).
+    #[serde(default)]
+    pub colour: String,
+    /// The account was removed but its downloaded mail kept on this device (ms since the
+    /// epoch): it no longer syncs, and its mail stays readable and searchable.
+    #[serde(default)]
+    pub removed_ms: Option<f64>,
 }
 
 fn default_check_minutes() -> u32 {
     10
+}
+
+/// Account colours: distinct from each other and readable on the light and the dark theme.
+pub const PALETTE: [&str; 8] = [
+    "#2f7dd1", "#c2410c", "#15803d", "#9333ea", "#b45309", "#0e7490", "#be185d", "#4d7c0f",
+];
+
+impl Account {
+    /// The name the lists show: the one given, or the address.
+    pub fn label(&self) -> &str {
+        match self.name.trim() {
+            "" => &self.email,
+            name => name,
+        }
+    }
+
+    /// The account's colour: the one chosen, or one of [`PALETTE`] picked from its id.
+    pub fn colour(&self) -> &str {
+        if self.colour.starts_with('#') {
+            return &self.colour;
+        }
+        let pick = self
+            .id
+            .bytes()
+            .fold(0usize, |h, b| h.wrapping_mul(31) + b as usize);
+        PALETTE[pick % PALETTE.len()]
+    }
+
+    /// Whether `other` reaches the same mailbox: same server, port and user. When it does
+    /// not, what this device knows of the old mailbox's UIDLs says nothing about the new
+    /// one's (the same UIDL may name another message there).
+    pub fn same_mailbox(&self, other: &Account) -> bool {
+        self.host == other.host && self.port == other.port && self.username == other.username
+    }
 }
 
 /// What the list shows of a stored message.
@@ -64,6 +108,12 @@ pub struct MessageMeta {
 }
 
 impl MessageMeta {
+    /// The key prefix shared by every message of `account` (ids are `account/uidl`, and
+    /// account ids hold no `/`).
+    pub fn key_prefix(account: &str) -> String {
+        format!("{account}/")
+    }
+
     /// The store key of a message.
     pub fn key(account: &str, uidl: &str) -> String {
         format!("{account}/{uidl}")
@@ -75,5 +125,74 @@ impl MessageMeta {
             || self.subject.to_lowercase().contains(needle)
             || self.from.to_lowercase().contains(needle)
             || self.from_address.to_lowercase().contains(needle)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(id: &str) -> Account {
+        Account {
+            id: id.into(),
+            email: "ana@example.org".into(),
+            host: "pop.example.org".into(),
+            port: 995,
+            security: Security::Tls,
+            username: "ana".into(),
+            password: None,
+            demo: false,
+            policy: Policy::default(),
+            check_minutes: 10,
+            name: String::new(),
+            colour: String::new(),
+            removed_ms: None,
+        }
+    }
+
+    #[test]
+    fn an_account_without_a_name_or_colour_gets_its_address_and_a_steady_colour() {
+        let a = account("acct-1");
+        assert_eq!(a.label(), "ana@example.org");
+        assert!(PALETTE.contains(&a.colour()));
+        assert_eq!(
+            a.colour(),
+            account("acct-1").colour(),
+            "the same on every load"
+        );
+        let named = Account {
+            name: " Trabajo ".into(),
+            colour: "#123456".into(),
+            ..a
+        };
+        assert_eq!(named.label(), "Trabajo");
+        assert_eq!(named.colour(), "#123456");
+    }
+
+    #[test]
+    fn another_server_or_user_is_another_mailbox() {
+        let a = account("a");
+        let renamed = Account {
+            name: "Work".into(),
+            check_minutes: 5,
+            ..a.clone()
+        };
+        assert!(a.same_mailbox(&renamed));
+        for other in [
+            Account {
+                host: "mail.example.org".into(),
+                ..a.clone()
+            },
+            Account {
+                username: "bob".into(),
+                ..a.clone()
+            },
+            Account {
+                port: 110,
+                ..a.clone()
+            },
+        ] {
+            assert!(!a.same_mailbox(&other));
+        }
     }
 }

@@ -20,8 +20,8 @@ pub const READY: &str = "ready";
 pub enum Intent {
     /// Sync an account now (unless another tab or window is syncing it).
     Sync {
-        /// The account, as the page has it.
-        account: Box<Account>,
+        /// The account id (the worker syncs the account as stored).
+        account: String,
         /// The password to log in with.
         password: String,
         /// The relay's WebSocket base, e.g. `wss://relay.example.org`.
@@ -36,6 +36,20 @@ pub enum Intent {
     Cancel {
         /// The account id.
         account: String,
+    },
+    /// Add an account, or save its edited settings. When the edit points it at another
+    /// mailbox (server, port or user), what the device knew of the old one's UIDLs is
+    /// forgotten, so nothing is skipped or deleted by a stale state.
+    SaveAccount {
+        /// The account as it is to be stored.
+        account: Box<Account>,
+    },
+    /// Remove an account: its syncs stop (in every tab) and its server state goes.
+    RemoveAccount {
+        /// The account id.
+        account: String,
+        /// Keep its downloaded mail on this device (readable, no longer synced).
+        keep_mail: bool,
     },
 }
 
@@ -63,6 +77,30 @@ pub enum Notice {
         account: String,
         /// What the list shows of each.
         messages: Vec<MessageMeta>,
+    },
+    /// An account was added or its settings saved.
+    AccountSaved {
+        /// The account as stored.
+        account: Box<Account>,
+    },
+    /// Saving or removing an account failed; nothing changed.
+    AccountFailed {
+        /// The account id.
+        account: String,
+        /// The browser's storage is full.
+        full: bool,
+    },
+    /// An account is being removed: every tab stops syncing it.
+    Removing {
+        /// The account id.
+        account: String,
+    },
+    /// An account is removed.
+    AccountRemoved {
+        /// The account id.
+        account: String,
+        /// Its mail stays on this device, under the account's record marked removed.
+        kept: Option<Box<Account>>,
     },
 }
 

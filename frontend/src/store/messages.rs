@@ -38,6 +38,18 @@ pub async fn list(account: &str) -> Result<Vec<MessageMeta>, StoreError> {
         .collect()
 }
 
+/// Every stored message, of every account.
+pub async fn list_all() -> Result<Vec<MessageMeta>, StoreError> {
+    let db = db::open().await?;
+    let tx = db.transaction(&[MESSAGES], TransactionMode::ReadOnly)?;
+    let values = tx.store(MESSAGES)?.get_all(None, None).await?;
+    tx.done().await?;
+    values
+        .into_iter()
+        .map(|v| serde_wasm_bindgen::from_value(v).map_err(StoreError::from))
+        .collect()
+}
+
 /// The raw bytes of a stored message.
 pub async fn raw(id: &str) -> Result<Option<Vec<u8>>, StoreError> {
     let db = db::open().await?;

@@ -10,9 +10,10 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use crate::i18n::T;
 use crate::model::protocol::{CHANNEL, READY};
-use crate::model::{Intent, Notice, SyncError, SyncPhase};
-use crate::state::AppStore;
+use crate::model::{Account, Intent, Notice, SyncError, SyncPhase};
+use crate::state::{AppStore, Form};
 
 /// The loader Trunk writes for the worker built from `src/bin/cartero-worker.rs`
 /// (`data-loader-shim`: it imports the bindings, then starts the wasm).
@@ -42,31 +43,84 @@ fn relay_origin() -> Option<String> {
     Some(format!("{scheme}://{}", location.host().ok()?))
 }
 
-/// Applies a worker's notice to this page's state. Until the page has read its account,
-/// notices are taken as its own (the only account on this device).
+/// Applies a worker's notice to this page's state.
 fn apply(store: AppStore, notice: Notice) {
-    let current = store
-        .account
-        .with_untracked(|a| a.as_ref().map(|a| a.id.clone()));
-    let ours = |account: &String| current.as_ref().is_none_or(|c| c == account);
     match notice {
-        Notice::Phase { account, phase } if ours(&account) => {
+        Notice::Phase { account, phase } => {
+            let live = store.live(&account);
             // "Busy" is this tab's own attempt meeting another tab's sync: that sync's
             // progress, arriving on the channel, is more useful than the word.
-            let shows_other = store.sync.with_untracked(SyncPhase::is_running);
+            let shows_other = live.sync.with_untracked(SyncPhase::is_running);
             if !(phase == SyncPhase::Busy && shows_other) {
-                store.sync.set(phase);
+                live.sync.set(phase);
             }
         }
-        Notice::Released { account }
-            if ours(&account) && store.sync.with_untracked(SyncPhase::is_running) =>
-        {
-            store.sync.set(SyncPhase::Idle);
+        Notice::Released { account } => {
+            let live = store.live(&account);
+            if live.sync.with_untracked(SyncPhase::is_running) {
+                live.sync.set(SyncPhase::Idle);
+            }
         }
-        Notice::Saved { account, messages } if ours(&account) => {
-            store.add_messages(messages);
+        Notice::Saved { account, messages } => store.add_messages(&account, messages),
+        Notice::AccountSaved { account } => {
+            let pending = store.pending.get_value();
+            if let Some((id, password)) = pending.filter(|(id, _)| *id == account.id) {
+                store.pending.set_value(None);
+                // Before the account shows: its checks start as soon as it does.
+                store.live(&id).password.set(Some(password));
+                store.form.set(None);
+            } else if store
+                .form
+                .with_untracked(|f| *f == Some(Form::Edit(account.id.clone())))
+            {
+                store.form.set(None);
+            }
+            store.put_account(*account);
         }
-        _ => {}
+        Notice::AccountFailed { account, full } => {
+            let ours = store
+                .pending
+                .with_value(|p| p.as_ref().is_some_and(|(id, _)| *id == account))
+                || store
+                    .form
+                    .with_untracked(|f| *f == Some(Form::Edit(account.clone())))
+                || store
+                    .removing
+                    .with_untracked(|r| r.as_deref() == Some(&account));
+            if ours {
+                store.pending.set_value(None);
+                let error = if full {
+                    T::ErrStorageFull
+                } else {
+                    T::ErrStorage
+                };
+                store.form_error.set(Some(error));
+            }
+        }
+        Notice::Removing { account } => {
+            send(&Intent::Cancel {
+                account: account.clone(),
+            });
+        }
+        Notice::AccountRemoved { account, kept } => {
+            if store
+                .removing
+                .with_untracked(|r| r.as_deref() == Some(&account))
+            {
+                store.removing.set(None);
+            }
+            if store
+                .form
+                .with_untracked(|f| *f == Some(Form::Edit(account.clone())))
+            {
+                store.form.set(None);
+            }
+            match kept {
+                Some(kept) => store.put_account(*kept),
+                None => store.drop_account(&account),
+            }
+            store.live(&account).sync.set(SyncPhase::Idle);
+        }
     }
 }
 
@@ -74,10 +128,8 @@ fn apply(store: AppStore, notice: Notice) {
 pub fn connect(store: AppStore) {
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Classic);
+    // Without a worker, each sync asked for says it cannot run (see `start`).
     let Ok(worker) = Worker::new_with_options(WORKER_SCRIPT, &options) else {
-        store.sync.set(SyncPhase::Failed(SyncError::Protocol(
-            "this browser cannot start the sync worker".into(),
-        )));
         return;
     };
     let Ok(channel) = BroadcastChannel::new(CHANNEL) else {
@@ -109,17 +161,22 @@ pub fn connect(store: AppStore) {
     // The worker's scripts come from the relay (or the offline cache): if they cannot be
     // loaded, no sync can run, and the person is told instead of waiting.
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-        let failed_to_start = LINK.with(|link| match link.borrow_mut().as_mut() {
-            Some(link) if !link.ready => {
-                link.waiting.clear();
-                true
+        let failed_to_start = LINK.with(|link| {
+            let mut link = link.borrow_mut();
+            let failed = link.as_ref().is_some_and(|l| !l.ready);
+            if failed {
+                *link = None;
             }
-            _ => false,
+            failed
         });
         if failed_to_start {
-            store
-                .sync
-                .set(SyncPhase::Failed(SyncError::RelayUnreachable));
+            for account in store.accounts.get_untracked() {
+                let live = store.live(&account.id);
+                if live.sync.get_untracked().is_running() {
+                    live.sync
+                        .set(SyncPhase::Failed(SyncError::RelayUnreachable));
+                }
+            }
         }
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -149,51 +206,71 @@ fn send(intent: &Intent) -> bool {
     })
 }
 
-/// Asks the worker to sync the current account, unless a sync is running.
-pub fn start(store: AppStore) {
-    if store.sync.get_untracked().is_running() {
+/// Asks the worker to sync account `id`, unless a sync of it is running.
+pub fn start(store: AppStore, id: &str) {
+    let live = store.live(id);
+    if live.sync.get_untracked().is_running() {
         return;
     }
-    let (Some(account), Some(password), Some(relay)) = (
-        store.account.get_untracked(),
-        store.password(),
-        relay_origin(),
-    ) else {
+    let (Some(password), Some(relay)) = (store.password(id), relay_origin()) else {
         return;
     };
-    store.sync.set(SyncPhase::Connecting);
+    live.sync.set(SyncPhase::Connecting);
     let sent = send(&Intent::Sync {
-        account: Box::new(account),
+        account: id.to_owned(),
         password,
         relay,
         now_ms: js_sys::Date::now(),
-        bodies: store.bodies_wanted.get_untracked(),
+        bodies: live.bodies_wanted.get_untracked(),
     });
     if !sent {
-        store.sync.set(SyncPhase::Failed(SyncError::Protocol(
-            "the sync worker is not running".into(),
-        )));
+        // The worker's scripts could not be loaded from the relay (nor the offline cache).
+        live.sync
+            .set(SyncPhase::Failed(SyncError::RelayUnreachable));
     }
 }
 
-/// Asks for the body of a headers-only message: now, or with the next sync when one is
-/// running.
-pub fn fetch_body(store: AppStore, uidl: &str) {
-    if !store
-        .bodies_wanted
-        .with_untracked(|w| w.iter().any(|u| u == uidl))
-    {
-        store.bodies_wanted.update(|w| w.push(uidl.to_owned()));
+/// Asks for the body of a headers-only message of account `id`: now, or with the next
+/// sync when one is running.
+pub fn fetch_body(store: AppStore, id: &str, uidl: &str) {
+    let wanted = store.live(id).bodies_wanted;
+    if !wanted.with_untracked(|w| w.iter().any(|u| u == uidl)) {
+        wanted.update(|w| w.push(uidl.to_owned()));
     }
-    start(store);
+    start(store, id);
 }
 
-/// Asks the worker to stop the current account's sync.
-pub fn cancel(store: AppStore) {
-    if let Some(account) = store
-        .account
-        .with_untracked(|a| a.as_ref().map(|a| a.id.clone()))
-    {
-        send(&Intent::Cancel { account });
+/// Asks the worker to stop account `id`'s sync.
+pub fn cancel(id: &str) {
+    send(&Intent::Cancel {
+        account: id.to_owned(),
+    });
+}
+
+/// Asks the worker to store an account, new or edited; every tab shows it once stored.
+/// A new account's first sync uses `password` (remembered or not).
+pub fn save_account(store: AppStore, account: Account, password: Option<String>) {
+    store.form_error.set(None);
+    if let Some(password) = password {
+        store
+            .pending
+            .set_value(Some((account.id.clone(), password)));
+    }
+    if !send(&Intent::SaveAccount {
+        account: Box::new(account),
+    }) {
+        store.pending.set_value(None);
+        store.form_error.set(Some(T::ErrStorage));
+    }
+}
+
+/// Asks the worker to remove account `id`, keeping its downloaded mail or not.
+pub fn remove_account(store: AppStore, id: &str, keep_mail: bool) {
+    store.form_error.set(None);
+    if !send(&Intent::RemoveAccount {
+        account: id.to_owned(),
+        keep_mail,
+    }) {
+        store.form_error.set(Some(T::ErrStorage));
     }
 }

@@ -29,41 +29,36 @@ pub fn next_check(phase: &SyncPhase, failures: u32, check_minutes: u32) -> Optio
     }
 }
 
-/// Starts the app's own checks; call once at the root.
-pub fn run(store: AppStore) {
+/// Starts the app's own checks of account `id`; call from a component that lives as long
+/// as the account is shown: its timer is dropped, and so cancelled, with it.
+pub fn watch(store: AppStore, id: String) {
+    let live = store.live(&id);
     let timer = StoredValue::new_local(None::<Timeout>);
     let failures = StoredValue::new(0u32);
-    // At start: as soon as the account is loaded, when its password is remembered.
-    let started = StoredValue::new(false);
-    Effect::new(move |_| {
-        let loaded = store.account.with(Option::is_some);
-        if loaded && !started.get_value() {
-            started.set_value(true);
-            if store.password().is_some() {
-                super::start(store);
-            }
-        }
-    });
+    // At start (or when the account is added): when its password is known.
+    if store.password(&id).is_some() {
+        super::start(store, &id);
+    }
     // After each sync: the next check.
     Effect::new(move |_| {
-        let phase = store.sync.get();
+        let phase = live.sync.get();
         if phase.is_running() {
             timer.set_value(None);
             return;
         }
         let minutes = store
-            .account
-            .with_untracked(|a| a.as_ref().map(|a| a.check_minutes))
+            .accounts
+            .with_untracked(|list| list.iter().find(|a| a.id == id).map(|a| a.check_minutes))
             .unwrap_or(0);
         let transient = matches!(&phase, SyncPhase::Failed(e) if e.is_transient());
         let delay = next_check(&phase, failures.get_value(), minutes);
         failures.update_value(|f| *f = if transient { *f + 1 } else { 0 });
-        store
-            .next_check
+        live.next_check
             .set(delay.map(|d| js_sys::Date::now() + d.as_millis() as f64));
         let next = delay.map(|d| {
             let millis = u32::try_from(d.as_millis()).unwrap_or(u32::MAX);
-            Timeout::new(millis, move || super::start(store))
+            let id = id.clone();
+            Timeout::new(millis, move || super::start(store, &id))
         });
         timer.set_value(next);
     });

@@ -33,6 +33,22 @@ pub async fn run_exclusive<F>(name: &str, job: F) -> bool
 where
     F: Future<Output = ()> + 'static,
 {
+    run_holding(name, true, job).await
+}
+
+/// Runs `job` holding the exclusive lock `name`, waiting for it as long as someone else
+/// holds it; `false` when the browser refused the request.
+pub async fn run_when_free<F>(name: &str, job: F) -> bool
+where
+    F: Future<Output = ()> + 'static,
+{
+    run_holding(name, false, job).await
+}
+
+async fn run_holding<F>(name: &str, if_available: bool, job: F) -> bool
+where
+    F: Future<Output = ()> + 'static,
+{
     let Some((locks, request)) = lock_manager() else {
         job.await;
         return true;
@@ -48,7 +64,9 @@ where
         }
     });
     let options = Object::new();
-    let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
+    if if_available {
+        let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
+    }
     let Ok(promise) = request.call3(&locks, &JsValue::from_str(name), &options, &callback) else {
         return false;
     };

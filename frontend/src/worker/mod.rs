@@ -2,6 +2,7 @@
 //! every tab. It owns the relay sockets, the POP3 sessions and every write a sync makes
 //! to IndexedDB; the page only renders.
 
+pub mod accounts;
 pub mod idb_store;
 pub mod locks;
 pub mod session;
@@ -18,10 +19,34 @@ use web_sys::{BroadcastChannel, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::model::protocol::{CHANNEL, READY};
 use crate::model::{Account, Intent, Notice, SyncPhase};
+use crate::store::db::StoreError;
 use session::SyncRequest;
 
-/// Running syncs of this worker, by account id.
-type Running = Rc<RefCell<HashMap<String, AbortHandle>>>;
+/// Running syncs of this worker, by account id: a ticket telling this sync from a later
+/// one of the same account, and the handle that stops it.
+type Running = Rc<RefCell<HashMap<String, (u64, AbortHandle)>>>;
+
+thread_local! {
+    static TICKETS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn next_ticket() -> u64 {
+    TICKETS.with(|t| {
+        t.set(t.get() + 1);
+        t.get()
+    })
+}
+
+/// Stops this worker's sync of `id`, if it runs one; `true` when it did.
+fn stop(running: &Running, id: &str) -> bool {
+    match running.borrow_mut().remove(id) {
+        Some((_, abort)) => {
+            abort.abort();
+            true
+        }
+        None => false,
+    }
+}
 
 /// Tells every tab, this worker's own page included (each listens on its own channel
 /// object, and a channel delivers to every object but the sender).
@@ -46,50 +71,120 @@ impl Herald {
     }
 }
 
-fn start_sync(herald: &Herald, running: &Running, account: Account, request: SyncRequest) {
-    if running.borrow().contains_key(&account.id) {
+fn start_sync(herald: &Herald, running: &Running, id: String, request: SyncRequest) {
+    if running.borrow().contains_key(&id) {
         return;
     }
+    // The last word of the sync, told once its lock is free: a Sync pressed on seeing it
+    // then finds the account free instead of meeting this sync's lock on its way out.
+    let last_word = Rc::new(RefCell::new(None::<SyncPhase>));
     let (job, abort) = {
         let herald = herald.clone();
-        let account = account.clone();
+        let id = id.clone();
+        let last_word = last_word.clone();
         abortable(async move {
-            let id = account.id.clone();
-            let report = |phase| herald.phase(&id, phase);
-            let saved = |messages| {
-                herald.tell(&Notice::Saved {
-                    account: id.clone(),
-                    messages,
-                })
+            // The stored account, not the page's copy: an edit saved since, or a removal,
+            // is what counts.
+            let end = match accounts::load(&id).await {
+                Ok(Some(account)) if account.removed_ms.is_none() => {
+                    let report = |phase| herald.phase(&id, phase);
+                    let saved = |messages| {
+                        herald.tell(&Notice::Saved {
+                            account: id.clone(),
+                            messages,
+                        })
+                    };
+                    match session::run(&account, request, report, saved).await {
+                        Ok(done) => done,
+                        Err(error) => SyncPhase::Failed(error),
+                    }
+                }
+                Ok(_) => SyncPhase::Idle,
+                Err(error) => SyncPhase::Failed(session::storage_error(error)),
             };
-            let end = match session::run(&account, request, report, saved).await {
-                Ok(done) => done,
-                Err(error) => SyncPhase::Failed(error),
-            };
-            herald.phase(&account.id, end);
+            *last_word.borrow_mut() = Some(end);
         })
     };
-    running.borrow_mut().insert(account.id.clone(), abort);
+    let ticket = next_ticket();
+    running.borrow_mut().insert(id.clone(), (ticket, abort));
     let herald = herald.clone();
     let running = running.clone();
     spawn_local(async move {
-        let lock = format!("cartero-sync/{}", account.id);
+        let lock = sync_lock(&id);
         let ran = locks::run_exclusive(&lock, async move {
             // Cancelled: the session future is dropped, closing the socket without QUIT,
             // so the server deletes nothing; committed batches stay.
             let _ = job.await;
         })
         .await;
-        running.borrow_mut().remove(&account.id);
+        // Unless it was cancelled and a new sync of the account has started since.
+        let mut running = running.borrow_mut();
+        if running.get(&id).is_some_and(|(t, _)| *t == ticket) {
+            running.remove(&id);
+        }
+        drop(running);
+        if let Some(end) = last_word.borrow_mut().take() {
+            herald.phase(&id, end);
+        }
         if !ran {
-            herald.phase(&account.id, SyncPhase::Busy);
+            herald.phase(&id, SyncPhase::Busy);
             // The other sync's own notices tell how it ends; if its tab closed instead,
             // this tells every tab that it is over.
             locks::wait_until_free(&lock).await;
-            herald.tell(&Notice::Released {
-                account: account.id.clone(),
-            });
+            herald.tell(&Notice::Released { account: id });
         }
+    });
+}
+
+/// The Web Lock held by whoever syncs account `id` (or removes it).
+fn sync_lock(id: &str) -> String {
+    format!("cartero-sync/{id}")
+}
+
+fn failed(id: String, error: &StoreError) -> Notice {
+    Notice::AccountFailed {
+        account: id,
+        full: *error == StoreError::Full,
+    }
+}
+
+fn save_account(herald: &Herald, account: Box<Account>) {
+    let herald = herald.clone();
+    spawn_local(async move {
+        match accounts::save(&account).await {
+            Ok(()) => herald.tell(&Notice::AccountSaved { account }),
+            Err(error) => herald.tell(&failed(account.id, &error)),
+        }
+    });
+}
+
+/// Stops every sync of the account (this worker's at once; other tabs' when they hear
+/// [`Notice::Removing`]), then removes it under its sync lock, so no sync writes after.
+fn remove_account(herald: &Herald, running: &Running, id: String, keep_mail: bool) {
+    herald.tell(&Notice::Removing {
+        account: id.clone(),
+    });
+    stop(running, &id);
+    let herald = herald.clone();
+    spawn_local(async move {
+        let outcome = Rc::new(RefCell::new(None));
+        let job = {
+            let (id, outcome) = (id.clone(), outcome.clone());
+            async move {
+                let removed = accounts::remove(&id, keep_mail, js_sys::Date::now()).await;
+                *outcome.borrow_mut() = Some(removed);
+            }
+        };
+        locks::run_when_free(&sync_lock(&id), job).await;
+        let notice = match outcome.borrow_mut().take() {
+            Some(Ok(kept)) => Notice::AccountRemoved {
+                account: id,
+                kept: kept.map(Box::new),
+            },
+            Some(Err(error)) => failed(id, &error),
+            None => failed(id, &StoreError::Failed("no lock".into())),
+        };
+        herald.tell(&notice);
     });
 }
 
@@ -108,13 +203,16 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
                 now_ms,
                 bodies,
             };
-            start_sync(herald, running, *account, request);
+            start_sync(herald, running, account, request);
         }
         Intent::Cancel { account } => {
-            if let Some(abort) = running.borrow_mut().remove(&account) {
-                abort.abort();
+            if stop(running, &account) {
                 herald.phase(&account, SyncPhase::Cancelled);
             }
+        }
+        Intent::SaveAccount { account } => save_account(herald, account),
+        Intent::RemoveAccount { account, keep_mail } => {
+            remove_account(herald, running, account, keep_mail)
         }
     }
 }

@@ -29,7 +29,8 @@ fn sync_error(error: DriveError<SyncError>) -> SyncError {
     }
 }
 
-fn storage_error(error: StoreError) -> SyncError {
+/// A storage failure, as the sync reports it.
+pub fn storage_error(error: StoreError) -> SyncError {
     match error {
         StoreError::Full => SyncError::StorageFull,
         StoreError::Failed(words) => SyncError::Storage(words),

@@ -1,0 +1,152 @@
+//! The accounts: the unified inbox, one row per account (colour, name, count, state, edit
+//! and remove), removed accounts whose mail was kept, and "add an account".
+
+use leptos::prelude::*;
+
+use crate::i18n::T;
+use crate::model::{Account, SyncPhase};
+use crate::state::{AppStore, Form, Mailbox};
+
+/// The account list (a sidebar on wide screens, a strip on phones).
+#[component]
+pub fn AccountList() -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let all_count = move || store.messages.with(Vec::len);
+    let in_all = move || store.mailbox.with(|m| *m == Mailbox::All);
+    view! {
+        <nav class="account-list" data-testid="account-list" aria-label=move || store.t(T::Accounts)>
+            <button
+                class="mailbox all"
+                class:selected=in_all
+                data-testid="account-all"
+                on:click=move |_| store.mailbox.set(Mailbox::All)
+            >
+                <span class="name">{move || store.t(T::AllInboxes)}</span>
+                <span class="count">{all_count}</span>
+            </button>
+            <For each=move || store.accounts.get() key=|a| a.id.clone() let:account>
+                <AccountRow id=account.id />
+            </For>
+            <Show when=move || store.kept.with(|k| !k.is_empty())>
+                <h3 class="kept-title">{move || store.t(T::KeptMail)}</h3>
+                <For each=move || store.kept.get() key=|a| a.id.clone() let:account>
+                    <KeptRow account />
+                </For>
+            </Show>
+            <button
+                class="secondary add"
+                data-testid="account-add"
+                on:click=move |_| store.form.set(Some(Form::New))
+            >
+                "+ " {move || store.t(T::AddAccount)}
+            </button>
+        </nav>
+    }
+}
+
+/// A waste bin, for the buttons that remove.
+#[component]
+fn TrashIcon() -> impl IntoView {
+    view! {
+        <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+            <path d="M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
+        </svg>
+    }
+}
+
+#[component]
+fn AccountRow(id: String) -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let live = store.live(&id);
+    let account = {
+        let id = id.clone();
+        Memo::new(move |_| store.account(&id))
+    };
+    let field = move |f: fn(&Account) -> String| account.with(|a| a.as_ref().map(f));
+    let selected = {
+        let id = id.clone();
+        move || store.mailbox.with(|m| *m == Mailbox::Account(id.clone()))
+    };
+    let count = {
+        let id = id.clone();
+        move || store.count_of(&id)
+    };
+    let (show_id, edit_id, remove_id) = (id.clone(), id.clone(), id);
+    view! {
+        <div
+            class="account-row"
+            class:selected=selected
+            data-testid="account-row"
+            data-account=move || field(|a| a.email.clone())
+            style:--account=move || field(|a| a.colour().to_owned())
+        >
+            <button class="mailbox" on:click=move |_| store.mailbox.set(Mailbox::Account(show_id.clone()))>
+                <span
+                    class="dot"
+                    data-state=move || live.sync.with(SyncPhase::state_word)
+                    aria-hidden="true"
+                ></span>
+                <span class="name" title=move || field(|a| a.email.clone())>{move || field(|a| a.label().to_owned())}</span>
+                <span class="count">{count}</span>
+            </button>
+            <button
+                class="icon"
+                data-testid="account-edit"
+                title=move || store.t(T::EditAccount)
+                aria-label=move || store.t(T::EditAccount)
+                on:click=move |_| store.form.set(Some(Form::Edit(edit_id.clone())))
+            >
+                <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+                    <path d="M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
+                </svg>
+            </button>
+            <button
+                class="icon"
+                data-testid="account-remove"
+                title=move || store.t(T::RemoveAccount)
+                aria-label=move || store.t(T::RemoveAccount)
+                on:click=move |_| store.removing.set(Some(remove_id.clone()))
+            >
+                <TrashIcon />
+            </button>
+        </div>
+    }
+}
+
+/// A removed account whose mail stays on this device.
+#[component]
+fn KeptRow(account: Account) -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let (show_id, remove_id) = (account.id.clone(), account.id.clone());
+    let selected = move || {
+        store
+            .mailbox
+            .with(|m| *m == Mailbox::Account(show_id.clone()))
+    };
+    let show_id = account.id.clone();
+    let count_id = account.id.clone();
+    view! {
+        <div
+            class="account-row kept"
+            class:selected=selected
+            data-testid="kept-row"
+            data-account=account.email.clone()
+            style:--account=account.colour().to_owned()
+        >
+            <button class="mailbox" on:click=move |_| store.mailbox.set(Mailbox::Account(show_id.clone()))>
+                <span class="dot" aria-hidden="true"></span>
+                <span class="name" title=account.email.clone()>{account.label().to_owned()}</span>
+                <span class="count">{move || store.count_of(&count_id)}</span>
+            </button>
+            <button
+                class="icon"
+                data-testid="kept-delete"
+                title=move || store.t(T::DeleteKeptMail)
+                aria-label=move || store.t(T::DeleteKeptMail)
+                on:click=move |_| store.removing.set(Some(remove_id.clone()))
+            >
+                <TrashIcon />
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,101 @@
+//! The worker's account writes: adding an account, saving its edited settings, removing it
+//! with or without its mail. Each is one IndexedDB transaction, so a failure changes
+//! nothing.
+
+use rexie::{KeyRange, TransactionMode};
+use wasm_bindgen::JsValue;
+
+use crate::model::{Account, MessageMeta};
+use crate::store::db::{self, ACCOUNTS, MESSAGES, RAW, SYNC_META, StoreError, UIDL_STATE};
+
+/// Every key of `account` in a store keyed `account/uidl`.
+fn keys_of(account: &str) -> Result<JsValue, StoreError> {
+    let prefix = MessageMeta::key_prefix(account);
+    let range = KeyRange::bound(
+        &JsValue::from_str(&prefix),
+        &JsValue::from_str(&format!("{prefix}\u{ffff}")),
+        Some(false),
+        Some(false),
+    )
+    .map_err(|e| StoreError::Failed(e.to_string()))?;
+    Ok(range.into())
+}
+
+fn committed(result: rexie::TransactionResult, what: &str) -> Result<(), StoreError> {
+    if result.is_committed() {
+        Ok(())
+    } else {
+        Err(StoreError::Failed(format!("{what} was aborted")))
+    }
+}
+
+/// The stored account `id`, when there is one.
+pub async fn load(id: &str) -> Result<Option<Account>, StoreError> {
+    let db = db::open().await?;
+    let tx = db.transaction(&[ACCOUNTS], TransactionMode::ReadOnly)?;
+    let value = tx.store(ACCOUNTS)?.get(JsValue::from_str(id)).await?;
+    tx.done().await?;
+    match value {
+        Some(value) if !value.is_undefined() => Ok(Some(serde_wasm_bindgen::from_value(value)?)),
+        _ => Ok(None),
+    }
+}
+
+/// Saves an account, new or edited. An edit that points it at another mailbox forgets the
+/// old mailbox's UIDL states and sync facts in the same transaction: the next sync treats
+/// the new mailbox as new (downloading, never deleting, on the strength of old states).
+pub async fn save(account: &Account) -> Result<(), StoreError> {
+    let old = load(&account.id).await?;
+    let moved = old.is_some_and(|old| !old.same_mailbox(account));
+    let value = serde_wasm_bindgen::to_value(account)?;
+    let db = db::open().await?;
+    let tx = db.transaction(
+        &[ACCOUNTS, UIDL_STATE, SYNC_META],
+        TransactionMode::ReadWrite,
+    )?;
+    tx.store(ACCOUNTS)?.put(&value, None).await?;
+    if moved {
+        tx.store(UIDL_STATE)?.delete(keys_of(&account.id)?).await?;
+        tx.store(SYNC_META)?
+            .delete(JsValue::from_str(&account.id))
+            .await?;
+    }
+    committed(tx.done().await?, "saving the account")
+}
+
+/// Removes account `id` and what it knows of its server. With `keep_mail`, its messages
+/// stay, and so does its record, marked removed (without its password), so the lists can
+/// still name it; the record is returned. Without, its messages go too.
+pub async fn remove(id: &str, keep_mail: bool, now_ms: f64) -> Result<Option<Account>, StoreError> {
+    let kept = match (keep_mail, load(id).await?) {
+        (true, Some(account)) => Some(Account {
+            password: None,
+            removed_ms: Some(account.removed_ms.unwrap_or(now_ms)),
+            ..account
+        }),
+        _ => None,
+    };
+    let db = db::open().await?;
+    let stores: &[&str] = match kept {
+        Some(_) => &[ACCOUNTS, UIDL_STATE, SYNC_META],
+        None => &[ACCOUNTS, UIDL_STATE, SYNC_META, MESSAGES, RAW],
+    };
+    let tx = db.transaction(stores, TransactionMode::ReadWrite)?;
+    let accounts = tx.store(ACCOUNTS)?;
+    match &kept {
+        Some(account) => {
+            accounts
+                .put(&serde_wasm_bindgen::to_value(account)?, None)
+                .await?;
+        }
+        None => {
+            accounts.delete(JsValue::from_str(id)).await?;
+            tx.store(MESSAGES)?.delete(keys_of(id)?).await?;
+            tx.store(RAW)?.delete(keys_of(id)?).await?;
+        }
+    }
+    tx.store(UIDL_STATE)?.delete(keys_of(id)?).await?;
+    tx.store(SYNC_META)?.delete(JsValue::from_str(id)).await?;
+    committed(tx.done().await?, "removing the account")?;
+    Ok(kept)
+}
