@@ -89,13 +89,19 @@ pub fn save_account(store: AppStore, draft: AccountDraft, editing: Option<Accoun
         account.colour = free_colour(store);
     }
     match editing {
-        None => sync::save_account(store, account, password),
+        None => sync::save_account(store, account, Some(password), None),
+        Some(old) if !old.same_mailbox(&account) => {
+            // Another mailbox: a new account taking over, the old mail kept apart.
+            account.id = new_account_id();
+            let password = password.or_else(|| store.live(&old.id).password.get_untracked());
+            sync::save_account(store, account, Some(password), Some(old.id));
+        }
         Some(_) => {
             // A new password typed but not remembered serves this page's syncs.
             if let Some(password) = password {
                 store.live(&account.id).password.set(Some(password));
             }
-            sync::save_account(store, account, None);
+            sync::save_account(store, account, None, None);
         }
     }
 }
@@ -120,7 +126,7 @@ pub fn add_demo_account(store: AppStore, demo: DemoAccount) {
         colour: free_colour(store),
         removed_ms: None,
     };
-    sync::save_account(store, account, Some(demo.password));
+    sync::save_account(store, account, Some(Some(demo.password)), None);
 }
 
 /// A stored message, rendered; `None` when it is not in the store.

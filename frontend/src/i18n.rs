@@ -142,6 +142,7 @@ pub enum T {
     KeptMail,
     KeptExplain,
     DeleteKeptMail,
+    MailboxChangeHint,
 }
 
 /// The text `t` in `lang`.
@@ -460,5 +461,11 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         }
         (Lang::Es, DeleteKeptMail) => "Borrar el correo conservado",
         (Lang::En, DeleteKeptMail) => "Delete the kept mail",
+        (Lang::Es, MailboxChangeHint) => {
+            "Con otro servidor o usuario es otro buzón: el correo ya descargado quedará en «Correo conservado» y el nuevo buzón se descargará entero."
+        }
+        (Lang::En, MailboxChangeHint) => {
+            "Another server or user is another mailbox: the mail downloaded so far stays under “Kept mail”, and the new mailbox is downloaded in full."
+        }
     }
 }

@@ -102,9 +102,10 @@ pub struct AppStore {
     pub form_error: RwSignal<Option<T>>,
     /// The account whose removal is being asked about.
     pub removing: RwSignal<Option<String>>,
-    /// A new account saved by this page, and the password to sync it with, until the
+    /// A new account saved by this page (added, or an edit that moved it to another
+    /// mailbox), and the password to sync it with when it is not remembered, until the
     /// worker says it is stored.
-    pub pending: StoredValue<Option<(String, String)>>,
+    pub pending: StoredValue<Option<(String, Option<String>)>>,
     /// Stored messages of every account, newest first.
     pub messages: RwSignal<Vec<MessageMeta>>,
     /// The open message's id.

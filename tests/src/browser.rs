@@ -180,12 +180,22 @@ fn by_testid(id: &str) -> String {
 impl CarteroPage<'_> {
     /// Waits for an element with this test id.
     pub async fn find(&self, id: &str) -> Element {
+        self.find_css(&by_testid(id)).await
+    }
+
+    /// Waits for the element with test id `id` inside the first element `scope` (a CSS
+    /// selector) matches, e.g. one account's row.
+    pub async fn find_in(&self, scope: &str, id: &str) -> Element {
+        self.find_css(&format!("{scope} {}", by_testid(id))).await
+    }
+
+    async fn find_css(&self, css: &str) -> Element {
         self.client
             .wait()
             .at_most(UI_WAIT)
-            .for_element(Locator::Css(&by_testid(id)))
+            .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("no [data-testid={id}] within {UI_WAIT:?}: {e}"))
+            .unwrap_or_else(|e| panic!("no {css} within {UI_WAIT:?}: {e}"))
     }
 
     /// Every element with this test id, now.

@@ -3,6 +3,7 @@
 //! They need Dovecot, Chromium and chromedriver installed and the app built:
 //! `cargo xtask test` does all of that first.
 
+mod accounts;
 mod courier;
 mod dovecot_semantics;
 mod e2e;

@@ -88,6 +88,14 @@ pub fn AccountForm(#[prop(optional)] editing: Option<Account>) -> impl IntoView 
     } else {
         T::AddAccount
     };
+    let before = editing.clone();
+    let moves_mailbox = move || {
+        before.as_ref().is_some_and(|a| {
+            host.with(|h| h.trim().trim_end_matches('.').to_ascii_lowercase() != a.host)
+                || port.with(|p| p.trim() != a.port.to_string())
+                || username.with(|u| !u.trim().is_empty() && u.trim() != a.username)
+        })
+    };
 
     view! {
         <section class="account-form">
@@ -124,6 +132,11 @@ pub fn AccountForm(#[prop(optional)] editing: Option<Account>) -> impl IntoView 
                     </p>
                 </Show>
                 <Field label=T::Username testid="account-username" autocomplete="username" value=username />
+                <Show when=moves_mailbox>
+                    <p class="warning" role="status" data-testid="mailbox-change">
+                        {move || store.t(T::MailboxChangeHint)}
+                    </p>
+                </Show>
                 <Field
                     label=T::Password
                     testid="account-password"

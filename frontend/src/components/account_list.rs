@@ -80,7 +80,11 @@ fn AccountRow(id: String) -> impl IntoView {
             data-account=move || field(|a| a.email.clone())
             style:--account=move || field(|a| a.colour().to_owned())
         >
-            <button class="mailbox" on:click=move |_| store.mailbox.set(Mailbox::Account(show_id.clone()))>
+            <button
+                class="mailbox"
+                data-testid="account-view"
+                on:click=move |_| store.mailbox.set(Mailbox::Account(show_id.clone()))
+            >
                 <span
                     class="dot"
                     data-state=move || live.sync.with(SyncPhase::state_word)

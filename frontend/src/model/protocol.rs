@@ -37,12 +37,17 @@ pub enum Intent {
         /// The account id.
         account: String,
     },
-    /// Add an account, or save its edited settings. When the edit points it at another
-    /// mailbox (server, port or user), what the device knew of the old one's UIDLs is
-    /// forgotten, so nothing is skipped or deleted by a stale state.
+    /// Add an account, or save its edited settings.
     SaveAccount {
         /// The account as it is to be stored.
         account: Box<Account>,
+        /// An edit that points an account at another mailbox (server, port or user) saves
+        /// it under a new id, taking over from this one: the old account is removed with
+        /// its mail kept. What the device knew of the old mailbox's UIDLs then cannot skip,
+        /// overwrite or delete anything of the new one's (the same UIDL may name another
+        /// message there).
+        #[serde(default)]
+        replaces: Option<String>,
     },
     /// Remove an account: its syncs stop (in every tab) and its server state goes.
     RemoveAccount {

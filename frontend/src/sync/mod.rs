@@ -13,7 +13,7 @@ use web_sys::{BroadcastChannel, MessageEvent, Worker, WorkerOptions, WorkerType}
 use crate::i18n::T;
 use crate::model::protocol::{CHANNEL, READY};
 use crate::model::{Account, Intent, Notice, SyncError, SyncPhase};
-use crate::state::{AppStore, Form};
+use crate::state::{AppStore, Form, Mailbox};
 
 /// The loader Trunk writes for the worker built from `src/bin/cartero-worker.rs`
 /// (`data-loader-shim`: it imports the bindings, then starts the wasm).
@@ -67,8 +67,11 @@ fn apply(store: AppStore, notice: Notice) {
             if let Some((id, password)) = pending.filter(|(id, _)| *id == account.id) {
                 store.pending.set_value(None);
                 // Before the account shows: its checks start as soon as it does.
-                store.live(&id).password.set(Some(password));
+                if password.is_some() {
+                    store.live(&id).password.set(password);
+                }
                 store.form.set(None);
+                store.mailbox.set(Mailbox::Account(id));
             } else if store
                 .form
                 .with_untracked(|f| *f == Some(Form::Edit(account.id.clone())))
@@ -247,17 +250,24 @@ pub fn cancel(id: &str) {
     });
 }
 
-/// Asks the worker to store an account, new or edited; every tab shows it once stored.
-/// A new account's first sync uses `password` (remembered or not).
-pub fn save_account(store: AppStore, account: Account, password: Option<String>) {
+/// Asks the worker to store an account; every tab shows it once stored. A new account
+/// (`first_sync`: the password to use when it is not remembered) syncs once stored; one
+/// that `replaces` another takes over from it (see [`Intent::SaveAccount`]).
+pub fn save_account(
+    store: AppStore,
+    account: Account,
+    first_sync: Option<Option<String>>,
+    replaces: Option<String>,
+) {
     store.form_error.set(None);
-    if let Some(password) = password {
+    if let Some(password) = first_sync {
         store
             .pending
             .set_value(Some((account.id.clone(), password)));
     }
     if !send(&Intent::SaveAccount {
         account: Box::new(account),
+        replaces,
     }) {
         store.pending.set_value(None);
         store.form_error.set(Some(T::ErrStorage));

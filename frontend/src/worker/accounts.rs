@@ -9,7 +9,7 @@ use crate::model::{Account, MessageMeta};
 use crate::store::db::{self, ACCOUNTS, MESSAGES, RAW, SYNC_META, StoreError, UIDL_STATE};
 
 /// Every key of `account` in a store keyed `account/uidl`.
-fn keys_of(account: &str) -> Result<JsValue, StoreError> {
+fn keys_of(account: &str) -> Result<KeyRange, StoreError> {
     let prefix = MessageMeta::key_prefix(account);
     let range = KeyRange::bound(
         &JsValue::from_str(&prefix),
@@ -18,7 +18,7 @@ fn keys_of(account: &str) -> Result<JsValue, StoreError> {
         Some(false),
     )
     .map_err(|e| StoreError::Failed(e.to_string()))?;
-    Ok(range.into())
+    Ok(range)
 }
 
 fn committed(result: rexie::TransactionResult, what: &str) -> Result<(), StoreError> {
@@ -41,32 +41,31 @@ pub async fn load(id: &str) -> Result<Option<Account>, StoreError> {
     }
 }
 
-/// Saves an account, new or edited. An edit that points it at another mailbox forgets the
-/// old mailbox's UIDL states and sync facts in the same transaction: the next sync treats
-/// the new mailbox as new (downloading, never deleting, on the strength of old states).
+/// Saves an account, new or edited (an edit never changes which mailbox an account
+/// reaches: the page gives a moved account a new id, see `actions::save_account`).
 pub async fn save(account: &Account) -> Result<(), StoreError> {
-    let old = load(&account.id).await?;
-    let moved = old.is_some_and(|old| !old.same_mailbox(account));
     let value = serde_wasm_bindgen::to_value(account)?;
     let db = db::open().await?;
-    let tx = db.transaction(
-        &[ACCOUNTS, UIDL_STATE, SYNC_META],
-        TransactionMode::ReadWrite,
-    )?;
+    let tx = db.transaction(&[ACCOUNTS], TransactionMode::ReadWrite)?;
     tx.store(ACCOUNTS)?.put(&value, None).await?;
-    if moved {
-        tx.store(UIDL_STATE)?.delete(keys_of(&account.id)?).await?;
-        tx.store(SYNC_META)?
-            .delete(JsValue::from_str(&account.id))
-            .await?;
-    }
     committed(tx.done().await?, "saving the account")
+}
+
+/// How many messages of `id` are stored.
+async fn message_count(id: &str) -> Result<u32, StoreError> {
+    let db = db::open().await?;
+    let tx = db.transaction(&[MESSAGES], TransactionMode::ReadOnly)?;
+    let count = tx.store(MESSAGES)?.count(Some(keys_of(id)?)).await?;
+    tx.done().await?;
+    Ok(count)
 }
 
 /// Removes account `id` and what it knows of its server. With `keep_mail`, its messages
 /// stay, and so does its record, marked removed (without its password), so the lists can
-/// still name it; the record is returned. Without, its messages go too.
+/// still name it; the record is returned. Without (or with no mail to keep), its messages
+/// go too.
 pub async fn remove(id: &str, keep_mail: bool, now_ms: f64) -> Result<Option<Account>, StoreError> {
+    let keep_mail = keep_mail && message_count(id).await? > 0;
     let kept = match (keep_mail, load(id).await?) {
         (true, Some(account)) => Some(Account {
             password: None,
@@ -90,11 +89,11 @@ pub async fn remove(id: &str, keep_mail: bool, now_ms: f64) -> Result<Option<Acc
         }
         None => {
             accounts.delete(JsValue::from_str(id)).await?;
-            tx.store(MESSAGES)?.delete(keys_of(id)?).await?;
-            tx.store(RAW)?.delete(keys_of(id)?).await?;
+            tx.store(MESSAGES)?.delete(keys_of(id)?.into()).await?;
+            tx.store(RAW)?.delete(keys_of(id)?.into()).await?;
         }
     }
-    tx.store(UIDL_STATE)?.delete(keys_of(id)?).await?;
+    tx.store(UIDL_STATE)?.delete(keys_of(id)?.into()).await?;
     tx.store(SYNC_META)?.delete(JsValue::from_str(id)).await?;
     committed(tx.done().await?, "removing the account")?;
     Ok(kept)

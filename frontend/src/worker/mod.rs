@@ -118,11 +118,12 @@ fn start_sync(herald: &Herald, running: &Running, id: String, request: SyncReque
         })
         .await;
         // Unless it was cancelled and a new sync of the account has started since.
-        let mut running = running.borrow_mut();
-        if running.get(&id).is_some_and(|(t, _)| *t == ticket) {
-            running.remove(&id);
+        {
+            let mut running = running.borrow_mut();
+            if running.get(&id).is_some_and(|(t, _)| *t == ticket) {
+                running.remove(&id);
+            }
         }
-        drop(running);
         if let Some(end) = last_word.borrow_mut().take() {
             herald.phase(&id, end);
         }
@@ -148,9 +149,19 @@ fn failed(id: String, error: &StoreError) -> Notice {
     }
 }
 
-fn save_account(herald: &Herald, account: Box<Account>) {
-    let herald = herald.clone();
+fn save_account(
+    herald: &Herald,
+    running: &Running,
+    account: Box<Account>,
+    replaces: Option<String>,
+) {
+    let (herald, running) = (herald.clone(), running.clone());
     spawn_local(async move {
+        if let Some(old) = replaces
+            && !remove_now(&herald, &running, old, true).await
+        {
+            return;
+        }
         match accounts::save(&account).await {
             Ok(()) => herald.tell(&Notice::AccountSaved { account }),
             Err(error) => herald.tell(&failed(account.id, &error)),
@@ -160,32 +171,35 @@ fn save_account(herald: &Herald, account: Box<Account>) {
 
 /// Stops every sync of the account (this worker's at once; other tabs' when they hear
 /// [`Notice::Removing`]), then removes it under its sync lock, so no sync writes after.
-fn remove_account(herald: &Herald, running: &Running, id: String, keep_mail: bool) {
+/// `true` when it is removed.
+async fn remove_now(herald: &Herald, running: &Running, id: String, keep_mail: bool) -> bool {
     herald.tell(&Notice::Removing {
         account: id.clone(),
     });
     stop(running, &id);
-    let herald = herald.clone();
-    spawn_local(async move {
-        let outcome = Rc::new(RefCell::new(None));
-        let job = {
-            let (id, outcome) = (id.clone(), outcome.clone());
-            async move {
-                let removed = accounts::remove(&id, keep_mail, js_sys::Date::now()).await;
-                *outcome.borrow_mut() = Some(removed);
-            }
-        };
-        locks::run_when_free(&sync_lock(&id), job).await;
-        let notice = match outcome.borrow_mut().take() {
-            Some(Ok(kept)) => Notice::AccountRemoved {
-                account: id,
-                kept: kept.map(Box::new),
-            },
-            Some(Err(error)) => failed(id, &error),
-            None => failed(id, &StoreError::Failed("no lock".into())),
-        };
-        herald.tell(&notice);
-    });
+    let outcome = Rc::new(RefCell::new(None));
+    let job = {
+        let (id, outcome) = (id.clone(), outcome.clone());
+        async move {
+            let removed = accounts::remove(&id, keep_mail, js_sys::Date::now()).await;
+            *outcome.borrow_mut() = Some(removed);
+        }
+    };
+    locks::run_when_free(&sync_lock(&id), job).await;
+    let result = outcome.borrow_mut().take();
+    let notice = match result {
+        Some(Ok(kept)) => Notice::AccountRemoved {
+            account: id,
+            kept: kept.map(Box::new),
+        },
+        Some(Err(error)) => failed(id, &error),
+        None => failed(
+            id,
+            &StoreError::Failed("the browser refused the lock".into()),
+        ),
+    };
+    herald.tell(&notice);
+    matches!(notice, Notice::AccountRemoved { .. })
 }
 
 fn handle(herald: &Herald, running: &Running, intent: Intent) {
@@ -210,9 +224,14 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
                 herald.phase(&account, SyncPhase::Cancelled);
             }
         }
-        Intent::SaveAccount { account } => save_account(herald, account),
+        Intent::SaveAccount { account, replaces } => {
+            save_account(herald, running, account, replaces)
+        }
         Intent::RemoveAccount { account, keep_mail } => {
-            remove_account(herald, running, account, keep_mail)
+            let (herald, running) = (herald.clone(), running.clone());
+            spawn_local(async move {
+                remove_now(&herald, &running, account, keep_mail).await;
+            });
         }
     }
 }
