@@ -147,6 +147,7 @@ impl AccountDraft {
         account.demo = old.demo && old.same_mailbox(&account);
         if typed.is_empty() {
             account.password = old.password.clone().filter(|_| remember);
+            account.sealed_password = old.sealed_password.clone().filter(|_| remember);
             return Ok((account, None));
         }
         Ok((account, Some(typed)))
@@ -176,6 +177,7 @@ impl AccountDraft {
             security,
             username,
             password: self.remember.then(|| self.password.clone()),
+            sealed_password: None,
             demo: false,
             policy: self.policy,
             check_minutes: self.check_minutes,

@@ -11,7 +11,7 @@ use crate::mime::render::{Rendered, render};
 use crate::model::Account;
 use crate::model::account::PALETTE;
 use crate::state::{AppStore, merge_newest_first};
-use crate::store::{accounts, messages};
+use crate::store::{accounts, messages, settings};
 use crate::sync;
 
 /// The relay's demo account (`/demo.json`).
@@ -28,6 +28,10 @@ pub struct DemoAccount {
 /// Loads the stored accounts and messages, then marks the app ready.
 pub fn load(store: AppStore) {
     spawn_local(async move {
+        match settings::load_vault().await {
+            Ok(vault) => store.vault.set(vault),
+            Err(_) => store.storage_failed.set(true),
+        }
         match accounts::load_all().await {
             Ok(all) => {
                 match messages::list_all().await {
@@ -41,6 +45,7 @@ pub fn load(store: AppStore) {
             Err(_) => store.storage_failed.set(true),
         }
         store.ready.set(true);
+        crate::passphrase::after_load(store);
     });
 }
 
@@ -119,6 +124,7 @@ pub fn add_demo_account(store: AppStore, demo: DemoAccount) {
         security,
         username: demo.username,
         password: Some(demo.password.clone()),
+        sealed_password: None,
         demo: true,
         policy: Default::default(),
         check_minutes: 10,

@@ -8,6 +8,7 @@ use crate::components::account_list::AccountList;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::message_list::MessageList;
 use crate::components::message_view::MessageView;
+use crate::components::passphrase::{Settings, UnlockPrompt};
 use crate::components::remove_dialog::RemoveDialog;
 use crate::components::sync_bar::SyncBar;
 use crate::i18n::T;
@@ -21,6 +22,7 @@ pub fn App() -> impl IntoView {
     // Listen for notices before reading the store: a batch committed in between then
     // arrives twice (merged), never not at all.
     crate::sync::connect(store);
+    crate::passphrase::connect(store);
     actions::load(store);
     Effect::new(move |_| {
         let lang = store.lang.get();
@@ -57,12 +59,13 @@ pub fn App() -> impl IntoView {
                     </div>
                 </Show>
                 <RemoveDialog />
+                <UnlockPrompt />
             </div>
         </Show>
     }
 }
 
-/// The account form that is open: a new account, or an edit.
+/// The form that is open: a new account, an edit, or the settings.
 #[component]
 fn OpenForm() -> impl IntoView {
     let store = expect_context::<AppStore>();
@@ -70,6 +73,7 @@ fn OpenForm() -> impl IntoView {
         Some(Form::Edit(id)) => view! { <AccountForm editing=store.account(&id)? /> }
             .into_any()
             .into(),
+        Some(Form::Settings) => Some(view! { <Settings /> }.into_any()),
         _ => Some(view! { <AccountForm /> }.into_any()),
     }
 }

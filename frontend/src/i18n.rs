@@ -143,6 +143,27 @@ pub enum T {
     KeptExplain,
     DeleteKeptMail,
     MailboxChangeHint,
+    PassphraseForget,
+    PassphraseWrong,
+    PassphraseUnavailable,
+    PassphraseLocked,
+    PassphraseTooShort,
+    PassphraseMismatch,
+    UnlockTitle,
+    UnlockExplain,
+    Unlock,
+    NotNow,
+    Settings,
+    PassphraseTitle,
+    PassphraseOff,
+    PassphraseOn,
+    PassphraseExplain,
+    PassphraseNew,
+    PassphraseAgain,
+    PassphraseSet,
+    PassphraseRemove,
+    PassphraseSaved,
+    Close,
 }
 
 /// The text `t` in `lang`.
@@ -467,5 +488,65 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, MailboxChangeHint) => {
             "Another server or user is another mailbox: the mail downloaded so far stays under “Kept mail”, and the new mailbox is downloaded in full."
         }
+        (Lang::Es, PassphraseWrong) => "Esa no es la frase de paso principal.",
+        (Lang::En, PassphraseWrong) => "That is not the primary passphrase.",
+        (Lang::Es, PassphraseUnavailable) => {
+            "Este navegador no puede cifrar aquí (hace falta HTTPS)."
+        }
+        (Lang::En, PassphraseUnavailable) => "This browser cannot encrypt here (HTTPS is needed).",
+        (Lang::Es, PassphraseLocked) => "Primero desbloquea con tu frase de paso principal.",
+        (Lang::En, PassphraseLocked) => "Unlock with your primary passphrase first.",
+        (Lang::Es, PassphraseTooShort) => "La frase de paso necesita al menos 8 caracteres.",
+        (Lang::En, PassphraseTooShort) => "The passphrase needs at least 8 characters.",
+        (Lang::Es, PassphraseMismatch) => "Las dos frases de paso no coinciden.",
+        (Lang::En, PassphraseMismatch) => "The two passphrases do not match.",
+        (Lang::Es, UnlockTitle) => "Desbloquear las contraseñas recordadas",
+        (Lang::En, UnlockTitle) => "Unlock the remembered passwords",
+        (Lang::Es, UnlockExplain) => {
+            "Tus contraseñas recordadas están cifradas con tu frase de paso principal. Escríbela una vez; las pestañas abiertas de Cartero la compartirán hasta que cierres el navegador."
+        }
+        (Lang::En, UnlockExplain) => {
+            "Your remembered passwords are encrypted with your primary passphrase. Type it once; open Cartero tabs share it until you close the browser."
+        }
+        (Lang::Es, Unlock) => "Desbloquear",
+        (Lang::En, Unlock) => "Unlock",
+        (Lang::Es, NotNow) => "Ahora no",
+        (Lang::En, NotNow) => "Not now",
+        (Lang::Es, Settings) => "Ajustes",
+        (Lang::En, Settings) => "Settings",
+        (Lang::Es, PassphraseTitle) => "Frase de paso principal",
+        (Lang::En, PassphraseTitle) => "Primary passphrase",
+        (Lang::Es, PassphraseOff) => {
+            "Sin frase de paso: las contraseñas que pides recordar se guardan sin cifrar en este navegador."
+        }
+        (Lang::En, PassphraseOff) => {
+            "No passphrase: the passwords you ask to remember are stored unencrypted in this browser."
+        }
+        (Lang::Es, PassphraseOn) => {
+            "Las contraseñas recordadas están cifradas con tu frase de paso principal."
+        }
+        (Lang::En, PassphraseOn) => {
+            "Remembered passwords are encrypted with your primary passphrase."
+        }
+        (Lang::Es, PassphraseExplain) => {
+            "Protege las contraseñas guardadas si alguien copia los archivos de este navegador (un portátil robado, una copia de seguridad). No protege el correo descargado, que se guarda sin cifrar, ni contra un programa malicioso mientras Cartero está desbloqueado. Si la olvidas, solo tendrás que escribir de nuevo las contraseñas de tus cuentas."
+        }
+        (Lang::En, PassphraseExplain) => {
+            "It protects the saved passwords if someone copies this browser's files (a stolen laptop, a backup). It does not protect the downloaded mail, which is stored unencrypted, nor against malicious software while Cartero is unlocked. If you forget it, you only need to type your accounts' passwords again."
+        }
+        (Lang::Es, PassphraseNew) => "Nueva frase de paso",
+        (Lang::En, PassphraseNew) => "New passphrase",
+        (Lang::Es, PassphraseAgain) => "Repítela",
+        (Lang::En, PassphraseAgain) => "Type it again",
+        (Lang::Es, PassphraseSet) => "Guardar la frase de paso",
+        (Lang::En, PassphraseSet) => "Save the passphrase",
+        (Lang::Es, PassphraseRemove) => "Quitar la frase de paso",
+        (Lang::En, PassphraseRemove) => "Remove the passphrase",
+        (Lang::Es, PassphraseSaved) => "Hecho.",
+        (Lang::En, PassphraseSaved) => "Done.",
+        (Lang::Es, Close) => "Cerrar",
+        (Lang::En, Close) => "Close",
+        (Lang::Es, PassphraseForget) => "La olvidé: borrar las contraseñas recordadas",
+        (Lang::En, PassphraseForget) => "I forgot it: delete the remembered passwords",
     }
 }

@@ -10,9 +10,11 @@ pub mod format;
 pub mod i18n;
 pub mod mime;
 pub mod model;
+pub mod passphrase;
 pub mod state;
 pub mod store;
 pub mod sync;
+pub mod vault;
 pub mod worker;
 
 fn register_service_worker() {

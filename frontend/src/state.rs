@@ -4,9 +4,10 @@
 use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
+use web_sys::CryptoKey;
 
 use crate::i18n::{Lang, T, tr};
-use crate::model::{Account, MessageMeta, SyncPhase};
+use crate::model::{Account, MessageMeta, SyncPhase, Vault};
 
 /// Merges newly saved messages into a list kept newest first, without duplicates.
 /// A message that is stored again (a headers-only message whose body arrived) replaces its
@@ -51,6 +52,8 @@ pub enum Form {
     New,
     /// The edit form of an account (by id).
     Edit(String),
+    /// The settings (the primary passphrase).
+    Settings,
 }
 
 /// One account's live state on this page.
@@ -106,6 +109,16 @@ pub struct AppStore {
     /// mailbox), and the password to sync it with when it is not remembered, until the
     /// worker says it is stored.
     pub pending: StoredValue<Option<(String, Option<String>)>>,
+    /// The primary passphrase's vault, when one is set.
+    pub vault: RwSignal<Option<Vault>>,
+    /// Its key, once this tab has it (typed here, or handed over by another tab).
+    pub vault_key: StoredValue<Option<CryptoKey>, LocalStorage>,
+    /// The key a passphrase change made, until the worker has stored its vault.
+    pub new_vault_key: StoredValue<Option<CryptoKey>, LocalStorage>,
+    /// The unlock prompt is asked for.
+    pub unlock_asked: RwSignal<bool>,
+    /// Why the last unlock or passphrase change failed.
+    pub vault_error: RwSignal<Option<T>>,
     /// Stored messages of every account, newest first.
     pub messages: RwSignal<Vec<MessageMeta>>,
     /// The open message's id.
@@ -136,6 +149,11 @@ impl AppStore {
             form_error: RwSignal::new(None),
             removing: RwSignal::new(None),
             pending: StoredValue::new(None),
+            vault: RwSignal::new(None),
+            vault_key: StoredValue::new_local(None),
+            new_vault_key: StoredValue::new_local(None),
+            unlock_asked: RwSignal::new(false),
+            vault_error: RwSignal::new(None),
             messages: RwSignal::new(Vec::new()),
             selected: RwSignal::new(None),
             query: RwSignal::new(String::new()),

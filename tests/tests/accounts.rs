@@ -100,6 +100,14 @@ async fn add(page: &CarteroPage<'_>, account: &AccountInput<'_>, name: &str) {
     page.click("account-save").await;
 }
 
+/// Opens the app and adds Alice (password remembered); returns once her first sync ended.
+async fn open_with_alice(page: &CarteroPage<'_>, relay: &Relay, dovecot: &Dovecot) {
+    page.open(&relay.url()).await;
+    add(page, &input(dovecot.pop3, ALICE, "alice", "secret"), "").await;
+    page.wait_count(3).await;
+    wait_settled(page, ALICE).await;
+}
+
 async fn value(page: &CarteroPage<'_>, id: &str) -> String {
     let field = page.find(id).await;
     field.prop("value").await.ok().flatten().unwrap_or_default()
@@ -197,10 +205,7 @@ async fn an_account_pointed_at_another_mailbox_keeps_the_old_mail_and_downloads_
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {
-        page.open(&relay.url()).await;
-        add(&page, &input(dovecot.pop3, ALICE, "alice", "secret"), "").await;
-        page.wait_count(3).await;
-        wait_settled(&page, ALICE).await;
+        open_with_alice(&page, &relay, &dovecot).await;
         // The same account, now Bob's mailbox (same UIDLs, other messages), freeing his
         // server: with Alice's states, his two messages would count as downloaded and be
         // deleted unread, or overwrite Alice's copies.
@@ -298,6 +303,128 @@ async fn removing_an_account_asks_whether_to_keep_its_mail() {
         page.wait_ready().await;
         page.find("account-email").await;
         assert!(page.all("message-row").await.is_empty(), "nothing left");
+    };
+    browser.check(Duration::from_secs(150), steps).await;
+    browser.close().await;
+}
+
+/// The stored account records, as JSON text (what someone copying the profile would read).
+const STORED_ACCOUNTS: &str = "const done = arguments[arguments.length - 1];\
+    const open = indexedDB.open('cartero');\
+    open.onsuccess = () => {\
+      const all = open.result.transaction('accounts').objectStore('accounts').getAll();\
+      all.onsuccess = () => { done(JSON.stringify(all.result)); open.result.close(); };\
+      all.onerror = () => done('error');\
+    };\
+    open.onerror = () => done('error');";
+
+async fn stored_accounts(page: &CarteroPage<'_>) -> String {
+    let value = page
+        .client
+        .execute_async(STORED_ACCOUNTS, vec![])
+        .await
+        .expect("read the stored accounts");
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+/// Waits until the settings say whether a passphrase is set.
+async fn wait_passphrase_set(page: &CarteroPage<'_>, set: bool) {
+    let want = set.to_string();
+    wait_until(
+        "the passphrase to be saved",
+        Duration::from_secs(30),
+        || async {
+            let state = page.find("passphrase-state").await;
+            (state.attr("data-set").await.ok()?? == want).then_some(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_primary_passphrase_seals_remembered_passwords_and_is_asked_once_per_session() {
+    let (dovecot, relay) = dovecot_and_relay().await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        open_with_alice(&page, &relay, &dovecot).await;
+        assert!(
+            stored_accounts(&page).await.contains("\"secret\""),
+            "remembered in the clear"
+        );
+
+        page.click("settings-button").await;
+        page.fill("passphrase-new", "short").await;
+        page.fill("passphrase-confirm", "short").await;
+        page.click("passphrase-save").await;
+        page.find("passphrase-error").await;
+        page.fill("passphrase-new", "mar y montaña").await;
+        page.fill("passphrase-confirm", "mar y montaña").await;
+        page.click("passphrase-save").await;
+        wait_passphrase_set(&page, true).await;
+        let stored = stored_accounts(&page).await;
+        assert!(
+            !stored.contains("secret"),
+            "no password in the clear: {stored}"
+        );
+        assert!(stored.contains("sealed_password"), "{stored}");
+        page.click("settings-close").await;
+
+        // A new browser session: asked once, a wrong passphrase refused in words.
+        browser.client.refresh().await.expect("reload");
+        page.wait_ready().await;
+        page.find("vault-unlock").await;
+        page.fill("passphrase-input", "mar y montana").await;
+        page.click("passphrase-unlock").await;
+        let error = page
+            .find("passphrase-error")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(error.contains("not the primary passphrase"), "{error}");
+        page.fill("passphrase-input", "mar y montaña").await;
+        page.click("passphrase-unlock").await;
+        let logins = dovecot.logins("alice");
+        wait_until(
+            "the unlocked account to sync",
+            Duration::from_secs(30),
+            || async { (dovecot.logins("alice") > logins).then_some(()) },
+        )
+        .await;
+        assert!(page.all("vault-unlock").await.is_empty());
+        let status = wait_settled(&page, ALICE).await;
+        assert!(!status.contains("assword"), "{status}");
+
+        // A second tab gets the key from the first: not asked again.
+        let second = browser.client.new_window(true).await.expect("a second tab");
+        browser
+            .client
+            .switch_to_window(second.handle)
+            .await
+            .expect("switch");
+        page.open(&relay.url()).await;
+        page.find_in(&bar(ALICE), "sync-button")
+            .await
+            .click()
+            .await
+            .expect("sync");
+        let status = wait_settled(&page, ALICE).await;
+        assert!(!status.contains("assword"), "{status}");
+        assert!(
+            page.all("vault-unlock").await.is_empty(),
+            "the key was handed over"
+        );
+
+        // Without the passphrase again: the password is opened and stored as it was.
+        page.click("settings-button").await;
+        page.click("passphrase-remove").await;
+        wait_passphrase_set(&page, false).await;
+        let stored = stored_accounts(&page).await;
+        assert!(
+            stored.contains("\"secret\"") && !stored.contains("\"iv\""),
+            "{stored}"
+        );
     };
     browser.check(Duration::from_secs(150), steps).await;
     browser.close().await;

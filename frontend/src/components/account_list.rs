@@ -40,6 +40,13 @@ pub fn AccountList() -> impl IntoView {
             >
                 "+ " {move || store.t(T::AddAccount)}
             </button>
+            <button
+                class="secondary add"
+                data-testid="settings-button"
+                on:click=move |_| store.form.set(Some(Form::Settings))
+            >
+                {move || store.t(T::Settings)}
+            </button>
         </nav>
     }
 }

@@ -5,6 +5,7 @@ pub mod account_list;
 pub mod lang_switch;
 pub mod message_list;
 pub mod message_view;
+pub mod passphrase;
 pub mod policy_fields;
 pub mod remove_dialog;
 pub mod sync_bar;

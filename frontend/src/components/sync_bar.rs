@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::format;
 use crate::i18n::T;
-use crate::model::{SyncError, SyncPhase};
+use crate::model::{Account, SyncError, SyncPhase};
 use crate::state::AppStore;
 use crate::sync;
 
@@ -17,7 +17,7 @@ pub fn SyncBar(id: String) -> impl IntoView {
         let id = id.clone();
         Memo::new(move |_| store.account(&id))
     };
-    let remembered = move || account.with(|a| a.as_ref().is_some_and(|a| a.password.is_some()));
+    let remembered = move || account.with(|a| a.as_ref().is_some_and(Account::remembers_password));
     // Ask for the password when none is known yet (after a reload, when it is not
     // remembered) and again whenever the server refuses it; the field then stays while
     // the person types.

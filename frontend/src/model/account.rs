@@ -4,6 +4,8 @@ use cartero_shared::sync::Policy;
 use cartero_shared::wire::Security;
 use serde::{Deserialize, Serialize};
 
+use super::Sealed;
+
 /// A POP3 account, as stored on this device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
@@ -19,8 +21,12 @@ pub struct Account {
     pub security: Security,
     /// POP3 user name.
     pub username: String,
-    /// Kept only when the user asked to remember it.
+    /// Kept only when the user asked to remember it, and only while no primary
+    /// passphrase is set.
     pub password: Option<String>,
+    /// The remembered password, sealed with the primary passphrase's key when one is set.
+    #[serde(default)]
+    pub sealed_password: Option<Sealed>,
     /// The relay's demo mailbox (no clear-text warning: it is on the relay's loopback).
     pub demo: bool,
     /// What happens on the server to downloaded mail (accounts saved before policies
@@ -53,6 +59,11 @@ pub const PALETTE: [&str; 8] = [
 ];
 
 impl Account {
+    /// Whether a password is remembered for it, in the clear or sealed.
+    pub fn remembers_password(&self) -> bool {
+        self.password.is_some() || self.sealed_password.is_some()
+    }
+
     /// The name the lists show: the one given, or the address.
     pub fn label(&self) -> &str {
         match self.name.trim() {
@@ -141,6 +152,7 @@ mod tests {
             security: Security::Tls,
             username: "ana".into(),
             password: None,
+            sealed_password: None,
             demo: false,
             policy: Policy::default(),
             check_minutes: 10,

@@ -5,8 +5,10 @@ pub mod account;
 pub mod error;
 pub mod phase;
 pub mod protocol;
+pub mod vault;
 
 pub use account::{Account, MessageMeta};
 pub use error::SyncError;
 pub use phase::SyncPhase;
 pub use protocol::{Intent, Notice};
+pub use vault::{Sealed, Vault};

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Account, MessageMeta, SyncPhase};
+use super::{Account, MessageMeta, SyncPhase, Vault};
 
 /// The `BroadcastChannel` every tab listens on.
 pub const CHANNEL: &str = "cartero-sync";
@@ -48,6 +48,14 @@ pub enum Intent {
         /// message there).
         #[serde(default)]
         replaces: Option<String>,
+    },
+    /// Set, change or clear the primary passphrase, with every account whose remembered
+    /// password it seals (or opens) re-stored in the same transaction.
+    SaveVault {
+        /// The new vault (`None`: no passphrase any more).
+        vault: Option<Vault>,
+        /// The accounts, passwords re-sealed.
+        accounts: Vec<Account>,
     },
     /// Remove an account: its syncs stop (in every tab) and its server state goes.
     RemoveAccount {
@@ -92,6 +100,18 @@ pub enum Notice {
     AccountFailed {
         /// The account id.
         account: String,
+        /// The browser's storage is full.
+        full: bool,
+    },
+    /// The primary passphrase was set, changed or cleared.
+    VaultSaved {
+        /// The vault now.
+        vault: Option<Vault>,
+        /// The accounts as re-stored.
+        accounts: Vec<Account>,
+    },
+    /// Saving the primary passphrase failed; nothing changed.
+    VaultFailed {
         /// The browser's storage is full.
         full: bool,
     },

@@ -8,8 +8,8 @@ use rexie::{Index, ObjectStore, Rexie};
 /// The database name.
 const DB_NAME: &str = "cartero";
 /// Bump when the stores change; [`open`] creates what a new version needs.
-/// 2: UIDL state and per-account sync facts.
-const DB_VERSION: u32 = 2;
+/// 2: UIDL state and per-account sync facts. 3: settings (the primary passphrase's vault).
+const DB_VERSION: u32 = 3;
 /// Accounts, keyed by `id`.
 pub const ACCOUNTS: &str = "accounts";
 /// Message metadata, keyed by `id` (`account/uidl`), indexed by `account`.
@@ -23,6 +23,9 @@ pub const BY_ACCOUNT: &str = "by_account";
 pub const UIDL_STATE: &str = "uidl_state";
 /// Per-account sync facts (identity mode, last login), keyed by `account`.
 pub const SYNC_META: &str = "sync_meta";
+
+/// App-wide settings, keyed by `key` (`vault`: the primary passphrase's salt and check).
+pub const SETTINGS: &str = "settings";
 
 /// A storage failure.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -71,6 +74,7 @@ pub async fn open() -> Result<Rc<Rexie>, StoreError> {
                 .add_index(Index::new(BY_ACCOUNT, "account")),
         )
         .add_object_store(ObjectStore::new(SYNC_META).key_path("account"))
+        .add_object_store(ObjectStore::new(SETTINGS).key_path("key"))
         .build()
         .await?;
     let db = Rc::new(rexie);

@@ -3,3 +3,4 @@
 pub mod accounts;
 pub mod db;
 pub mod messages;
+pub mod settings;

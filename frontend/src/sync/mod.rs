@@ -7,6 +7,7 @@ pub mod schedule;
 use std::cell::RefCell;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, MessageEvent, Worker, WorkerOptions, WorkerType};
 
@@ -79,6 +80,16 @@ fn apply(store: AppStore, notice: Notice) {
                 store.form.set(None);
             }
             store.put_account(*account);
+        }
+        Notice::VaultSaved { vault, accounts } => crate::passphrase::saved(store, vault, accounts),
+        Notice::VaultFailed { full } => {
+            store.new_vault_key.set_value(None);
+            let error = if full {
+                T::ErrStorageFull
+            } else {
+                T::ErrStorage
+            };
+            store.vault_error.set(Some(error));
         }
         Notice::AccountFailed { account, full } => {
             let ours = store
@@ -198,7 +209,7 @@ pub fn connect(store: AppStore) {
 }
 
 /// Posts an intent now, or once the worker is ready; `false` when there is no worker.
-fn send(intent: &Intent) -> bool {
+pub fn send(intent: &Intent) -> bool {
     LINK.with(|link| match link.borrow_mut().as_mut() {
         Some(link) if link.ready => link.worker.post_message(&intent.to_json().into()).is_ok(),
         Some(link) => {
@@ -216,6 +227,13 @@ pub fn start(store: AppStore, id: &str) {
         return;
     }
     let (Some(password), Some(relay)) = (store.password(id), relay_origin()) else {
+        // A password sealed with the primary passphrase: this tab needs the key first.
+        if store
+            .account(id)
+            .is_some_and(|a| a.sealed_password.is_some())
+        {
+            crate::passphrase::want_key(store);
+        }
         return;
     };
     live.sync.set(SyncPhase::Connecting);
@@ -260,18 +278,24 @@ pub fn save_account(
     replaces: Option<String>,
 ) {
     store.form_error.set(None);
-    if let Some(password) = first_sync {
-        store
-            .pending
-            .set_value(Some((account.id.clone(), password)));
-    }
-    if !send(&Intent::SaveAccount {
-        account: Box::new(account),
-        replaces,
-    }) {
-        store.pending.set_value(None);
-        store.form_error.set(Some(T::ErrStorage));
-    }
+    spawn_local(async move {
+        let account = match crate::passphrase::seal_for_storage(store, account).await {
+            Ok(account) => account,
+            Err(t) => return store.form_error.set(Some(t)),
+        };
+        if let Some(password) = first_sync {
+            store
+                .pending
+                .set_value(Some((account.id.clone(), password)));
+        }
+        if !send(&Intent::SaveAccount {
+            account: Box::new(account),
+            replaces,
+        }) {
+            store.pending.set_value(None);
+            store.form_error.set(Some(T::ErrStorage));
+        }
+    });
 }
 
 /// Asks the worker to remove account `id`, keeping its downloaded mail or not.

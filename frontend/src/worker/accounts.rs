@@ -5,8 +5,11 @@
 use rexie::{KeyRange, TransactionMode};
 use wasm_bindgen::JsValue;
 
-use crate::model::{Account, MessageMeta};
-use crate::store::db::{self, ACCOUNTS, MESSAGES, RAW, SYNC_META, StoreError, UIDL_STATE};
+use crate::model::{Account, MessageMeta, Vault};
+use crate::store::db::{
+    self, ACCOUNTS, MESSAGES, RAW, SETTINGS, SYNC_META, StoreError, UIDL_STATE,
+};
+use crate::store::settings::{VAULT_KEY, VaultRecord};
 
 /// Every key of `account` in a store keyed `account/uidl`.
 fn keys_of(account: &str) -> Result<KeyRange, StoreError> {
@@ -97,4 +100,33 @@ pub async fn remove(id: &str, keep_mail: bool, now_ms: f64) -> Result<Option<Acc
     tx.store(SYNC_META)?.delete(JsValue::from_str(id)).await?;
     committed(tx.done().await?, "removing the account")?;
     Ok(kept)
+}
+
+/// Sets, changes or clears the primary passphrase's vault, with every account's remembered
+/// password sealed under it (or opened), in one transaction: a password is never stored
+/// sealed under a key whose salt is not.
+pub async fn save_vault(vault: Option<&Vault>, accounts: &[Account]) -> Result<(), StoreError> {
+    let record = vault.map(|vault| VaultRecord {
+        key: VAULT_KEY.into(),
+        vault: vault.clone(),
+    });
+    let record = record
+        .map(|r| serde_wasm_bindgen::to_value(&r))
+        .transpose()?;
+    let values: Vec<JsValue> = accounts
+        .iter()
+        .map(serde_wasm_bindgen::to_value)
+        .collect::<Result<_, _>>()?;
+    let db = db::open().await?;
+    let tx = db.transaction(&[SETTINGS, ACCOUNTS], TransactionMode::ReadWrite)?;
+    let settings = tx.store(SETTINGS)?;
+    match record {
+        Some(record) => _ = settings.put(&record, None).await?,
+        None => settings.delete(JsValue::from_str(VAULT_KEY)).await?,
+    }
+    let store = tx.store(ACCOUNTS)?;
+    for value in values {
+        store.put(&value, None).await?;
+    }
+    committed(tx.done().await?, "saving the passphrase")
 }

@@ -227,6 +227,18 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
         Intent::SaveAccount { account, replaces } => {
             save_account(herald, running, account, replaces)
         }
+        Intent::SaveVault { vault, accounts } => {
+            let herald = herald.clone();
+            spawn_local(async move {
+                let notice = match accounts::save_vault(vault.as_ref(), &accounts).await {
+                    Ok(()) => Notice::VaultSaved { vault, accounts },
+                    Err(error) => Notice::VaultFailed {
+                        full: error == StoreError::Full,
+                    },
+                };
+                herald.tell(&notice);
+            });
+        }
         Intent::RemoveAccount { account, keep_mail } => {
             let (herald, running) = (herald.clone(), running.clone());
             spawn_local(async move {
