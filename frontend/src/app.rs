@@ -23,6 +23,7 @@ pub fn App() -> impl IntoView {
     // arrives twice (merged), never not at all.
     crate::sync::connect(store);
     crate::passphrase::connect(store);
+    crate::attention::follow_unread(store);
     actions::load(store);
     Effect::new(move |_| {
         let lang = store.lang.get();

@@ -143,6 +143,12 @@ pub enum T {
     KeptExplain,
     DeleteKeptMail,
     MailboxChangeHint,
+    NewMail,
+    MarkUnread,
+    Unread,
+    NotifyTitle,
+    NotifyNewMail,
+    NotifyRefused,
     PassphraseForget,
     PassphraseWrong,
     PassphraseUnavailable,
@@ -548,5 +554,21 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, Close) => "Close",
         (Lang::Es, PassphraseForget) => "La olvidé: borrar las contraseñas recordadas",
         (Lang::En, PassphraseForget) => "I forgot it: delete the remembered passwords",
+        (Lang::Es, NewMail) => "mensajes nuevos",
+        (Lang::En, NewMail) => "new messages",
+        (Lang::Es, MarkUnread) => "Marcar como no leído",
+        (Lang::En, MarkUnread) => "Mark as unread",
+        (Lang::Es, Unread) => "sin leer",
+        (Lang::En, Unread) => "unread",
+        (Lang::Es, NotifyTitle) => "Avisos",
+        (Lang::En, NotifyTitle) => "Notifications",
+        (Lang::Es, NotifyNewMail) => "Avisarme del correo nuevo cuando Cartero no está a la vista",
+        (Lang::En, NotifyNewMail) => "Tell me about new mail when Cartero is not in view",
+        (Lang::Es, NotifyRefused) => {
+            "El navegador no permite avisos para Cartero. Puedes permitirlos en los ajustes del sitio."
+        }
+        (Lang::En, NotifyRefused) => {
+            "The browser does not allow notifications for Cartero. You can allow them in the site's settings."
+        }
     }
 }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod actions;
 pub mod app;
+pub mod attention;
 pub mod blob;
 pub mod components;
 pub mod format;

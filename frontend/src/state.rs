@@ -212,6 +212,42 @@ impl AppStore {
             .with(|all| all.iter().filter(|m| m.account == id).count())
     }
 
+    /// How many messages are unread: of account `id`, or of every account (reactive).
+    pub fn unread_count(&self, id: Option<&str>) -> usize {
+        self.messages.with(|all| {
+            all.iter()
+                .filter(|m| m.unread && id.is_none_or(|id| m.account == id))
+                .count()
+        })
+    }
+
+    /// Marks the messages `ids` read or unread on this page.
+    pub fn set_unread(&self, ids: &[String], unread: bool) {
+        let ids: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        self.messages.update(|all| {
+            for m in all.iter_mut().filter(|m| ids.contains(m.id.as_str())) {
+                m.unread = unread;
+            }
+        });
+    }
+
+    /// Whether the message `id` is unread (not reactive).
+    pub fn is_unread(&self, id: &str) -> bool {
+        self.messages
+            .with_untracked(|all| all.iter().any(|m| m.id == id && m.unread))
+    }
+
+    /// Of `saved`, how many are unread messages this page did not list yet.
+    pub fn count_new_unread(&self, saved: &[MessageMeta]) -> usize {
+        self.messages.with_untracked(|all| {
+            let known: HashSet<&str> = all.iter().map(|m| m.id.as_str()).collect();
+            saved
+                .iter()
+                .filter(|m| m.unread && !known.contains(m.id.as_str()))
+                .count()
+        })
+    }
+
     /// Adds messages the sync of `account` saved.
     pub fn add_messages(&self, account: &str, new: Vec<MessageMeta>) {
         let live = self.live(account);
@@ -297,6 +333,7 @@ mod tests {
             size: 1,
             attachments: 0,
             partial: false,
+            unread: false,
         }
     }
 

@@ -108,6 +108,19 @@ async fn open_with_alice(page: &CarteroPage<'_>, relay: &Relay, dovecot: &Doveco
     wait_settled(page, ALICE).await;
 }
 
+async fn title(page: &CarteroPage<'_>) -> String {
+    page.client.title().await.unwrap_or_default()
+}
+
+async fn wait_for_title(page: &CarteroPage<'_>, want: &str) {
+    wait_until(
+        &format!("the title {want}"),
+        Duration::from_secs(10),
+        || async { (title(page).await == want).then_some(()) },
+    )
+    .await;
+}
+
 async fn value(page: &CarteroPage<'_>, id: &str) -> String {
     let field = page.find(id).await;
     field.prop("value").await.ok().flatten().unwrap_or_default()
@@ -194,6 +207,18 @@ async fn two_accounts_share_one_inbox_and_each_has_its_own_view_and_settings() {
         );
         page.click("account-form-cancel").await;
         page.wait_count(5).await;
+
+        // Unread mail counts in the title; opening a message reads it, for good.
+        assert_eq!(title(&page).await, "(5) Cartero");
+        page.click("message-row").await;
+        page.find("message-view").await;
+        wait_for_title(&page, "(4) Cartero").await;
+        browser.client.refresh().await.expect("reload");
+        page.wait_ready().await;
+        wait_for_title(&page, "(4) Cartero").await;
+        page.click("message-row").await;
+        page.click("message-unread").await;
+        wait_for_title(&page, "(5) Cartero").await;
     };
     browser.check(Duration::from_secs(150), steps).await;
     browser.close().await;

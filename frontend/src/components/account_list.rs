@@ -22,6 +22,7 @@ pub fn AccountList() -> impl IntoView {
                 on:click=move |_| store.mailbox.set(Mailbox::All)
             >
                 <span class="name">{move || store.t(T::AllInboxes)}</span>
+                <UnreadPill count=Signal::derive(move || store.unread_count(None)) />
                 <span class="count">{all_count}</span>
             </button>
             <For each=move || store.accounts.get() key=|a| a.id.clone() let:account>
@@ -48,6 +49,19 @@ pub fn AccountList() -> impl IntoView {
                 {move || store.t(T::Settings)}
             </button>
         </nav>
+    }
+}
+
+/// How many unread messages, when there are any.
+#[component]
+fn UnreadPill(count: Signal<usize>) -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    view! {
+        <Show when=move || count.get() != 0>
+            <span class="unread" data-testid="unread-count" title=move || store.t(T::Unread)>
+                {move || count.get()}
+            </span>
+        </Show>
     }
 }
 
@@ -78,6 +92,10 @@ fn AccountRow(id: String) -> impl IntoView {
         let id = id.clone();
         move || store.count_of(&id)
     };
+    let unread = {
+        let id = id.clone();
+        move || store.unread_count(Some(&id))
+    };
     let (show_id, edit_id, remove_id) = (id.clone(), id.clone(), id);
     view! {
         <div
@@ -98,6 +116,7 @@ fn AccountRow(id: String) -> impl IntoView {
                     aria-hidden="true"
                 ></span>
                 <span class="name" title=move || field(|a| a.email.clone())>{move || field(|a| a.label().to_owned())}</span>
+                <UnreadPill count=Signal::derive(unread) />
                 <span class="count">{count}</span>
             </button>
             <button

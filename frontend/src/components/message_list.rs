@@ -29,7 +29,9 @@ pub fn MessageList() -> impl IntoView {
                 bind:value=store.query
             />
             <ul data-testid="message-list" data-count=move || count().to_string()>
-                <For each=move || view.get().1 key=|m| m.id.clone() let:meta>
+                // Keyed by read state too: a row marked read is drawn again (a reactive
+                // lookup per row would scan the whole list for each of them).
+                <For each=move || view.get().1 key=|m| (m.id.clone(), m.unread) let:meta>
                     <MessageRow meta />
                 </For>
             </ul>
@@ -66,7 +68,9 @@ fn MessageRow(meta: MessageMeta) -> impl IntoView {
             data-testid="message-row"
             data-uidl=meta.uidl.clone()
             style:--account=colour
+            data-unread=meta.unread.to_string()
             class="message-row"
+            class:unread=meta.unread
             class:selected=is_selected
             role="button"
             tabindex="0"

@@ -26,6 +26,14 @@ pub fn MessageView() -> impl IntoView {
             }
         }
     });
+    // Opening a message marks it read.
+    Effect::new(move |_| {
+        if let Some(id) = store.selected.get()
+            && store.is_unread(&id)
+        {
+            sync::mark(store, vec![id], false);
+        }
+    });
     // Opening a headers-only message asks for its body.
     Effect::new(move |_| {
         if partial.get() == Some(true)
@@ -68,6 +76,19 @@ fn OpenMessage(message: Rendered, partial: Memo<Option<bool>>) -> impl IntoView 
             <button class="back" on:click=move |_| store.selected.set(None)>
                 "← " {move || store.t(T::Back)}
             </button>
+            <div class="message-actions">
+                <button
+                    class="secondary"
+                    data-testid="message-unread"
+                    on:click=move |_| {
+                        if let Some(id) = store.selected.get_untracked() {
+                            sync::mark(store, vec![id], true);
+                        }
+                    }
+                >
+                    {move || store.t(T::MarkUnread)}
+                </button>
+            </div>
             <h2>{subject}</h2>
             <dl class="headers">
                 <dt>{move || store.t(T::From)}</dt><dd>{from}</dd>

@@ -1,5 +1,6 @@
-//! The primary passphrase's screens: the unlock prompt (once per browser session) and its
-//! settings (set, change, remove), with what it protects against in plain words.
+//! The primary passphrase's screens: the unlock prompt (once per browser session) and the
+//! settings (set, change or remove it, with what it protects against in plain words; and
+//! new-mail notifications).
 
 use leptos::prelude::*;
 use web_sys::SubmitEvent;
@@ -128,6 +129,7 @@ pub fn Settings() -> impl IntoView {
                         <button type="submit" data-testid="passphrase-save">{move || store.t(T::PassphraseSet)}</button>
                     </div>
                 </fieldset>
+                <NotifyField />
                 <div class="actions">
                     <button type="button" class="secondary" data-testid="settings-close" on:click=move |_| store.form.set(None)>
                         {move || store.t(T::Close)}
@@ -135,5 +137,34 @@ pub fn Settings() -> impl IntoView {
                 </div>
             </form>
         </section>
+    }
+}
+
+/// The new-mail notifications switch.
+#[component]
+fn NotifyField() -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let on = RwSignal::new(crate::attention::notifications_on());
+    let refused = RwSignal::new(false);
+    let toggle = move |ev| {
+        let wanted = event_target_checked(&ev);
+        on.set(wanted);
+        refused.set(false);
+        crate::attention::set_notifications(wanted, move || {
+            on.set(false);
+            refused.set(true);
+        });
+    };
+    view! {
+        <fieldset class="policy">
+            <legend>{move || store.t(T::NotifyTitle)}</legend>
+            <label class="check">
+                <input type="checkbox" data-testid="notify-new-mail" prop:checked=on on:change=toggle />
+                {move || store.t(T::NotifyNewMail)}
+            </label>
+            <Show when=move || refused.get()>
+                <p class="warning" role="alert">{move || store.t(T::NotifyRefused)}</p>
+            </Show>
+        </fieldset>
     }
 }

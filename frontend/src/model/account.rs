@@ -116,6 +116,10 @@ pub struct MessageMeta {
     /// Only the headers are stored (the policy's size limit); the body comes when opened.
     #[serde(default)]
     pub partial: bool,
+    /// Not read yet: downloaded by a sync and not opened since (mail stored before this
+    /// existed counts as read).
+    #[serde(default)]
+    pub unread: bool,
 }
 
 impl MessageMeta {

@@ -49,6 +49,13 @@ pub enum Intent {
         #[serde(default)]
         replaces: Option<String>,
     },
+    /// Mark messages read or unread.
+    Mark {
+        /// Message ids (`account/uidl`).
+        ids: Vec<String>,
+        /// `true`: unread.
+        unread: bool,
+    },
     /// Set, change or clear the primary passphrase, with every account whose remembered
     /// password it seals (or opens) re-stored in the same transaction.
     SaveVault {
@@ -102,6 +109,13 @@ pub enum Notice {
         account: String,
         /// The browser's storage is full.
         full: bool,
+    },
+    /// Messages were marked read or unread.
+    Marked {
+        /// Message ids.
+        ids: Vec<String>,
+        /// `true`: unread.
+        unread: bool,
     },
     /// The primary passphrase was set, changed or cleared.
     VaultSaved {

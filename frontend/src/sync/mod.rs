@@ -62,7 +62,14 @@ fn apply(store: AppStore, notice: Notice) {
                 live.sync.set(SyncPhase::Idle);
             }
         }
-        Notice::Saved { account, messages } => store.add_messages(&account, messages),
+        Notice::Saved { account, messages } => {
+            let new = store.count_new_unread(&messages);
+            store.add_messages(&account, messages);
+            if new > 0 {
+                crate::attention::new_mail(store, &account, new);
+            }
+        }
+        Notice::Marked { ids, unread } => store.set_unread(&ids, unread),
         Notice::AccountSaved { account } => {
             let pending = store.pending.get_value();
             if let Some((id, password)) = pending.filter(|(id, _)| *id == account.id) {
@@ -296,6 +303,12 @@ pub fn save_account(
             store.form_error.set(Some(T::ErrStorage));
         }
     });
+}
+
+/// Marks messages read or unread: on this page at once, then in the store and every tab.
+pub fn mark(store: AppStore, ids: Vec<String>, unread: bool) {
+    store.set_unread(&ids, unread);
+    send(&Intent::Mark { ids, unread });
 }
 
 /// Asks the worker to remove account `id`, keeping its downloaded mail or not.

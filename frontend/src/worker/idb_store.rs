@@ -1,7 +1,7 @@
 //! The sync engine's [`Store`] over IndexedDB: one account's messages, raw bytes and UIDL
 //! state, each commit one transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use cartero_shared::sync::engine::{Record, Store, Stored};
 use cartero_shared::sync::{Identity, LastLogin, Status, UidlState};
@@ -126,16 +126,19 @@ async fn abort_reason(octets: usize) -> StoreError {
 /// message metadata (the worker broadcasts it to the tabs).
 pub struct IdbStore<F> {
     account: String,
+    /// UIDLs of messages the person opened (their bodies are fetched): stored read.
+    opened: HashSet<String>,
     saved: F,
     /// States made up by `load` for schema-1 messages, written by `set_identity`.
     legacy: Vec<UidlState>,
 }
 
 impl<F: FnMut(Vec<MessageMeta>)> IdbStore<F> {
-    /// The store of `account`.
-    pub fn new(account: &str, saved: F) -> Self {
+    /// The store of `account`; messages in `opened` are stored read.
+    pub fn new(account: &str, opened: HashSet<String>, saved: F) -> Self {
         IdbStore {
             account: account.to_owned(),
+            opened,
             saved,
             legacy: Vec::new(),
         }
@@ -154,6 +157,7 @@ impl<F: FnMut(Vec<MessageMeta>)> IdbStore<F> {
             size: raw.len() as u64,
             attachments: summary.attachments,
             partial: record.state.status == Status::HeadersOnly,
+            unread: !self.opened.contains(&record.state.uidl),
         }
     }
 

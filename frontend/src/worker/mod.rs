@@ -3,6 +3,7 @@
 //! to IndexedDB; the page only renders.
 
 pub mod accounts;
+pub mod flags;
 pub mod idb_store;
 pub mod locks;
 pub mod session;
@@ -226,6 +227,15 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
         }
         Intent::SaveAccount { account, replaces } => {
             save_account(herald, running, account, replaces)
+        }
+        Intent::Mark { ids, unread } => {
+            let herald = herald.clone();
+            spawn_local(async move {
+                // A failed mark only leaves the message as it was; the next open marks it.
+                if flags::mark(&ids, unread).await.is_ok() {
+                    herald.tell(&Notice::Marked { ids, unread });
+                }
+            });
         }
         Intent::SaveVault { vault, accounts } => {
             let herald = herald.clone();

@@ -182,7 +182,9 @@ pub async fn run(
     report(SyncPhase::Listing);
     let mut options = SyncOptions::new(account.policy, request.now_ms);
     options.bodies_wanted = request.bodies.into_iter().collect();
-    let mut store = IdbStore::new(&account.id, saved);
+    // A body fetched because its message was opened arrives read.
+    let opened = options.bodies_wanted.clone();
+    let mut store = IdbStore::new(&account.id, opened, saved);
     let (mut total, mut octets_total) = (0, 0);
     let mut progress = |p: Progress| match p {
         Progress::Planned { messages, octets } => {
