@@ -124,6 +124,27 @@ impl Browser {
             .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
     }
 
+    /// The browser's profile directory.
+    pub fn profile(&self) -> &std::path::Path {
+        self.profile.path()
+    }
+
+    /// The pids of this browser's renderer processes (the page and its workers run in
+    /// one of them).
+    pub fn renderer_pids(&self) -> Vec<u32> {
+        let profile = self.profile.path().display().to_string();
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        dir.filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+                let cmdline = String::from_utf8_lossy(&cmdline);
+                cmdline.contains("--type=renderer") && cmdline.contains(&profile)
+            })
+            .collect()
+    }
+
     /// Ends the session and chromedriver.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;

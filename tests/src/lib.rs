@@ -9,6 +9,7 @@ pub mod certs;
 pub mod courier;
 pub mod cut_proxy;
 pub mod delay_proxy;
+pub mod devtools;
 pub mod dovecot;
 pub mod forward;
 pub mod mock_pop3;

@@ -269,7 +269,7 @@ async fn a_big_message_comes_headers_only_and_whole_when_opened() {
         "From: Big Files <big@example.org>\r\nTo: alice@example.org\r\nSubject: the big one\r\n\
          Date: Fri, 20 Nov 2026 09:00:00 +0000\r\nMessage-ID: <big@example.org>\r\n\r\n{}\
          END OF THE BIG ONE\r\n",
-        "a long line of the big message, repeated to pass the size limit\r\n".repeat(6000)
+        "a long line of the big message, repeated to pass the size limit\r\n".repeat(20_000)
     );
     let mut user = alice();
     user.mail

@@ -1,3 +1,4 @@
 //! Turning raw messages into what the app shows.
 
 pub mod render;
+pub mod scan;

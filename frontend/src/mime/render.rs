@@ -3,6 +3,8 @@
 
 use mail_parser::{Address, MessageParser, MimeHeaders};
 
+use super::scan;
+
 /// What the message list needs from a message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -82,10 +84,26 @@ fn summary_of(message: &mail_parser::Message) -> Summary {
     }
 }
 
+/// Messages above this size are summarized from their headers, their attachments counted
+/// by [`scan::count_attachments`]: a full parse decodes every part only to count them.
+const FULL_PARSE_LIMIT: usize = 1024 * 1024;
+
 /// The list summary of a raw message.
 pub fn summarize(raw: &[u8]) -> Summary {
-    match MessageParser::default().parse(raw) {
-        Some(message) => summary_of(&message),
+    let parser = MessageParser::default();
+    let big = raw.len() > FULL_PARSE_LIMIT;
+    let parsed = match big {
+        true => parser.parse_headers(raw),
+        false => parser.parse(raw),
+    };
+    match parsed {
+        Some(message) => {
+            let mut summary = summary_of(&message);
+            if big {
+                summary.attachments = scan::count_attachments(raw);
+            }
+            summary
+        }
         None => Summary {
             from: String::new(),
             from_address: String::new(),
