@@ -7,6 +7,7 @@ use cartero_native::Session;
 use cartero_native::relay_client::RelaySession;
 use cartero_shared::wire::{ConnectQuery, Security};
 
+use crate::browser::AccountInput;
 use crate::dovecot::{Mail, User};
 
 /// The password of every benchmark mailbox.
@@ -31,6 +32,18 @@ pub fn bench_user(name: &str, count: usize, size: usize) -> User {
         name: name.into(),
         password: PASSWORD.into(),
         mail,
+    }
+}
+
+/// The add-account form's fields for the benchmark user on `server` (plain POP3).
+pub fn bench_account(server: SocketAddr) -> AccountInput<'static> {
+    AccountInput {
+        email: "bench@example.org",
+        host: "127.0.0.1",
+        port: server.port(),
+        security: "none",
+        username: "bench",
+        password: PASSWORD,
     }
 }
 

@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use cartero_tests::bench::PASSWORD;
-use cartero_tests::browser::{AccountInput, Browser};
+use cartero_tests::bench::{PASSWORD, bench_account};
+use cartero_tests::browser::Browser;
 use cartero_tests::devtools::DevTools;
 use cartero_tests::dovecot::{Dovecot, Mail, User};
 use cartero_tests::relay::{Relay, RelaySetup};
@@ -124,15 +124,7 @@ async fn main() {
         let (mut devtools, start, peak) = sampler.await.expect("sampler");
         let baseline = peak.saturating_sub(start) as f64;
 
-        page.fill_account_form(&AccountInput {
-            email: "bench@example.org",
-            host: "127.0.0.1",
-            port: dovecot.pop3.port(),
-            security: "none",
-            username: "bench",
-            password: PASSWORD,
-        })
-        .await;
+        page.fill_account_form(&bench_account(dovecot.pop3)).await;
         let wasm_before = devtools.wasm_memory(&worker_session).await;
         let stop = Arc::new(AtomicBool::new(false));
         let sampler = sample(devtools, worker_session.clone(), stop.clone());

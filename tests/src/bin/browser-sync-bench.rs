@@ -9,8 +9,8 @@
 
 use std::time::{Duration, Instant};
 
-use cartero_tests::bench::{PASSWORD, bench_user, native_via_relay};
-use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
+use cartero_tests::bench::{bench_account, bench_user, native_via_relay};
+use cartero_tests::browser::{Browser, CarteroPage};
 use cartero_tests::dovecot::Dovecot;
 use cartero_tests::relay::{Relay, RelaySetup};
 use serde_json::json;
@@ -78,15 +78,7 @@ async fn browser_run(
         .execute(OBSERVE_LONG_TASKS, vec![])
         .await
         .expect("observe long tasks");
-    page.fill_account_form(&AccountInput {
-        email: "bench@example.org",
-        host: "127.0.0.1",
-        port: dovecot.pop3.port(),
-        security: "none",
-        username: "bench",
-        password: PASSWORD,
-    })
-    .await;
+    page.fill_account_form(&bench_account(dovecot.pop3)).await;
     let started = Instant::now();
     page.click("account-save").await;
     let limit = Duration::from_secs(60 + n as u64 / 50);
