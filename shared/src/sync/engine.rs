@@ -18,6 +18,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use futures_util::future::join;
+
 use crate::drive::{Clock, DriveError, Driver, Listing, Transport};
 use crate::pop3::{Command, Event, Handle, Reply, ServerError};
 
@@ -253,6 +255,12 @@ struct Batch {
     octets: usize,
 }
 
+/// What a commit under way writes: the states to take as known once it is done.
+struct Written {
+    states: Vec<UidlState>,
+    octets: usize,
+}
+
 impl Session<'_> {
     fn index_content(&mut self) {
         for state in self.states.values() {
@@ -325,38 +333,45 @@ impl Session<'_> {
         }
     }
 
-    /// Writes `batch` and, once it has committed, takes its states as known.
-    async fn commit<S: Store>(
+    /// Takes the batch's records out for the store; the rest of the commit is
+    /// [`Session::committed`], once the store says they are written.
+    fn take_batch(batch: &mut Batch) -> (Vec<Record>, Written) {
+        let records = std::mem::take(&mut batch.records);
+        let written = Written {
+            states: records.iter().map(|r| r.state.clone()).collect(),
+            octets: std::mem::take(&mut batch.octets),
+        };
+        (records, written)
+    }
+
+    /// Takes the states of a committed batch as known and reports it.
+    fn committed(
         &mut self,
-        store: &mut S,
-        batch: &mut Batch,
+        written: Written,
         totals: &mut (usize, u64),
         progress: &mut impl FnMut(Progress),
-    ) -> Result<(), S::Error> {
-        if batch.records.is_empty() {
-            return Ok(());
-        }
-        let records = std::mem::take(&mut batch.records);
-        let uidls: Vec<String> = records.iter().map(|r| r.state.uidl.clone()).collect();
-        let states: Vec<UidlState> = records.iter().map(|r| r.state.clone()).collect();
-        store.commit(records).await?;
-        for state in states {
+    ) {
+        let uidls: Vec<String> = written.states.iter().map(|s| s.uidl.clone()).collect();
+        for state in written.states {
             self.states.insert(state.uidl.clone(), state);
         }
         totals.0 += uidls.len();
-        totals.1 += batch.octets as u64;
-        batch.octets = 0;
+        totals.1 += written.octets as u64;
         progress(Progress::Committed {
             messages: totals.0,
             octets: totals.1,
             uidls,
         });
-        Ok(())
     }
 
     /// Downloads everything planned, pipelined when the server allows, committing in
-    /// batches. When the link fails, the whole messages already received are committed
-    /// before the error is returned, so the next sync does not fetch them again.
+    /// batches. One batch commits while the next downloads: the store's wait for its
+    /// transaction (most of a browser sync's idle time) overlaps the network and the
+    /// parsing. A batch that fills before the one before has committed waits for it, so
+    /// at most two are held; a message's state is taken as known only once its batch
+    /// has committed. When the link fails, the whole messages already
+    /// received are committed before the error is returned, so the next sync does not
+    /// fetch them again.
     async fn download<'m, T: Transport, C: Clock, S: Store>(
         &mut self,
         driver: &mut Driver<T, C>,
@@ -380,47 +395,71 @@ impl Session<'_> {
             .collect();
         let mut batch = Batch::default();
         let mut totals = (0, 0);
-        while !pending.is_empty() {
-            let event = match driver.next_event().await {
-                Ok(event) => event,
-                Err(error) => {
-                    self.commit(store, &mut batch, &mut totals, progress)
-                        .await
-                        .map_err(SyncError::Store)?;
-                    return Err(error.into());
+        let mut link = Self::fill(self, driver, &mut pending, &mut batch).await;
+        while !batch.records.is_empty() {
+            let (records, written) = Self::take_batch(&mut batch);
+            let more = link.is_ok() && !pending.is_empty();
+            let reading = async {
+                match more {
+                    true => Self::fill(self, driver, &mut pending, &mut batch).await,
+                    false => Ok(()),
                 }
             };
-            match event {
-                Event::Body { handle, chunk } => {
-                    if let Some(flight) = pending.get_mut(&handle) {
-                        if flight.bytes.capacity() == 0 {
-                            flight.bytes.reserve(flight.expected_len());
-                        }
-                        flight.bytes.extend_from_slice(&chunk);
-                    }
-                }
-                Event::Reply { handle, result } => {
-                    let Some(flight) = pending.remove(&handle) else {
-                        continue;
-                    };
-                    // A message another client deleted meanwhile (-ERR) is skipped.
-                    if let Ok(Reply::BodyEnd) = result {
-                        batch.octets += flight.bytes.len();
-                        let record = self.record(flight);
-                        batch.records.push(record);
-                    }
-                    let full = batch.records.len() >= self.options.batch_messages
-                        || batch.octets >= self.options.batch_bytes;
-                    if full || pending.is_empty() {
-                        self.commit(store, &mut batch, &mut totals, progress)
-                            .await
-                            .map_err(SyncError::Store)?;
-                    }
-                }
-                Event::Greeting(_) => {}
+            let (result, read) = join(store.commit(records), reading).await;
+            result.map_err(SyncError::Store)?;
+            self.committed(written, &mut totals, progress);
+            if more {
+                link = read;
             }
         }
+        link.map_err(Into::into)
+    }
+
+    /// Receives until the batch is full or nothing is pending.
+    async fn fill<'m, T: Transport, C: Clock>(
+        &mut self,
+        driver: &mut Driver<T, C>,
+        pending: &mut HashMap<Handle, InFlight<'m>>,
+        batch: &mut Batch,
+    ) -> Result<(), DriveError<T::Error>> {
+        while !pending.is_empty()
+            && batch.records.len() < self.options.batch_messages
+            && batch.octets < self.options.batch_bytes
+        {
+            let event = driver.next_event().await?;
+            self.take_event(event, pending, batch);
+        }
         Ok(())
+    }
+
+    /// Adds a body chunk to its download, or a finished download to the batch.
+    fn take_event<'m>(
+        &mut self,
+        event: Event,
+        pending: &mut HashMap<Handle, InFlight<'m>>,
+        batch: &mut Batch,
+    ) {
+        match event {
+            Event::Body { handle, chunk } => {
+                if let Some(flight) = pending.get_mut(&handle) {
+                    if flight.bytes.capacity() == 0 {
+                        flight.bytes.reserve(flight.expected_len());
+                    }
+                    flight.bytes.extend_from_slice(&chunk);
+                }
+            }
+            Event::Reply { handle, result } => {
+                // A message another client deleted meanwhile (-ERR) is skipped.
+                if let Some(flight) = pending.remove(&handle)
+                    && let Ok(Reply::BodyEnd) = result
+                {
+                    batch.octets += flight.bytes.len();
+                    let record = self.record(flight);
+                    batch.records.push(record);
+                }
+            }
+            Event::Greeting(_) => {}
+        }
     }
 
     /// `DELE` for each of `delete`, then `QUIT`, which makes them take effect.
