@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 pub struct Relay {
     /// Where it listens.
     pub addr: SocketAddr,
+    config: Config,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -41,6 +42,11 @@ impl Relay {
 
     /// Starts a relay with `setup`.
     pub async fn start(setup: RelaySetup) -> Relay {
+        Relay::start_adjusted(setup, |_| {}).await
+    }
+
+    /// Starts a relay with `setup`, then `adjust` applied to its configuration.
+    pub async fn start_adjusted(setup: RelaySetup, adjust: impl FnOnce(&mut Config)) -> Relay {
         let mut config = Config::defaults();
         config.allow = setup
             .allow
@@ -49,16 +55,21 @@ impl Relay {
             .collect();
         config.ca_file = setup.ca_file;
         config.static_dir = setup.static_dir;
+        adjust(&mut config);
         Relay::start_with(config).await
     }
 
     /// Starts a relay with a whole configuration.
     pub async fn start_with(config: Config) -> Relay {
-        crate::init_logging();
-        let state = AppState::new(config).expect("a valid relay configuration");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
+        Relay::serve_on(config, listener)
+    }
+
+    fn serve_on(config: Config, listener: tokio::net::TcpListener) -> Relay {
+        crate::init_logging();
+        let state = AppState::new(config.clone()).expect("a valid relay configuration");
         let addr = listener.local_addr().expect("a bound address");
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(cartero_relay::serve(state, listener, async {
@@ -66,9 +77,28 @@ impl Relay {
         }));
         Relay {
             addr,
+            config,
             shutdown: Some(tx),
             task: Some(task),
         }
+    }
+
+    /// Stops the relay and starts it again on the same port after `down`. With a
+    /// `shutdown_grace_secs` of 0 (see [`Relay::start_adjusted`]) its open sessions are cut
+    /// at once: to the browser, a relay that died mid-sync and came back.
+    pub async fn restart(mut self, down: std::time::Duration) -> Relay {
+        let (addr, config) = (self.addr, self.config.clone());
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), task).await;
+        }
+        tokio::time::sleep(down).await;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .expect("bind the same port again");
+        Relay::serve_on(config, listener)
     }
 
     /// The app's URL.

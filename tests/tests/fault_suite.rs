@@ -59,6 +59,12 @@ enum Fault {
     Cut(usize),
     /// The page reloads this many milliseconds after the sync starts.
     Reload(u64),
+    /// The relay dies this many milliseconds after the sync starts (its sessions cut), and
+    /// is back on the same port half a second later.
+    RelayRestart(u64),
+    /// A second tab opens this many milliseconds after the sync starts and presses Sync:
+    /// it must follow the first tab's sync, not open a second POP3 session beside it.
+    SecondTab(u64),
 }
 
 fn mailbox(run: usize) -> Vec<Mail> {
@@ -144,22 +150,77 @@ async fn one_run(browser: &Browser, run: usize, fault: Fault, delete: bool) -> b
     if let Fault::Cut(at) = fault {
         cuts.lock().expect("the plan").push_back(Some(at));
     }
-    // A relay of its own: a new origin, so a new, empty browser store.
-    let relay = Relay::start(RelaySetup {
+    // A relay of its own: a new origin, so a new, empty browser store. No shutdown
+    // grace: a restart cuts its sessions at once.
+    let setup = RelaySetup {
         allow: vec![proxy],
         static_dir: Some(cartero_tests::app_dir()),
         ..RelaySetup::default()
-    })
-    .await;
+    };
+    let mut relay = Relay::start_adjusted(setup, |c| c.shutdown_grace_secs = 0).await;
     let page = browser.page();
     let context = format!("run {run}: {fault:?}, delete after download: {delete}");
     page.open(&relay.url()).await;
     fill_account(&page, proxy, delete).await;
+    let first_tab = browser.client.window().await.expect("this tab");
+    // The second tab is open before the account exists: it hears of the new account and
+    // checks it at once too, racing the first tab's sync.
+    let second_tab = match fault {
+        Fault::SecondTab(_) => {
+            let tab = browser.client.new_window(true).await.expect("a second tab");
+            browser
+                .client
+                .switch_to_window(tab.handle.clone())
+                .await
+                .expect("go there");
+            page.open(&relay.url()).await;
+            browser
+                .client
+                .switch_to_window(first_tab.clone())
+                .await
+                .expect("back");
+            Some(tab.handle)
+        }
+        _ => None,
+    };
     page.click("account-save").await;
-    if let Fault::Reload(ms) = fault {
-        tokio::time::sleep(Duration::from_millis(ms)).await;
-        browser.client.refresh().await.expect("reload mid-sync");
-        page.wait_ready().await;
+    let mut in_second_tab = false;
+    match fault {
+        Fault::Cut(_) => {}
+        Fault::Reload(ms) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            browser.client.refresh().await.expect("reload mid-sync");
+            page.wait_ready().await;
+        }
+        Fault::RelayRestart(ms) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            relay = relay.restart(Duration::from_millis(500)).await;
+        }
+        Fault::SecondTab(ms) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            let tab = second_tab.expect("the second tab");
+            browser
+                .client
+                .switch_to_window(tab)
+                .await
+                .expect("go there");
+            page.click("sync-button").await;
+            page.wait_sync_settled().await;
+            in_second_tab = true;
+        }
+    }
+    if in_second_tab {
+        assert_safe(&context, &original, &dovecot, &stored(&page).await);
+        browser
+            .client
+            .close_window()
+            .await
+            .expect("close the second tab");
+        browser
+            .client
+            .switch_to_window(first_tab)
+            .await
+            .expect("back to the first tab");
     }
     let (said, broke) = page.wait_sync_settled().await;
     println!("{context}: {said}");
@@ -171,6 +232,8 @@ async fn one_run(browser: &Browser, run: usize, fault: Fault, delete: bool) -> b
     let here = stored(&page).await;
     assert_safe(&context, &original, &dovecot, &here);
     assert_eq!(here, original, "{context}: not everything is here, once");
+    // Served the app and the sessions to the end (a restarted one included).
+    drop(relay);
     page.wait_count(MESSAGES).await;
     if delete {
         assert!(
@@ -222,8 +285,10 @@ async fn random_faults_never_lose_or_duplicate_mail() {
     let all = async {
         let mut broken = 0;
         for run in 0..runs {
-            let fault = match rng.below(4) {
+            let fault = match rng.below(6) {
                 0 => Fault::Reload(rng.below(400)),
+                1 => Fault::RelayRestart(rng.below(400)),
+                2 => Fault::SecondTab(rng.below(300)),
                 _ => Fault::Cut(rng.below(session_bytes as u64) as usize),
             };
             let delete = rng.below(2) == 0;
