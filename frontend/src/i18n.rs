@@ -1,5 +1,8 @@
 //! Spanish and English texts. Every word the app shows comes from here.
 
+/// Where the chosen language is kept (`localStorage`).
+const LANG_KEY: &str = "cartero-lang";
+
 /// The interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -10,6 +13,25 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The language the person chose on this device before, else the browser's.
+    pub fn chosen_or_browser() -> Lang {
+        let chosen = web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(LANG_KEY).ok().flatten());
+        match chosen.as_deref() {
+            Some("es") => Lang::Es,
+            Some("en") => Lang::En,
+            _ => Lang::from_browser(),
+        }
+    }
+
+    /// Remembers the person's choice on this device.
+    pub fn remember(self) {
+        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = storage.set_item(LANG_KEY, self.tag());
+        }
+    }
+
     /// Spanish when the browser prefers it, English otherwise.
     pub fn from_browser() -> Lang {
         let preferred = web_sys::window()
@@ -143,6 +165,7 @@ pub enum T {
     KeptExplain,
     DeleteKeptMail,
     MailboxChangeHint,
+    Dismiss,
     NewMail,
     MarkUnread,
     Unread,
@@ -570,5 +593,7 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, NotifyRefused) => {
             "The browser does not allow notifications for Cartero. You can allow them in the site's settings."
         }
+        (Lang::Es, Dismiss) => "Cancelar",
+        (Lang::En, Dismiss) => "Cancel",
     }
 }

@@ -137,7 +137,7 @@ impl AppStore {
     /// A store with nothing loaded yet.
     pub fn new() -> AppStore {
         AppStore {
-            lang: RwSignal::new(Lang::from_browser()),
+            lang: RwSignal::new(Lang::chosen_or_browser()),
             ready: RwSignal::new(false),
             storage_failed: RwSignal::new(false),
             accounts: RwSignal::new(Vec::new()),

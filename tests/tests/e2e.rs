@@ -294,6 +294,15 @@ async fn an_expired_server_certificate_is_explained_in_both_languages() {
             }
         })
         .await;
+        // The choice is kept on this device.
+        browser.client.refresh().await.expect("reload");
+        page.wait_ready().await;
+        let lang = page
+            .client
+            .execute("return document.documentElement.lang;", vec![])
+            .await
+            .expect("the page's language");
+        assert_eq!(lang, "es");
     };
     browser.check(Duration::from_secs(90), steps).await;
     browser.close().await;

@@ -287,7 +287,7 @@ async fn random_faults_never_lose_or_duplicate_mail() {
         for run in 0..runs {
             let fault = match rng.below(6) {
                 0 => Fault::Reload(rng.below(400)),
-                1 => Fault::RelayRestart(rng.below(400)),
+                1 => Fault::RelayRestart(rng.below(150)),
                 2 => Fault::SecondTab(rng.below(300)),
                 _ => Fault::Cut(rng.below(session_bytes as u64) as usize),
             };

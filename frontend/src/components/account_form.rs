@@ -165,7 +165,7 @@ pub fn AccountForm(#[prop(optional)] editing: Option<Account>) -> impl IntoView 
                             data-testid="account-form-cancel"
                             on:click=move |_| store.form.set(None)
                         >
-                            {move || store.t(T::Cancel)}
+                            {move || store.t(T::Dismiss)}
                         </button>
                     </Show>
                     <button type="submit" data-testid="account-save">{move || store.t(T::SaveAccount)}</button>

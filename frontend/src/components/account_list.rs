@@ -22,8 +22,7 @@ pub fn AccountList() -> impl IntoView {
                 on:click=move |_| store.mailbox.set(Mailbox::All)
             >
                 <span class="name">{move || store.t(T::AllInboxes)}</span>
-                <UnreadPill count=Signal::derive(move || store.unread_count(None)) />
-                <span class="count">{all_count}</span>
+                <Counts unread=Signal::derive(move || store.unread_count(None)) total=Signal::derive(all_count) />
             </button>
             <For each=move || store.accounts.get() key=|a| a.id.clone() let:account>
                 <AccountRow id=account.id />
@@ -52,14 +51,17 @@ pub fn AccountList() -> impl IntoView {
     }
 }
 
-/// How many unread messages, when there are any.
+/// How many unread messages, when there are any; else how many in all.
 #[component]
-fn UnreadPill(count: Signal<usize>) -> impl IntoView {
+fn Counts(unread: Signal<usize>, total: Signal<usize>) -> impl IntoView {
     let store = expect_context::<AppStore>();
     view! {
-        <Show when=move || count.get() != 0>
+        <Show
+            when=move || unread.get() != 0
+            fallback=move || view! { <span class="count">{move || total.get()}</span> }
+        >
             <span class="unread" data-testid="unread-count" title=move || store.t(T::Unread)>
-                {move || count.get()}
+                {move || unread.get()}
             </span>
         </Show>
     }
@@ -116,8 +118,7 @@ fn AccountRow(id: String) -> impl IntoView {
                     aria-hidden="true"
                 ></span>
                 <span class="name" title=move || field(|a| a.email.clone())>{move || field(|a| a.label().to_owned())}</span>
-                <UnreadPill count=Signal::derive(unread) />
-                <span class="count">{count}</span>
+                <Counts unread=Signal::derive(unread) total=Signal::derive(count) />
             </button>
             <button
                 class="icon"

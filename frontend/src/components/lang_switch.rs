@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::state::AppStore;
 
-/// A button that switches the interface language.
+/// A button that switches the interface language (remembered on this device).
 #[component]
 pub fn LangSwitch() -> impl IntoView {
     let store = expect_context::<AppStore>();
@@ -12,7 +12,11 @@ pub fn LangSwitch() -> impl IntoView {
         <button
             class="lang"
             data-testid="lang-switch"
-            on:click=move |_| store.lang.update(|l| *l = l.other())
+            on:click=move |_| {
+                let next = store.lang.get_untracked().other();
+                next.remember();
+                store.lang.set(next);
+            }
         >
             {move || store.lang.get().other().tag().to_uppercase()}
         </button>

@@ -42,6 +42,7 @@ fn UnlockDialog() -> impl IntoView {
                     type="password"
                     data-testid="passphrase-input"
                     autocomplete="current-password"
+                    autofocus
                     aria-label=move || store.t(T::PassphraseTitle)
                     bind:value=typed
                 />
@@ -90,6 +91,15 @@ pub fn Settings() -> impl IntoView {
     let again = RwSignal::new(String::new());
     let is_set = move || store.vault.with(Option::is_some);
     store.vault_error.set(None);
+    // Once saved (set, changed or removed), the typed passphrase leaves the fields.
+    Effect::new(move |previous: Option<Option<Vec<u8>>>| {
+        let now = store.vault.with(|v| v.as_ref().map(|v| v.salt.clone()));
+        if previous.is_some_and(|p| p != now) {
+            new.set(String::new());
+            again.set(String::new());
+        }
+        now
+    });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let typed = new.get_untracked();

@@ -63,7 +63,7 @@ fn RemoveQuestion(account: Memo<Option<Account>>) -> impl IntoView {
                     <p class="error" role="alert">{move || store.form_error.get().map(|t| store.t(t))}</p>
                 </Show>
                 <div class="actions">
-                    <button class="secondary" on:click=close>{move || store.t(T::Cancel)}</button>
+                    <button class="secondary" data-testid="account-remove-cancel" on:click=close>{move || store.t(T::Dismiss)}</button>
                     <button class="danger" data-testid="account-remove-confirm" on:click=confirm>
                         {move || if is_kept() { store.t(T::DeleteKeptMail) } else { store.t(T::RemoveAccount) }}
                     </button>

@@ -1,8 +1,9 @@
 //! Browser sync benchmark (issue 9): the app's sync worker downloads N × 2 KB messages from
 //! Dovecot into IndexedDB through the relay, in headless Chromium, next to two baselines
 //! measured in the same run: the native core through the same relay, and a bare
-//! IndexedDB write of the same records (metadata plus 2.2 KB, 250 per transaction) in the
-//! same Chromium. It also counts the page's long tasks (over 50 ms) during the sync.
+//! IndexedDB write of the same records as the app's (metadata, 2.2 KB of bytes and a UIDL
+//! state per message, in stores indexed like the app's, 1,000 messages per transaction) in
+//! the same Chromium. It also counts the page's long tasks (over 50 ms) during the sync.
 //!
 //! `cargo run --profile relay -p cartero-tests --bin browser-sync-bench -- [N ...]`
 //! (default 5000; the app must be built: `cargo xtask build`).
@@ -16,28 +17,32 @@ use cartero_tests::dovecot::Dovecot;
 use cartero_tests::relay::{Relay, RelaySetup};
 use serde_json::json;
 
-/// Writes `n` records like the app's (metadata and raw bytes) into a database of its own,
-/// 250 per transaction; answers the milliseconds it took.
+/// Writes `n` messages' records like the app's (metadata and UIDL state indexed by
+/// account, raw bytes), 1,000 messages per transaction; answers the milliseconds it took.
 const BARE_IDB: &str = r#"
 const n = arguments[0], done = arguments[arguments.length - 1];
 const open = indexedDB.open('bench-baseline-' + Math.random(), 1);
 open.onupgradeneeded = () => {
-  open.result.createObjectStore('meta', { keyPath: 'id' });
+  open.result.createObjectStore('meta', { keyPath: 'id' }).createIndex('by_account', 'account');
   open.result.createObjectStore('raw', { keyPath: 'id' });
+  open.result.createObjectStore('state', { keyPath: 'key' }).createIndex('by_account', 'account');
 };
 open.onerror = () => done(-1);
 open.onsuccess = async () => {
   const db = open.result, bytes = new Uint8Array(2200).fill(65);
   const t = performance.now();
-  for (let start = 0; start < n; start += 250) {
+  for (let start = 0; start < n; start += 1000) {
     await new Promise((resolve, reject) => {
-      const tx = db.transaction(['meta', 'raw'], 'readwrite');
-      const meta = tx.objectStore('meta'), raw = tx.objectStore('raw');
-      for (let i = start; i < Math.min(n, start + 250); i++) {
+      const tx = db.transaction(['meta', 'raw', 'state'], 'readwrite');
+      const meta = tx.objectStore('meta'), raw = tx.objectStore('raw'), state = tx.objectStore('state');
+      for (let i = start; i < Math.min(n, start + 1000); i++) {
         const id = 'bench/' + i;
         raw.put({ id, bytes: bytes.slice() });
         meta.put({ id, account: 'bench', uidl: String(i), from: 'bench', from_address: 'bench@example.org',
-                   subject: 'message ' + i, date_ms: i, size: 2200, attachments: 0, partial: false });
+                   subject: 'message ' + i, date_ms: i, size: 2200, attachments: 0, partial: false,
+                   unread: true });
+        state.put({ key: id, account: 'bench', uidl: String(i), status: 'kept', first_seen_ms: i,
+                    hash: 'a'.repeat(64), message_id: '<' + i + '@bench>' });
       }
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);

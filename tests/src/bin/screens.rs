@@ -53,9 +53,47 @@ async fn main() {
                 page.click("try-demo").await;
                 page.wait_count(6).await;
                 page.wait_sync_settled().await;
-                let png = browser.client.screenshot().await.expect("a screenshot");
-                let name = format!("synced-{lang}-{scheme}-{size}.png");
-                std::fs::write(dir.join(name), png).expect("save");
+                let shot = |name: &str| format!("{name}-{lang}-{scheme}-{size}.png");
+                let save = |name: String, png: Vec<u8>| {
+                    std::fs::write(dir.join(name), png).expect("save");
+                };
+                save(
+                    shot("synced"),
+                    browser.client.screenshot().await.expect("shot"),
+                );
+                // Issue 9's screens: editing, removing, the settings, the unlock prompt.
+                page.click("account-edit").await;
+                page.find("account-form-cancel").await;
+                save(
+                    shot("edit"),
+                    browser.client.screenshot().await.expect("shot"),
+                );
+                page.click("account-form-cancel").await;
+                page.click("account-remove").await;
+                page.find("remove-dialog").await;
+                save(
+                    shot("remove"),
+                    browser.client.screenshot().await.expect("shot"),
+                );
+                page.click("account-remove-cancel").await;
+                page.click("settings-button").await;
+                page.fill("passphrase-new", "mar y montaña").await;
+                page.fill("passphrase-confirm", "mar y montaña").await;
+                page.click("passphrase-save").await;
+                page.find("passphrase-remove").await;
+                save(
+                    shot("settings"),
+                    browser.client.screenshot().await.expect("shot"),
+                );
+                page.click("settings-close").await;
+                browser.client.refresh().await.expect("reload");
+                page.find("vault-unlock").await;
+                save(
+                    shot("unlock"),
+                    browser.client.screenshot().await.expect("shot"),
+                );
+                page.fill("passphrase-input", "mar y montaña").await;
+                page.click("passphrase-unlock").await;
                 // A fresh origin state for the next language: forget the account.
                 browser
                     .client
