@@ -89,13 +89,21 @@ pub fn want_key(store: AppStore) {
 }
 
 /// Opens every sealed password with `key` for this page's syncs, then syncs the accounts
-/// that were waiting for it. A key that opens none of them is refused.
+/// that were waiting for it. A key that does not open the vault's check is refused (a tab
+/// may hand over a key the vault has since replaced). A password the key cannot open
+/// (sealed by a change that raced another tab's) is left out: that account asks for its
+/// password, and the others still open.
 async fn use_key(store: AppStore, key: CryptoKey) -> Result<(), VaultError> {
-    let sealed = sealed_accounts(store);
-    let mut opened = Vec::with_capacity(sealed.len());
-    for account in &sealed {
-        if let Some(s) = &account.sealed_password {
-            opened.push((account.id.clone(), vault::open(&key, s).await?));
+    let Some(stored) = store.vault.get_untracked() else {
+        return Err(VaultError::WrongPassphrase);
+    };
+    vault::check(&stored, &key).await?;
+    let mut opened = Vec::new();
+    for account in sealed_accounts(store) {
+        if let Some(sealed) = &account.sealed_password
+            && let Ok(password) = vault::open(&key, sealed).await
+        {
+            opened.push((account.id.clone(), password));
         }
     }
     store.vault_key.set_value(Some(key));

@@ -120,8 +120,14 @@ pub async fn create(passphrase: &str) -> Result<(Vault, CryptoKey), VaultError> 
 /// The key of `vault`, when `passphrase` is its passphrase.
 pub async fn unlock(vault: &Vault, passphrase: &str) -> Result<CryptoKey, VaultError> {
     let key = derive(passphrase, &vault.salt, vault.iterations).await?;
-    match open(&key, &vault.check).await?.as_str() {
-        CHECK => Ok(key),
+    check(vault, &key).await?;
+    Ok(key)
+}
+
+/// Whether `key` is the key of `vault` (it opens the vault's check).
+pub async fn check(vault: &Vault, key: &CryptoKey) -> Result<(), VaultError> {
+    match open(key, &vault.check).await?.as_str() {
+        CHECK => Ok(()),
         _ => Err(VaultError::WrongPassphrase),
     }
 }

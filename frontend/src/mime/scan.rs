@@ -9,7 +9,9 @@ fn is_attachment(headers: &str) -> bool {
         || headers.contains("content-disposition:attachment")
         || headers.contains("filename=")
         || headers.contains("filename*=")
-        || headers.contains("; name=")
+        || [";name=", " name=", "\tname=", ";name*=", " name*="]
+            .iter()
+            .any(|p| headers.contains(p))
 }
 
 /// The `boundary` parameter of a `Content-Type` in `headers` (lower-cased; boundaries
@@ -39,7 +41,10 @@ pub fn count_attachments(raw: &[u8]) -> u32 {
                 if let Some(b) = boundary(&done) {
                     boundaries.push(b);
                 }
-                if !top && is_attachment(&done) {
+                // The message's own headers name an attachment only when it is one
+                // whole (no parts of its own).
+                let single_part = top && boundary(&done).is_none();
+                if (!top || single_part) && is_attachment(&done) {
                     count += 1;
                 }
                 top = false;
@@ -82,5 +87,14 @@ mod tests {
             0
         );
         assert_eq!(count_attachments(b""), 0);
+    }
+
+    #[test]
+    fn a_folded_name_and_a_message_that_is_one_attachment_count() {
+        let folded = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+            Content-Type: application/pdf;\r\n name=\"a.pdf\"\r\n\r\nJVBERi0=\r\n--b--\r\n";
+        assert_eq!(count_attachments(folded), 1);
+        let whole = b"Content-Type: application/pdf; name=\"a.pdf\"\r\n\r\nJVBERi0=\r\n";
+        assert_eq!(count_attachments(whole), 1);
     }
 }

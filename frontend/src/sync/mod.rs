@@ -230,7 +230,10 @@ pub fn send(intent: &Intent) -> bool {
 /// Asks the worker to sync account `id`, unless a sync of it is running.
 pub fn start(store: AppStore, id: &str) {
     let live = store.live(id);
-    if live.sync.get_untracked().is_running() {
+    let removed = store
+        .kept
+        .with_untracked(|kept| kept.iter().any(|a| a.id == id));
+    if removed || live.sync.get_untracked().is_running() {
         return;
     }
     let (Some(password), Some(relay)) = (store.password(id), relay_origin()) else {

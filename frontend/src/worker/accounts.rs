@@ -68,15 +68,33 @@ async fn message_count(id: &str) -> Result<u32, StoreError> {
 /// still name it; the record is returned. Without (or with no mail to keep), its messages
 /// go too.
 pub async fn remove(id: &str, keep_mail: bool, now_ms: f64) -> Result<Option<Account>, StoreError> {
+    remove_and_save(id, keep_mail, now_ms, None).await
+}
+
+/// Saves `new`, which takes over from account `old` (an edit that points it at another
+/// mailbox): in the same transaction, `old` is removed with its mail kept. A failure
+/// leaves both as they were. Returns `old`'s kept record.
+pub async fn replace(new: &Account, old: &str, now_ms: f64) -> Result<Option<Account>, StoreError> {
+    remove_and_save(old, true, now_ms, Some(new)).await
+}
+
+async fn remove_and_save(
+    id: &str,
+    keep_mail: bool,
+    now_ms: f64,
+    new: Option<&Account>,
+) -> Result<Option<Account>, StoreError> {
     let keep_mail = keep_mail && message_count(id).await? > 0;
     let kept = match (keep_mail, load(id).await?) {
         (true, Some(account)) => Some(Account {
             password: None,
+            sealed_password: None,
             removed_ms: Some(account.removed_ms.unwrap_or(now_ms)),
             ..account
         }),
         _ => None,
     };
+    let new = new.map(serde_wasm_bindgen::to_value).transpose()?;
     let db = db::open().await?;
     let stores: &[&str] = match kept {
         Some(_) => &[ACCOUNTS, UIDL_STATE, SYNC_META],
@@ -95,6 +113,9 @@ pub async fn remove(id: &str, keep_mail: bool, now_ms: f64) -> Result<Option<Acc
             tx.store(MESSAGES)?.delete(keys_of(id)?.into()).await?;
             tx.store(RAW)?.delete(keys_of(id)?.into()).await?;
         }
+    }
+    if let Some(new) = new {
+        accounts.put(&new, None).await?;
     }
     tx.store(UIDL_STATE)?.delete(keys_of(id)?.into()).await?;
     tx.store(SYNC_META)?.delete(JsValue::from_str(id)).await?;

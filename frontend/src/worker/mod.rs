@@ -158,49 +158,74 @@ fn save_account(
 ) {
     let (herald, running) = (herald.clone(), running.clone());
     spawn_local(async move {
-        if let Some(old) = replaces
-            && !remove_now(&herald, &running, old, true).await
-        {
+        let Some(old) = replaces else {
+            match accounts::save(&account).await {
+                Ok(()) => herald.tell(&Notice::AccountSaved { account }),
+                Err(error) => herald.tell(&failed(account.id, &error)),
+            }
             return;
-        }
-        match accounts::save(&account).await {
-            Ok(()) => herald.tell(&Notice::AccountSaved { account }),
-            Err(error) => herald.tell(&failed(account.id, &error)),
+        };
+        // The old account's syncs stop first; the swap is one transaction under its lock.
+        let new = account.clone();
+        let swap = {
+            let old = old.clone();
+            async move { accounts::replace(&new, &old, js_sys::Date::now()).await }
+        };
+        match remove_under_lock(&herald, &running, &old, swap).await {
+            Some(Ok(kept)) => {
+                herald.tell(&Notice::AccountRemoved {
+                    account: old,
+                    kept: kept.map(Box::new),
+                });
+                herald.tell(&Notice::AccountSaved { account });
+            }
+            Some(Err(error)) => herald.tell(&failed(account.id, &error)),
+            None => herald.tell(&failed(account.id, &no_lock())),
         }
     });
 }
 
-/// Stops every sync of the account (this worker's at once; other tabs' when they hear
-/// [`Notice::Removing`]), then removes it under its sync lock, so no sync writes after.
-/// `true` when it is removed.
-async fn remove_now(herald: &Herald, running: &Running, id: String, keep_mail: bool) -> bool {
+fn no_lock() -> StoreError {
+    StoreError::Failed("the browser refused the lock".into())
+}
+
+/// Stops every sync of account `id` (this worker's at once; other tabs' when they hear
+/// [`Notice::Removing`]), then runs `job` under its sync lock, so no sync writes after it;
+/// `None` when the lock was refused.
+async fn remove_under_lock<T: 'static>(
+    herald: &Herald,
+    running: &Running,
+    id: &str,
+    job: impl Future<Output = T> + 'static,
+) -> Option<T> {
     herald.tell(&Notice::Removing {
-        account: id.clone(),
+        account: id.to_owned(),
     });
-    stop(running, &id);
+    stop(running, id);
     let outcome = Rc::new(RefCell::new(None));
+    let slot = outcome.clone();
+    locks::run_when_free(&sync_lock(id), async move {
+        *slot.borrow_mut() = Some(job.await);
+    })
+    .await;
+    outcome.borrow_mut().take()
+}
+
+/// Removes account `id` (see [`remove_under_lock`]) and tells every tab how it went.
+async fn remove_now(herald: &Herald, running: &Running, id: String, keep_mail: bool) {
     let job = {
-        let (id, outcome) = (id.clone(), outcome.clone());
-        async move {
-            let removed = accounts::remove(&id, keep_mail, js_sys::Date::now()).await;
-            *outcome.borrow_mut() = Some(removed);
-        }
+        let id = id.clone();
+        async move { accounts::remove(&id, keep_mail, js_sys::Date::now()).await }
     };
-    locks::run_when_free(&sync_lock(&id), job).await;
-    let result = outcome.borrow_mut().take();
-    let notice = match result {
+    let notice = match remove_under_lock(herald, running, &id, job).await {
         Some(Ok(kept)) => Notice::AccountRemoved {
             account: id,
             kept: kept.map(Box::new),
         },
         Some(Err(error)) => failed(id, &error),
-        None => failed(
-            id,
-            &StoreError::Failed("the browser refused the lock".into()),
-        ),
+        None => failed(id, &no_lock()),
     };
     herald.tell(&notice);
-    matches!(notice, Notice::AccountRemoved { .. })
 }
 
 fn handle(herald: &Herald, running: &Running, intent: Intent) {

@@ -285,7 +285,13 @@ impl Session<'_> {
     }
 
     /// The record for a finished download.
-    fn record(&mut self, done: InFlight<'_>) -> Record {
+    fn record(&mut self, mut done: InFlight<'_>) -> Record {
+        // A server that overstated the size in `LIST` had its word reserved: give back
+        // what the message did not use (a batch holds up to a thousand of them).
+        let len = done.bytes.len();
+        if done.bytes.capacity() > len + len / 8 + 4096 {
+            done.bytes.shrink_to_fit();
+        }
         let uidl = done.message.uidl.as_str().to_owned();
         let hash = content_hash(&done.bytes);
         let message_id = message_id(&done.bytes);
