@@ -23,9 +23,21 @@ use crate::model::{Account, Intent, Notice, SyncPhase};
 use crate::store::db::StoreError;
 use session::SyncRequest;
 
-/// Running syncs of this worker, by account id: a ticket telling this sync from a later
-/// one of the same account, and the handle that stops it.
-type Running = Rc<RefCell<HashMap<String, (u64, AbortHandle)>>>;
+/// A sync of this worker.
+struct Job {
+    /// Tells this sync from a later one of the same account.
+    ticket: u64,
+    /// Stops it.
+    abort: AbortHandle,
+    /// A Sync asked for after this one was cancelled, before its lock was free: it starts
+    /// once the lock is (else it would meet this sync's lock on its way out, as "busy").
+    next: Option<SyncRequest>,
+    /// Cancelled, still letting go of its lock.
+    cancelled: bool,
+}
+
+/// Running syncs of this worker, by account id.
+type Running = Rc<RefCell<HashMap<String, Job>>>;
 
 thread_local! {
     static TICKETS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
@@ -38,14 +50,23 @@ fn next_ticket() -> u64 {
     })
 }
 
-/// Stops this worker's sync of `id`, if it runs one; `true` when it did.
-fn stop(running: &Running, id: &str) -> bool {
-    match running.borrow_mut().remove(id) {
-        Some((_, abort)) => {
-            abort.abort();
+/// Stops this worker's sync of `id` for good (the account goes), if it runs one.
+fn stop(running: &Running, id: &str) {
+    if let Some(job) = running.borrow_mut().remove(id) {
+        job.abort.abort();
+    }
+}
+
+/// Cancels this worker's sync of `id`; `true` when one was running.
+fn cancel(running: &Running, id: &str) -> bool {
+    match running.borrow_mut().get_mut(id) {
+        Some(job) if !job.cancelled => {
+            job.abort.abort();
+            job.cancelled = true;
+            job.next = None;
             true
         }
-        None => false,
+        _ => false,
     }
 }
 
@@ -73,7 +94,10 @@ impl Herald {
 }
 
 fn start_sync(herald: &Herald, running: &Running, id: String, request: SyncRequest) {
-    if running.borrow().contains_key(&id) {
+    if let Some(job) = running.borrow_mut().get_mut(&id) {
+        if job.cancelled {
+            job.next = Some(request);
+        }
         return;
     }
     // The last word of the sync, told once its lock is free: a Sync pressed on seeing it
@@ -107,7 +131,13 @@ fn start_sync(herald: &Herald, running: &Running, id: String, request: SyncReque
         })
     };
     let ticket = next_ticket();
-    running.borrow_mut().insert(id.clone(), (ticket, abort));
+    let entry = Job {
+        ticket,
+        abort,
+        next: None,
+        cancelled: false,
+    };
+    running.borrow_mut().insert(id.clone(), entry);
     let herald = herald.clone();
     let running = running.clone();
     spawn_local(async move {
@@ -118,13 +148,15 @@ fn start_sync(herald: &Herald, running: &Running, id: String, request: SyncReque
             let _ = job.await;
         })
         .await;
-        // Unless it was cancelled and a new sync of the account has started since.
-        {
-            let mut running = running.borrow_mut();
-            if running.get(&id).is_some_and(|(t, _)| *t == ticket) {
-                running.remove(&id);
+        // Unless the account was removed meanwhile (and maybe added again); a Sync asked
+        // for while this one let go of its lock starts now.
+        let next = {
+            let mut jobs = running.borrow_mut();
+            match jobs.get(&id).is_some_and(|j| j.ticket == ticket) {
+                true => jobs.remove(&id).and_then(|j| j.next),
+                false => None,
             }
-        }
+        };
         if let Some(end) = last_word.borrow_mut().take() {
             herald.phase(&id, end);
         }
@@ -133,7 +165,12 @@ fn start_sync(herald: &Herald, running: &Running, id: String, request: SyncReque
             // The other sync's own notices tell how it ends; if its tab closed instead,
             // this tells every tab that it is over.
             locks::wait_until_free(&lock).await;
-            herald.tell(&Notice::Released { account: id });
+            herald.tell(&Notice::Released {
+                account: id.clone(),
+            });
+        }
+        if let Some(request) = next {
+            start_sync(&herald, &running, id, request);
         }
     });
 }
@@ -246,7 +283,7 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
             start_sync(herald, running, account, request);
         }
         Intent::Cancel { account } => {
-            if stop(running, &account) {
+            if cancel(running, &account) {
                 herald.phase(&account, SyncPhase::Cancelled);
             }
         }
