@@ -169,7 +169,24 @@ impl Dovecot {
 
     /// Starts Dovecot like [`Dovecot::start`], presenting the certificate and key in
     /// these PEM files.
+    ///
+    /// Its two ports are picked free just before it starts, so another process may take
+    /// one in between: a start that fails is tried again on new ports, up to three times.
     pub async fn start_with_cert(users: Vec<User>, cert: &Path, key: &Path) -> Dovecot {
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            match Dovecot::try_start(users.clone(), cert, key).await {
+                Ok(dovecot) => return dovecot,
+                Err(why) => failures.push(why),
+            }
+        }
+        panic!(
+            "dovecot did not start, three times:\n{}",
+            failures.join("\n")
+        );
+    }
+
+    async fn try_start(users: Vec<User>, cert: &Path, key: &Path) -> Result<Dovecot, String> {
         let dir = tempfile::Builder::new()
             .prefix("cartero-dovecot-")
             .tempdir()
@@ -212,13 +229,16 @@ impl Dovecot {
         } else {
             Command::new("dovecot")
         };
-        // Dovecot daemonizes and keeps inherited pipes open: give it none, read its log.
+        // Dovecot daemonizes and keeps inherited pipes open: give it none, read its log
+        // (and, for what it says before the log is open, a file).
+        let startup = d.join("startup.err");
+        let stderr = std::fs::File::create(&startup).expect("a file for Dovecot's stderr");
         let status = command
             .arg("-c")
             .arg(d.join("dovecot.conf"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .status()
             .expect("dovecot is installed (cargo xtask setup installs dovecot-pop3d)");
         let dovecot = Dovecot {
@@ -227,11 +247,10 @@ impl Dovecot {
             dir,
             users,
         };
-        assert!(
-            status.success(),
-            "dovecot did not start ({status}):\n{}",
-            dovecot.log()
-        );
+        if !status.success() {
+            let said = std::fs::read_to_string(&startup).unwrap_or_default();
+            return Err(format!("({status}) {said}{}", dovecot.log()));
+        }
         let pidfile = dovecot.pidfile();
         wait_until("Dovecot's pidfile and ports", Duration::from_secs(20), || {
             let pidfile = pidfile.clone();
@@ -239,7 +258,7 @@ impl Dovecot {
             async move { (pidfile.exists() && accepts(a).await && accepts(b).await).then_some(()) }
         })
         .await;
-        dovecot
+        Ok(dovecot)
     }
 
     fn pidfile(&self) -> PathBuf {
