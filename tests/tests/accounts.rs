@@ -132,9 +132,7 @@ async fn two_accounts_share_one_inbox_and_each_has_its_own_view_and_settings() {
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {
-        page.open(&relay.url()).await;
-        add(&page, &input(dovecot.pop3, ALICE, "alice", "secret"), "").await;
-        page.wait_count(3).await;
+        open_with_alice(&page, &relay, &dovecot).await;
         page.click("account-add").await;
         add(
             &page,
@@ -278,9 +276,7 @@ async fn removing_an_account_asks_whether_to_keep_its_mail() {
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {
-        page.open(&relay.url()).await;
-        add(&page, &input(dovecot.pop3, ALICE, "alice", "secret"), "").await;
-        page.wait_count(3).await;
+        open_with_alice(&page, &relay, &dovecot).await;
         page.click("account-add").await;
         add(&page, &input(dovecot.pop3, BOB, "bob", "hunter2"), "").await;
         page.click("account-all").await;

@@ -67,13 +67,22 @@ fn Counts(unread: Signal<usize>, total: Signal<usize>) -> impl IntoView {
     }
 }
 
-/// A waste bin, for the buttons that remove.
+/// The waste-bin button that asks about removing account `id` (or its kept mail).
 #[component]
-fn TrashIcon() -> impl IntoView {
+fn RemoveButton(id: String, testid: &'static str, label: T) -> impl IntoView {
+    let store = expect_context::<AppStore>();
     view! {
-        <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
-            <path d="M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
-        </svg>
+        <button
+            class="icon"
+            data-testid=testid
+            title=move || store.t(label)
+            aria-label=move || store.t(label)
+            on:click=move |_| store.removing.set(Some(id.clone()))
+        >
+            <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+                <path d="M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
+            </svg>
+        </button>
     }
 }
 
@@ -131,15 +140,7 @@ fn AccountRow(id: String) -> impl IntoView {
                     <path d="M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
                 </svg>
             </button>
-            <button
-                class="icon"
-                data-testid="account-remove"
-                title=move || store.t(T::RemoveAccount)
-                aria-label=move || store.t(T::RemoveAccount)
-                on:click=move |_| store.removing.set(Some(remove_id.clone()))
-            >
-                <TrashIcon />
-            </button>
+            <RemoveButton id=remove_id testid="account-remove" label=T::RemoveAccount />
         </div>
     }
 }
@@ -169,15 +170,7 @@ fn KeptRow(account: Account) -> impl IntoView {
                 <span class="name" title=account.email.clone()>{account.label().to_owned()}</span>
                 <span class="count">{move || store.count_of(&count_id)}</span>
             </button>
-            <button
-                class="icon"
-                data-testid="kept-delete"
-                title=move || store.t(T::DeleteKeptMail)
-                aria-label=move || store.t(T::DeleteKeptMail)
-                on:click=move |_| store.removing.set(Some(remove_id.clone()))
-            >
-                <TrashIcon />
-            </button>
+            <RemoveButton id=remove_id testid="kept-delete" label=T::DeleteKeptMail />
         </div>
     }
 }
