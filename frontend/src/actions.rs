@@ -7,7 +7,6 @@ use serde::Deserialize;
 
 use crate::account::{AccountDraft, parse_security};
 use crate::i18n::T;
-use crate::mime::render::{Rendered, render};
 use crate::model::Account;
 use crate::model::account::PALETTE;
 use crate::state::{AppStore, merge_newest_first};
@@ -133,10 +132,4 @@ pub fn add_demo_account(store: AppStore, demo: DemoAccount) {
         removed_ms: None,
     };
     sync::save_account(store, account, Some(Some(demo.password)), None);
-}
-
-/// A stored message, rendered; `None` when it is not in the store.
-pub async fn open_message(id: String) -> Option<Rendered> {
-    let raw = messages::raw(&id).await.ok()??;
-    Some(render(&raw))
 }

@@ -19,10 +19,9 @@ pub fn from_bytes(bytes: &[u8], mime: Option<&str>) -> Option<Blob> {
     Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()
 }
 
-/// An object URL holding `bytes` with type `mime`; revoke it with [`revoke`].
-pub fn object_url(bytes: &[u8], mime: &str) -> Option<String> {
-    let blob = from_bytes(bytes, Some(mime))?;
-    Url::create_object_url_with_blob(&blob).ok()
+/// An object URL for `blob`; revoke it with [`revoke`].
+pub fn object_url(blob: &Blob) -> Option<String> {
+    Url::create_object_url_with_blob(blob).ok()
 }
 
 /// Frees an object URL.

@@ -99,6 +99,7 @@ pub enum T {
     CheckEvery,
     NextCheckAt,
     PartialMessage,
+    CannotOpen,
     SelectMessage,
     From,
     To,
@@ -266,6 +267,12 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         }
         (Lang::En, PartialMessage) => {
             "This message is large: only its headers were saved. Downloading the rest…"
+        }
+        (Lang::Es, CannotOpen) => {
+            "Este mensaje no se puede abrir: no está guardado en este dispositivo, o el navegador no pudo leerlo."
+        }
+        (Lang::En, CannotOpen) => {
+            "This message cannot be opened: it is not stored on this device, or the browser could not read it."
         }
         (Lang::Es, CheckEvery) => {
             "Buscar correo nuevo cada (minutos; 0: solo al pulsar Sincronizar)"

@@ -11,6 +11,7 @@ use cartero_tests::dovecot::Dovecot;
 use cartero_tests::mock_pop3::reply;
 use cartero_tests::relay::{Relay, RelaySetup};
 use cartero_tests::samples::{ATTACHMENT_NAME, ENGLISH_BODY_PHRASE, SPANISH_SUBJECT, alice};
+use cartero_tests::wait::wait_until;
 
 /// Opens the app and adds an account on a scripted server, with no security (the
 /// scripted servers speak plain POP3).
@@ -114,6 +115,31 @@ async fn sync_read_then_read_again_offline() {
             attachment.attr("data-filename").await.unwrap().as_deref(),
             Some(ATTACHMENT_NAME)
         );
+        // Saving it gives the decoded attachment (the worker parsed it, the page only
+        // links its Blob).
+        let downloads = tempfile::tempdir().expect("a download folder");
+        browser
+            .cdp(
+                "Browser.setDownloadBehavior",
+                serde_json::json!({"behavior": "allow", "downloadPath": downloads.path()}),
+            )
+            .await;
+        attachment.click().await.expect("save the attachment");
+        let saved = downloads.path().join(ATTACHMENT_NAME);
+        let contents = wait_until(
+            "the attachment to be saved",
+            Duration::from_secs(20),
+            || {
+                let saved = saved.clone();
+                async move {
+                    std::fs::read_to_string(saved)
+                        .ok()
+                        .filter(|c| !c.is_empty())
+                }
+            },
+        )
+        .await;
+        assert_eq!(contents, "07:00 Valdeoliva\n07:45 Ciudad\n");
         rows[1].click().await.expect("open the English message");
         let body = page.find("message-body").await.text().await.unwrap();
         assert!(body.contains(ENGLISH_BODY_PHRASE), "{body:.200}");

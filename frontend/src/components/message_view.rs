@@ -2,13 +2,13 @@
 
 use leptos::prelude::*;
 
-use crate::actions;
 use crate::blob;
 use crate::format;
 use crate::i18n::T;
-use crate::mime::render::{Attachment, Rendered};
+use crate::model::reading::Attachment;
 use crate::state::AppStore;
 use crate::sync;
+use crate::sync::reading::{self, OpenMessage};
 
 /// The reading pane.
 #[component]
@@ -21,7 +21,7 @@ pub fn MessageView() -> impl IntoView {
         partial.track();
         async move {
             match id {
-                Some(id) => actions::open_message(id).await,
+                Some(id) => reading::open(&id).await,
                 None => None,
             }
         }
@@ -48,15 +48,22 @@ pub fn MessageView() -> impl IntoView {
             {move || match (store.selected.with(Option::is_some), rendered.get()) {
                 (false, _) => view! { <p class="placeholder">{store.t(T::SelectMessage)}</p> }.into_any(),
                 (true, Some(Some(message))) => view! { <OpenMessage message partial /> }.into_any(),
-                (true, _) => view! { <p class="placeholder">"…"</p> }.into_any(),
+                (true, Some(None)) => view! {
+                    <p class="warning" data-testid="message-error" role="alert">{move || store.t(T::CannotOpen)}</p>
+                }.into_any(),
+                (true, None) => view! { <p class="placeholder">"…"</p> }.into_any(),
             }}
         </section>
     }
 }
 
 #[component]
-fn OpenMessage(message: Rendered, partial: Memo<Option<bool>>) -> impl IntoView {
+fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoView {
     let store = expect_context::<AppStore>();
+    let OpenMessage {
+        rendered: message,
+        blobs,
+    } = message;
     let summary = message.summary.clone();
     let subject = if summary.subject.is_empty() {
         store.t(T::NoSubject).to_owned()
@@ -69,7 +76,7 @@ fn OpenMessage(message: Rendered, partial: Memo<Option<bool>>) -> impl IntoView 
         format!("{} <{}>", summary.from, summary.from_address)
     };
     let date_ms = summary.date_ms;
-    let attachments = message.attachments.clone();
+    let attachments: Vec<_> = message.attachments.iter().cloned().zip(blobs).collect();
     let has_attachments = !attachments.is_empty();
     view! {
         <article data-testid="message-view" class="message">
@@ -99,7 +106,7 @@ fn OpenMessage(message: Rendered, partial: Memo<Option<bool>>) -> impl IntoView 
             <Show when=move || has_attachments>
                 <h3>{move || store.t(T::Attachments)}</h3>
                 <ul class="attachments">
-                    {attachments.clone().into_iter().map(|a| view! { <AttachmentLink attachment=a /> }).collect_view()}
+                    {attachments.clone().into_iter().map(|(attachment, contents)| view! { <AttachmentLink attachment contents /> }).collect_view()}
                 </ul>
             </Show>
             <Show when=move || partial.get() == Some(true)>
@@ -113,11 +120,14 @@ fn OpenMessage(message: Rendered, partial: Memo<Option<bool>>) -> impl IntoView 
 }
 
 #[component]
-fn AttachmentLink(attachment: Attachment) -> impl IntoView {
-    let url = blob::object_url(&attachment.bytes, &attachment.mime).unwrap_or_default();
+fn AttachmentLink(attachment: Attachment, contents: Option<web_sys::Blob>) -> impl IntoView {
+    let url = contents
+        .as_ref()
+        .and_then(blob::object_url)
+        .unwrap_or_default();
     let revoke_url = url.clone();
     on_cleanup(move || blob::revoke(&revoke_url));
-    let size = format::size(attachment.bytes.len());
+    let size = format::size(attachment.size);
     view! {
         <li>
             <a

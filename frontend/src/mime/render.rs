@@ -4,44 +4,15 @@
 use mail_parser::{Address, MessageParser, MimeHeaders};
 
 use super::scan;
+use crate::model::reading::{Attachment, Rendered, Summary};
 
-/// What the message list needs from a message.
+/// A rendered message with its attachments' decoded contents, in the same order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Summary {
-    /// Sender display name, or address when there is none.
-    pub from: String,
-    /// Sender address.
-    pub from_address: String,
-    /// Decoded subject (empty when absent).
-    pub subject: String,
-    /// Milliseconds since the epoch, 0 when absent or unreadable.
-    pub date_ms: f64,
-    /// Number of attachments.
-    pub attachments: u32,
-}
-
-/// An attachment ready to offer for download.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Attachment {
-    /// File name (a fallback when the message gives none).
-    pub filename: String,
-    /// MIME type, e.g. `application/pdf`.
-    pub mime: String,
-    /// Decoded content.
-    pub bytes: Vec<u8>,
-}
-
-/// A message ready to read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rendered {
-    /// Header summary.
-    pub summary: Summary,
-    /// Recipients, as written.
-    pub to: String,
-    /// The body as plain text (HTML-only mail is converted to text).
-    pub text: String,
-    /// Attachments.
-    pub attachments: Vec<Attachment>,
+pub struct Parsed {
+    /// What the page shows.
+    pub rendered: Rendered,
+    /// Each attachment's bytes.
+    pub contents: Vec<Vec<u8>>,
 }
 
 fn first_sender(from: Option<&Address>) -> (String, String) {
@@ -115,40 +86,50 @@ pub fn summarize(raw: &[u8]) -> Summary {
 }
 
 /// The readable form of a raw message.
-pub fn render(raw: &[u8]) -> Rendered {
+pub fn render(raw: &[u8]) -> Parsed {
     let Some(message) = MessageParser::default().parse(raw) else {
-        return Rendered {
-            summary: summarize(raw),
-            to: String::new(),
-            text: String::from_utf8_lossy(raw).into_owned(),
-            attachments: Vec::new(),
+        return Parsed {
+            rendered: Rendered {
+                summary: summarize(raw),
+                to: String::new(),
+                text: String::from_utf8_lossy(raw).into_owned(),
+                attachments: Vec::new(),
+            },
+            contents: Vec::new(),
         };
     };
-    let attachments = message
+    let (attachments, contents) = message
         .attachments()
         .enumerate()
-        .map(|(i, part)| Attachment {
-            filename: part
-                .attachment_name()
-                .map_or_else(|| format!("attachment-{}", i + 1), str::to_owned),
-            mime: part
-                .content_type()
-                .map(|ct| match ct.subtype() {
-                    Some(sub) => format!("{}/{}", ct.ctype(), sub),
-                    None => ct.ctype().to_owned(),
-                })
-                .unwrap_or_else(|| "application/octet-stream".into()),
-            bytes: part.contents().to_vec(),
+        .map(|(i, part)| {
+            let contents = part.contents().to_vec();
+            let attachment = Attachment {
+                filename: part
+                    .attachment_name()
+                    .map_or_else(|| format!("attachment-{}", i + 1), str::to_owned),
+                mime: part
+                    .content_type()
+                    .map(|ct| match ct.subtype() {
+                        Some(sub) => format!("{}/{}", ct.ctype(), sub),
+                        None => ct.ctype().to_owned(),
+                    })
+                    .unwrap_or_else(|| "application/octet-stream".into()),
+                size: contents.len(),
+            };
+            (attachment, contents)
         })
-        .collect();
-    Rendered {
-        summary: summary_of(&message),
-        to: addresses(message.to()),
-        text: message
-            .body_text(0)
-            .map(|t| t.into_owned())
-            .unwrap_or_default(),
-        attachments,
+        .unzip();
+    Parsed {
+        rendered: Rendered {
+            summary: summary_of(&message),
+            to: addresses(message.to()),
+            text: message
+                .body_text(0)
+                .map(|t| t.into_owned())
+                .unwrap_or_default(),
+            attachments,
+        },
+        contents,
     }
 }
 
@@ -186,12 +167,14 @@ JVBERi0=\r\n\
 
     #[test]
     fn attachments_are_decoded_with_their_names() {
-        let r = render(ENCODED);
+        let opened = render(ENCODED);
+        let r = &opened.rendered;
         assert_eq!(r.text.trim(), "Hola.");
         assert_eq!(r.attachments.len(), 1);
         assert_eq!(r.attachments[0].filename, "acta.pdf");
         assert_eq!(r.attachments[0].mime, "application/pdf");
-        assert_eq!(r.attachments[0].bytes, b"%PDF-");
+        assert_eq!(r.attachments[0].size, 5);
+        assert_eq!(opened.contents, vec![b"%PDF-".to_vec()]);
     }
 
     #[test]
@@ -202,7 +185,7 @@ JVBERi0=\r\n\
 
     #[test]
     fn text_without_headers_is_still_shown() {
-        let r = render(b"no headers here, just a note\r\n");
+        let r = render(b"no headers here, just a note\r\n").rendered;
         assert!(r.text.contains("just a note"), "{:?}", r.text);
     }
 
@@ -210,7 +193,8 @@ JVBERi0=\r\n\
     fn binary_garbage_renders_without_panicking() {
         let garbage: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
         let r = render(&garbage);
-        assert!(r.attachments.len() <= 1);
+        assert!(r.rendered.attachments.len() <= 1);
+        assert_eq!(r.contents.len(), r.rendered.attachments.len());
         assert_eq!(summarize(b"").subject, "");
     }
 }

@@ -5,10 +5,12 @@ pub mod account;
 pub mod error;
 pub mod phase;
 pub mod protocol;
+pub mod reading;
 pub mod vault;
 
 pub use account::{Account, MessageMeta};
 pub use error::SyncError;
 pub use phase::SyncPhase;
 pub use protocol::{Intent, Notice};
+pub use reading::Rendered;
 pub use vault::{Sealed, Vault};

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(doc)]
+use super::Rendered;
 use super::{Account, MessageMeta, SyncPhase, Vault};
 
 /// The `BroadcastChannel` every tab listens on.
@@ -63,6 +65,16 @@ pub enum Intent {
         vault: Option<Vault>,
         /// The accounts, passwords re-sealed.
         accounts: Vec<Account>,
+    },
+    /// Read a stored message: the worker parses it (the page holds no MIME parser) and
+    /// answers this page alone, with an array: the ticket, the message as JSON (a
+    /// [`Rendered`], or `null` when it is not stored or cannot be read), then a Blob for
+    /// each attachment, in order.
+    Open {
+        /// The message id (`account/uidl`).
+        id: String,
+        /// Tells the answer to this request from others.
+        ticket: u64,
     },
     /// Remove an account: its syncs stop (in every tab) and its server state goes.
     RemoveAccount {

@@ -2,6 +2,7 @@
 //! notices every worker broadcasts (its own and other tabs'), so every open tab shows the
 //! same progress and new mail.
 
+pub mod reading;
 pub mod schedule;
 
 use std::cell::RefCell;
@@ -167,7 +168,11 @@ pub fn connect(store: AppStore) {
     });
     channel.set_onmessage(Some(on_notice.as_ref().unchecked_ref()));
     let on_ready = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        if event.data().as_string().as_deref() == Some(READY) {
+        let data = event.data();
+        if let Some(answer) = data.dyn_ref::<js_sys::Array>() {
+            return reading::answer(answer);
+        }
+        if data.as_string().as_deref() == Some(READY) {
             LINK.with(|link| {
                 if let Some(link) = link.borrow_mut().as_mut() {
                     link.ready = true;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod flags;
 pub mod idb_store;
 pub mod locks;
+pub mod reader;
 pub mod session;
 pub mod socket;
 
@@ -311,6 +312,7 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
                 herald.tell(&notice);
             });
         }
+        Intent::Open { id, ticket } => spawn_local(async move { reader::open(&id, ticket).await }),
         Intent::RemoveAccount { account, keep_mail } => {
             let (herald, running) = (herald.clone(), running.clone());
             spawn_local(async move {

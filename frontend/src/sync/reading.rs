@@ -1,0 +1,63 @@
+//! Asking this page's worker for a message to read (see `worker::reader`): each request
+//! has a ticket, and the worker's answer resolves the promise waiting under it.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Blob;
+
+use crate::model::{Intent, Rendered};
+
+thread_local! {
+    static TICKETS: Cell<u64> = const { Cell::new(0) };
+    /// The promises' `resolve` functions, by ticket.
+    static WAITING: RefCell<HashMap<u64, Function>> = RefCell::new(HashMap::new());
+}
+
+/// A message ready to read, with a Blob of each attachment (in the same order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenMessage {
+    /// What the view shows.
+    pub rendered: Rendered,
+    /// The attachments' contents (`None` where the worker could not make one).
+    pub blobs: Vec<Option<Blob>>,
+}
+
+/// Message `id`, parsed by the worker; `None` when it is not stored, cannot be read, or
+/// there is no worker.
+pub async fn open(id: &str) -> Option<OpenMessage> {
+    let ticket = TICKETS.with(|t| {
+        t.set(t.get() + 1);
+        t.get()
+    });
+    let promise = Promise::new(&mut |resolve, _reject| {
+        WAITING.with(|w| w.borrow_mut().insert(ticket, resolve));
+    });
+    let sent = super::send(&Intent::Open {
+        id: id.to_owned(),
+        ticket,
+    });
+    if !sent {
+        WAITING.with(|w| w.borrow_mut().remove(&ticket));
+        return None;
+    }
+    let answer: Array = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
+    let rendered: Option<Rendered> = serde_json::from_str(&answer.get(1).as_string()?).ok()?;
+    let rendered = rendered?;
+    let blobs = (2..answer.length())
+        .map(|i| answer.get(i).dyn_into::<Blob>().ok())
+        .collect();
+    Some(OpenMessage { rendered, blobs })
+}
+
+/// Hands a worker's answer to the request waiting for it.
+pub(super) fn answer(data: &Array) {
+    let ticket = data.get(0).as_f64().map(|t| t as u64);
+    let resolve = ticket.and_then(|t| WAITING.with(|w| w.borrow_mut().remove(&t)));
+    if let Some(resolve) = resolve {
+        let _ = resolve.call1(&JsValue::UNDEFINED, data);
+    }
+}
