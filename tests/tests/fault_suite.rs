@@ -29,12 +29,16 @@ const open = indexedDB.open('cartero');
 open.onerror = () => done({ error: String(open.error) });
 open.onsuccess = () => {
   const db = open.result, out = { raw: {}, states: {} };
-  const tx = db.transaction(['raw', 'uidl_state'], 'readonly');
+  const tx = db.transaction(['raw', 'uidl_state', 'messages'], 'readonly');
   tx.objectStore('raw').getAll().onsuccess = (e) => {
     for (const r of e.target.result) out.raw[r.id.slice(r.id.indexOf('/') + 1)] = Array.from(r.bytes);
   };
   tx.objectStore('uidl_state').getAll().onsuccess = (e) => {
     for (const s of e.target.result) out.states[s.uidl] = s.status;
+  };
+  // A message's own state (in its metadata) is the newer; requests answer in order.
+  tx.objectStore('messages').getAll().onsuccess = (e) => {
+    for (const m of e.target.result) if (m.state) out.states[m.uidl] = m.state.status;
   };
   tx.oncomplete = () => { db.close(); done(out); };
 };

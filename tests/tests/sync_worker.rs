@@ -48,6 +48,15 @@ async fn open_and_fill(page: &CarteroPage<'_>, relay: &Relay, server: SocketAddr
     add_account_with_policy(page, server, policy).await;
 }
 
+/// Opens the app, adds Alice's account leaving mail on the server, and waits until its
+/// first sync has stored her three messages and finished.
+async fn first_sync_leaving_mail(page: &CarteroPage<'_>, relay: &Relay, dovecot: &Dovecot) {
+    open_and_fill(page, relay, dovecot.pop3, "leave").await;
+    page.click("account-save").await;
+    page.wait_count(3).await;
+    page.wait_sync_settled().await;
+}
+
 /// Fills the form with `policy` (and `days` for leave-for-days), remembers the password,
 /// and saves: the first sync starts.
 async fn add_account_with_policy(page: &CarteroPage<'_>, server: SocketAddr, policy: &str) {
@@ -101,6 +110,117 @@ async fn delete_after_download_empties_the_server_only_once_the_browser_holds_th
         browser.client.refresh().await.expect("reload");
         page.wait_ready().await;
         page.wait_count(3).await;
+        // The next sync forgets the UIDLs the server no longer lists (pruned), and keeps
+        // the mail.
+        page.click("sync-button").await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed && status.contains("Up to date"), "{status}");
+        let store = store_facts(&page).await;
+        assert_eq!(
+            store,
+            StoreFacts {
+                messages: 3,
+                with_state: 0,
+                states_apart: 0
+            }
+        );
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+    browser.close().await;
+}
+
+/// Counts in the app's store: messages, those holding their UIDL state, and states kept
+/// in records of their own.
+#[derive(Debug, PartialEq)]
+struct StoreFacts {
+    messages: u64,
+    with_state: u64,
+    states_apart: u64,
+}
+
+const STORE_FACTS: &str = r#"
+const done = arguments[arguments.length - 1];
+const open = indexedDB.open('cartero');
+open.onsuccess = () => {
+  const db = open.result, out = { messages: 0, with_state: 0, states_apart: 0 };
+  const tx = db.transaction(['messages', 'uidl_state'], 'readonly');
+  tx.objectStore('messages').getAll().onsuccess = (e) => {
+    out.messages = e.target.result.length;
+    out.with_state = e.target.result.filter((m) => m.state).length;
+  };
+  tx.objectStore('uidl_state').count().onsuccess = (e) => { out.states_apart = e.target.result; };
+  tx.oncomplete = () => { db.close(); done(out); };
+};
+"#;
+
+async fn store_facts(page: &CarteroPage<'_>) -> StoreFacts {
+    let facts = page
+        .client
+        .execute_async(STORE_FACTS, vec![])
+        .await
+        .expect("read the store");
+    let count = |field: &str| facts[field].as_u64().expect("a count");
+    StoreFacts {
+        messages: count("messages"),
+        with_state: count("with_state"),
+        states_apart: count("states_apart"),
+    }
+}
+
+/// Rewrites the store as the app wrote it before UIDL states moved into the messages'
+/// metadata: each state in a record of its own. Answers how many moved.
+const STATES_APART: &str = r#"
+const done = arguments[arguments.length - 1];
+const open = indexedDB.open('cartero');
+open.onsuccess = () => {
+  const db = open.result, tx = db.transaction(['messages', 'uidl_state'], 'readwrite');
+  const messages = tx.objectStore('messages'), states = tx.objectStore('uidl_state');
+  let moved = 0;
+  messages.getAll().onsuccess = (e) => {
+    for (const m of e.target.result) {
+      if (!m.state) continue;
+      states.put({ key: m.id, account: m.account, uidl: m.uidl, ...m.state });
+      delete m.state;
+      messages.put(m);
+      moved++;
+    }
+  };
+  tx.oncomplete = () => { db.close(); done(moved); };
+  tx.onerror = () => done(-1);
+};
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn states_stored_apart_by_an_earlier_version_still_count() {
+    let (dovecot, relay, browser) = alice_on_dovecot().await;
+    let page = browser.page();
+    let steps = async {
+        first_sync_leaving_mail(&page, &relay, &dovecot).await;
+        assert_eq!(
+            store_facts(&page).await,
+            StoreFacts {
+                messages: 3,
+                with_state: 3,
+                states_apart: 0
+            },
+            "each downloaded message holds its state"
+        );
+        let moved = page
+            .client
+            .execute_async(STATES_APART, vec![])
+            .await
+            .expect("store the states apart");
+        assert_eq!(moved.as_u64(), Some(3));
+        browser.client.refresh().await.expect("reload");
+        page.wait_ready().await;
+        page.click("sync-button").await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(
+            !failed && status.contains("Up to date"),
+            "nothing fetched again: {status}"
+        );
+        page.wait_count(3).await;
+        assert_eq!(dovecot.mailbox("alice").len(), 3);
     };
     browser.check(Duration::from_secs(90), steps).await;
     browser.close().await;
@@ -330,10 +450,7 @@ async fn the_app_checks_by_itself_when_it_opens() {
     let (dovecot, relay, browser) = alice_on_dovecot().await;
     let page = browser.page();
     let steps = async {
-        open_and_fill(&page, &relay, dovecot.pop3, "leave").await;
-        page.click("account-save").await;
-        page.wait_count(3).await;
-        page.wait_sync_settled().await;
+        first_sync_leaving_mail(&page, &relay, &dovecot).await;
         let next = page
             .find("next-check")
             .await

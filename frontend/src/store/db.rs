@@ -12,14 +12,16 @@ const DB_NAME: &str = "cartero";
 const DB_VERSION: u32 = 3;
 /// Accounts, keyed by `id`.
 pub const ACCOUNTS: &str = "accounts";
-/// Message metadata, keyed by `id` (`account/uidl`), indexed by `account`.
+/// Message metadata, keyed by `id` (`account/uidl`), indexed by `account`. A record also
+/// holds its UIDL's sync state (`state`), written with it (see `worker::idb_store`).
 pub const MESSAGES: &str = "messages";
 /// Raw message bytes, keyed by the same `id` (kept apart so listing stays cheap).
 pub const RAW: &str = "raw";
 /// The index of [`MESSAGES`] and [`UIDL_STATE`] by account.
 pub const BY_ACCOUNT: &str = "by_account";
-/// Per-UIDL sync state, keyed by `key` (`account/uidl`), indexed by `account`; written in
-/// the same transaction as the message it describes.
+/// Per-UIDL sync state of UIDLs with no message record of their own (and states written
+/// before they moved into the metadata), keyed by `key` (`account/uidl`), indexed by
+/// `account`; written in the same transaction as the message it describes.
 pub const UIDL_STATE: &str = "uidl_state";
 /// Per-account sync facts (identity mode, last login), keyed by `account`.
 pub const SYNC_META: &str = "sync_meta";

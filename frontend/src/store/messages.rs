@@ -2,12 +2,12 @@
 //! in one transaction; see `worker::idb_store`).
 
 use js_sys::{Object, Reflect, Uint8Array};
-use rexie::{KeyRange, TransactionMode};
+use rexie::TransactionMode;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
-use super::db::{self, BY_ACCOUNT, MESSAGES, RAW, StoreError};
+use super::db::{self, MESSAGES, RAW, StoreError};
 use crate::model::MessageMeta;
 
 /// Messages above this size are stored as a Blob: the bytes go from wasm memory to the
@@ -32,24 +32,6 @@ pub fn raw_record(id: &str, raw: &[u8]) -> Result<JsValue, StoreError> {
     };
     set("bytes", &bytes)?;
     Ok(record.into())
-}
-
-/// Every stored message of an account.
-pub async fn list(account: &str) -> Result<Vec<MessageMeta>, StoreError> {
-    let db = db::open().await?;
-    let tx = db.transaction(&[MESSAGES], TransactionMode::ReadOnly)?;
-    let range = KeyRange::only(&JsValue::from_str(account))
-        .map_err(|e| StoreError::Failed(e.to_string()))?;
-    let values = tx
-        .store(MESSAGES)?
-        .index(BY_ACCOUNT)?
-        .get_all(Some(range), None)
-        .await?;
-    tx.done().await?;
-    values
-        .into_iter()
-        .map(|v| serde_wasm_bindgen::from_value(v).map_err(StoreError::from))
-        .collect()
 }
 
 /// Every stored message, of every account.

@@ -1,5 +1,12 @@
 //! The sync engine's [`Store`] over IndexedDB: one account's messages, raw bytes and UIDL
 //! state, each commit one transaction.
+//!
+//! Where a UIDL's state lives: in its message's metadata record (a `state` field) when the
+//! message is stored under that UIDL, else in its own record of [`UIDL_STATE`] (a message
+//! deleted here, the same message under a second UIDL, states written before states moved
+//! into the metadata). One put less per downloaded message: a sync writes two records per
+//! message, not three, and that is where its time goes (`idb-layout-bench`,
+//! docs/benchmarks.md). A state in the metadata is the newer, whenever both exist.
 
 use std::collections::{HashMap, HashSet};
 
@@ -49,6 +56,47 @@ impl StateRecord {
         }
     }
 }
+
+/// A UIDL's state as kept in its message's metadata record (the record has the UIDL).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct InlineState {
+    status: Status,
+    first_seen_ms: f64,
+    hash: String,
+    message_id: Option<String>,
+}
+
+impl InlineState {
+    fn new(state: &UidlState) -> InlineState {
+        InlineState {
+            status: state.status,
+            first_seen_ms: state.first_seen_ms,
+            hash: state.hash.clone(),
+            message_id: state.message_id.clone(),
+        }
+    }
+
+    fn into_state(self, uidl: String) -> UidlState {
+        UidlState {
+            uidl,
+            status: self.status,
+            first_seen_ms: self.first_seen_ms,
+            hash: self.hash,
+            message_id: self.message_id,
+        }
+    }
+}
+
+/// What `load` reads of a metadata record.
+#[derive(Deserialize)]
+struct WithState {
+    uidl: String,
+    #[serde(default)]
+    state: Option<InlineState>,
+}
+
+/// The field of a metadata record that holds its UIDL state.
+const STATE_FIELD: &str = "state";
 
 /// What the worker remembers of an account between syncs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -160,22 +208,6 @@ impl<F: FnMut(Vec<MessageMeta>)> IdbStore<F> {
             unread: !self.opened.contains(&record.state.uidl),
         }
     }
-
-    /// Messages stored before UIDL state existed (schema 1) get a state of their own, so
-    /// the first sync under schema 2 neither fetches nor forgets them.
-    async fn legacy_states(&self) -> Result<Vec<UidlState>, StoreError> {
-        let metas = crate::store::messages::list(&self.account).await?;
-        Ok(metas
-            .into_iter()
-            .map(|m| UidlState {
-                uidl: m.uidl,
-                status: Status::Kept,
-                first_seen_ms: js_sys::Date::now(),
-                hash: String::new(),
-                message_id: None,
-            })
-            .collect())
-    }
 }
 
 impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
@@ -184,23 +216,49 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
     async fn load(&mut self) -> Result<Stored, StoreError> {
         let identity = sync_meta(&self.account).await?.identity;
         let db = db::open().await?;
-        let tx = db.transaction(&[UIDL_STATE], TransactionMode::ReadOnly)?;
-        let range = KeyRange::only(&JsValue::from_str(&self.account))
-            .map_err(|e| StoreError::Failed(e.to_string()))?;
-        let values = tx
+        let tx = db.transaction(&[UIDL_STATE, MESSAGES], TransactionMode::ReadOnly)?;
+        let own = tx
             .store(UIDL_STATE)?
             .index(BY_ACCOUNT)?
-            .get_all(Some(range), None)
+            .get_all(Some(of_account(&self.account)?), None)
+            .await?;
+        let messages = tx
+            .store(MESSAGES)?
+            .index(BY_ACCOUNT)?
+            .get_all(Some(of_account(&self.account)?), None)
             .await?;
         tx.done().await?;
-        let mut states = HashMap::with_capacity(values.len());
-        for value in values {
+        let mut states = HashMap::with_capacity(own.len().max(messages.len()));
+        for value in own {
             let record: StateRecord = serde_wasm_bindgen::from_value(value)?;
             states.insert(record.uidl.clone(), record.into_state());
         }
+        // A state in the metadata is the newer (see the module's note).
+        let mut stateless = Vec::new();
+        for value in messages {
+            let record: WithState = serde_wasm_bindgen::from_value(value)?;
+            match record.state {
+                Some(state) => {
+                    let state = state.into_state(record.uidl);
+                    states.insert(state.uidl.clone(), state);
+                }
+                None => stateless.push(record.uidl),
+            }
+        }
         if identity.is_none() {
-            self.legacy = self.legacy_states().await?;
-            self.legacy.retain(|s| !states.contains_key(&s.uidl));
+            // Messages stored before UIDL state existed (schema 1) get a state of their
+            // own, so the first sync under schema 2 neither fetches nor forgets them.
+            self.legacy = stateless
+                .into_iter()
+                .filter(|uidl| !states.contains_key(uidl))
+                .map(|uidl| UidlState {
+                    uidl,
+                    status: Status::Kept,
+                    first_seen_ms: js_sys::Date::now(),
+                    hash: String::new(),
+                    message_id: None,
+                })
+                .collect();
             for state in &self.legacy {
                 states.insert(state.uidl.clone(), state.clone());
             }
@@ -225,8 +283,9 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
     async fn commit(&mut self, batch: Vec<Record>) -> Result<(), StoreError> {
         // Build every value before the transaction opens: awaiting anything else inside an
         // IndexedDB transaction lets it auto-commit early.
-        let mut states = Vec::with_capacity(batch.len());
-        let mut messages = Vec::with_capacity(batch.len());
+        let mut states = Vec::new();
+        let mut metas_out = Vec::with_capacity(batch.len());
+        let mut raws_out = Vec::with_capacity(batch.len());
         let mut metas = Vec::new();
         let octets: usize = batch
             .iter()
@@ -234,16 +293,19 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
             .map(Vec::len)
             .sum();
         for record in &batch {
-            let state = StateRecord::new(&self.account, record.state.clone());
-            states.push(serde_wasm_bindgen::to_value(&state)?);
-            if let Some(raw) = &record.raw {
-                let meta = self.meta(record, raw);
-                messages.push((
-                    serde_wasm_bindgen::to_value(&meta)?,
-                    raw_record(&meta.id, raw)?,
-                ));
-                metas.push(meta);
-            }
+            let Some(raw) = &record.raw else {
+                let state = StateRecord::new(&self.account, record.state.clone());
+                states.push(serde_wasm_bindgen::to_value(&state)?);
+                continue;
+            };
+            let meta = self.meta(record, raw);
+            let value = serde_wasm_bindgen::to_value(&meta)?;
+            let state = serde_wasm_bindgen::to_value(&InlineState::new(&record.state))?;
+            js_sys::Reflect::set(&value, &STATE_FIELD.into(), &state)
+                .map_err(|_| StoreError::Failed("cannot build a record".into()))?;
+            metas_out.push(value);
+            raws_out.push(raw_record(&meta.id, raw)?);
+            metas.push(meta);
         }
         let db = db::open().await?;
         let tx = db.transaction(&[MESSAGES, RAW, UIDL_STATE], TransactionMode::ReadWrite)?;
@@ -253,7 +315,6 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
         // Every request is issued at once and only the last of each store awaited: one
         // await per request cost a trip through the event loop each, 87 % of a 5,000
         // message sync (docs/benchmarks.md). A failed request aborts the transaction.
-        let (metas_out, raws_out): (Vec<_>, Vec<_>) = messages.into_iter().unzip();
         raw_store
             .put_all(raws_out.into_iter().map(|v| (v, None)))
             .await?;
@@ -273,14 +334,39 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
     }
 
     async fn prune(&mut self, gone: Vec<String>) -> Result<(), StoreError> {
-        let db = db::open().await?;
-        let tx = db.transaction(&[UIDL_STATE], TransactionMode::ReadWrite)?;
-        let store = tx.store(UIDL_STATE)?;
-        let deletes = gone
+        let keys: Vec<JsValue> = gone
             .iter()
-            .map(|uidl| store.delete(JsValue::from_str(&MessageMeta::key(&self.account, uidl))));
+            .map(|uidl| JsValue::from_str(&MessageMeta::key(&self.account, uidl)))
+            .collect();
+        let db = db::open().await?;
+        let tx = db.transaction(&[UIDL_STATE, MESSAGES], TransactionMode::ReadWrite)?;
+        let states = tx.store(UIDL_STATE)?;
+        let messages = tx.store(MESSAGES)?;
         // Polled together, so every request is issued in one turn of the event loop.
-        futures_util::future::try_join_all(deletes).await?;
+        futures_util::future::try_join_all(keys.iter().map(|key| states.delete(key.clone())))
+            .await?;
+        let records =
+            futures_util::future::try_join_all(keys.iter().map(|key| messages.get(key.clone())))
+                .await?;
+        // The message stays on this device; only what it said about the server goes.
+        let mut stripped = Vec::new();
+        let field = JsValue::from_str(STATE_FIELD);
+        for record in records.into_iter().flatten() {
+            let Ok(object) = record.dyn_into::<js_sys::Object>() else {
+                continue;
+            };
+            if js_sys::Reflect::has(&object, &field).unwrap_or(false) {
+                js_sys::Reflect::delete_property(&object, &field)
+                    .map_err(|_| StoreError::Failed("cannot change a record".into()))?;
+                stripped.push((object.into(), None));
+            }
+        }
+        messages.put_all(stripped.into_iter()).await?;
         committed(tx.done().await?)
     }
+}
+
+/// The key range of an account's records in an index by account.
+fn of_account(account: &str) -> Result<KeyRange, StoreError> {
+    KeyRange::only(&JsValue::from_str(account)).map_err(|e| StoreError::Failed(e.to_string()))
 }
