@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::actions;
 use crate::components::account_form::AccountForm;
 use crate::components::account_list::AccountList;
+use crate::components::delete_dialog::DeleteDialog;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::message_list::MessageList;
 use crate::components::message_view::MessageView;
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                     </div>
                 </Show>
                 <RemoveDialog />
+                <DeleteDialog />
                 <UnlockPrompt />
             </div>
         </Show>

@@ -169,6 +169,13 @@ pub enum T {
     Dismiss,
     NewMail,
     MarkUnread,
+    DeleteMessage,
+    DeleteQuestion,
+    DeleteExplainServer,
+    DeleteExplainKeep,
+    DeleteAfterSync,
+    Deleting,
+    ErrDelete,
     Unread,
     NotifyTitle,
     NotifyNewMail,
@@ -586,6 +593,28 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, PassphraseForget) => "I forgot it: delete the remembered passwords",
         (Lang::Es, NewMail) => "mensajes nuevos",
         (Lang::En, NewMail) => "new messages",
+        (Lang::Es, DeleteMessage) => "Borrar",
+        (Lang::En, DeleteMessage) => "Delete",
+        (Lang::Es, DeleteQuestion) => "¿Borrar este mensaje?",
+        (Lang::En, DeleteQuestion) => "Delete this message?",
+        (Lang::Es, DeleteExplainServer) => {
+            "Se borra de este dispositivo para siempre, y del servidor en la próxima sincronización."
+        }
+        (Lang::En, DeleteExplainServer) => {
+            "It is deleted from this device for good, and from the server at the next sync."
+        }
+        (Lang::Es, DeleteExplainKeep) => {
+            "Se borra de este dispositivo para siempre. El servidor conserva su copia, y Cartero no la volverá a descargar."
+        }
+        (Lang::En, DeleteExplainKeep) => {
+            "It is deleted from this device for good. The server keeps its copy, and Cartero will not download it again."
+        }
+        (Lang::Es, DeleteAfterSync) => "Se borrará cuando termine la sincronización en curso.",
+        (Lang::En, DeleteAfterSync) => "It is deleted once the running sync ends.",
+        (Lang::Es, Deleting) => "Borrando…",
+        (Lang::En, Deleting) => "Deleting…",
+        (Lang::Es, ErrDelete) => "No se pudo borrar el mensaje: sigue guardado aquí.",
+        (Lang::En, ErrDelete) => "The message could not be deleted: it is still stored here.",
         (Lang::Es, MarkUnread) => "Marcar como no leído",
         (Lang::En, MarkUnread) => "Mark as unread",
         (Lang::Es, Unread) => "sin leer",

@@ -105,6 +105,8 @@ pub struct AppStore {
     pub form_error: RwSignal<Option<T>>,
     /// The account whose removal is being asked about.
     pub removing: RwSignal<Option<String>>,
+    /// The message whose deletion is being asked about (and then waited for).
+    pub deleting: RwSignal<Option<String>>,
     /// A new account saved by this page (added, or an edit that moved it to another
     /// mailbox), and the password to sync it with when it is not remembered, until the
     /// worker says it is stored.
@@ -148,6 +150,7 @@ impl AppStore {
             form: RwSignal::new(None),
             form_error: RwSignal::new(None),
             removing: RwSignal::new(None),
+            deleting: RwSignal::new(None),
             pending: StoredValue::new(None),
             vault: RwSignal::new(None),
             vault_key: StoredValue::new_local(None),
@@ -296,6 +299,24 @@ impl AppStore {
         if self
             .selected
             .with_untracked(|s| s.as_ref().is_some_and(|s| s.starts_with(&prefix)))
+        {
+            self.selected.set(None);
+        }
+    }
+
+    /// Whether this page's delete question is about one of `ids`.
+    pub fn asks_to_delete_any(&self, ids: &[String]) -> bool {
+        self.deleting
+            .with_untracked(|d| d.as_ref().is_some_and(|d| ids.contains(d)))
+    }
+
+    /// Forgets messages deleted here (closing the open one if it is among them).
+    pub fn remove_messages(&self, ids: &[String]) {
+        self.messages
+            .update(|list| list.retain(|m| !ids.contains(&m.id)));
+        if self
+            .selected
+            .with_untracked(|s| s.as_ref().is_some_and(|s| ids.contains(s)))
         {
             self.selected.set(None);
         }

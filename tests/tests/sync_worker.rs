@@ -445,6 +445,93 @@ async fn a_big_message_comes_headers_only_and_whole_when_opened() {
     browser.close().await;
 }
 
+/// Opens the newest message, deletes it here (checking what the dialog says will happen
+/// on the server), waits until the list drops it, and answers its UIDL.
+async fn delete_newest(page: &CarteroPage<'_>, the_server: &str) -> String {
+    let rows = page.all("message-row").await;
+    let uidl = rows[0].attr("data-uidl").await.unwrap().expect("a UIDL");
+    rows[0].click().await.expect("open the newest message");
+    page.click("message-delete").await;
+    let question = page.find("delete-dialog").await.text().await.unwrap();
+    assert!(question.contains(the_server), "{question}");
+    page.click("delete-confirm").await;
+    page.wait_count(2).await;
+    assert!(
+        page.all("delete-dialog").await.is_empty(),
+        "the dialog closes"
+    );
+    uidl
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_deleted_here_never_comes_back_and_the_server_keeps_it() {
+    let (dovecot, relay, browser) = alice_on_dovecot().await;
+    let page = browser.page();
+    let steps = async {
+        first_sync_leaving_mail(&page, &relay, &dovecot).await;
+        let uidl = delete_newest(&page, "The server keeps its copy").await;
+        browser.client.refresh().await.expect("reload");
+        page.wait_ready().await;
+        page.wait_count(2).await;
+        page.click("sync-button").await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed && status.contains("Up to date"), "{status}");
+        page.wait_count(2).await;
+        let on_server: Vec<String> = dovecot
+            .mailbox("alice")
+            .into_iter()
+            .map(|m| m.uidl)
+            .collect();
+        assert!(
+            on_server.contains(&uidl),
+            "the server keeps it: {on_server:?}"
+        );
+        assert_eq!(on_server.len(), 3);
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_deleted_here_goes_from_the_server_when_the_policy_says_so() {
+    let (dovecot, relay, browser) = alice_on_dovecot().await;
+    let page = browser.page();
+    let steps = async {
+        open_and_fill(&page, &relay, dovecot.pop3, "leave").await;
+        page.click("account-delete-when-deleted-here").await;
+        page.click("account-save").await;
+        page.wait_count(3).await;
+        page.wait_sync_settled().await;
+        let uidl = delete_newest(&page, "from the server at the next sync").await;
+        assert_eq!(
+            dovecot.mailbox("alice").len(),
+            3,
+            "not before the next sync"
+        );
+        page.click("sync-button").await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(
+            !failed && status.contains("1 deleted from the server"),
+            "{status}"
+        );
+        let on_server: Vec<String> = dovecot
+            .mailbox("alice")
+            .into_iter()
+            .map(|m| m.uidl)
+            .collect();
+        assert_eq!(on_server.len(), 2, "{on_server:?}");
+        assert!(!on_server.contains(&uidl), "{on_server:?}");
+        // The others stay, here and there, and the next sync has nothing to do.
+        page.click("sync-button").await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed && status.contains("Up to date"), "{status}");
+        page.wait_count(2).await;
+        assert_eq!(dovecot.mailbox("alice").len(), 2);
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+    browser.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_checks_by_itself_when_it_opens() {
     let (dovecot, relay, browser) = alice_on_dovecot().await;

@@ -95,6 +95,13 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
                 >
                     {move || store.t(T::MarkUnread)}
                 </button>
+                <button
+                    class="danger"
+                    data-testid="message-delete"
+                    on:click=move |_| store.deleting.set(store.selected.get_untracked())
+                >
+                    {move || store.t(T::DeleteMessage)}
+                </button>
             </div>
             <h2>{subject}</h2>
             <dl class="headers">

@@ -58,6 +58,13 @@ pub enum Intent {
         /// `true`: unread.
         unread: bool,
     },
+    /// Delete messages here for good. Each waits until no sync of its account runs; its
+    /// UIDL is remembered as deleted here, so no sync brings it back (and the account's
+    /// policy may delete it on the server at the next sync).
+    Delete {
+        /// Message ids (`account/uidl`).
+        ids: Vec<String>,
+    },
     /// Set, change or clear the primary passphrase, with every account whose remembered
     /// password it seals (or opens) re-stored in the same transaction.
     SaveVault {
@@ -128,6 +135,16 @@ pub enum Notice {
         ids: Vec<String>,
         /// `true`: unread.
         unread: bool,
+    },
+    /// Messages were deleted here for good.
+    Deleted {
+        /// Message ids.
+        ids: Vec<String>,
+    },
+    /// Deleting messages failed; they are all still stored.
+    DeleteFailed {
+        /// Message ids.
+        ids: Vec<String>,
     },
     /// The primary passphrase was set, changed or cleared.
     VaultSaved {

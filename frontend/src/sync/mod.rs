@@ -71,6 +71,17 @@ fn apply(store: AppStore, notice: Notice) {
             }
         }
         Notice::Marked { ids, unread } => store.set_unread(&ids, unread),
+        Notice::Deleted { ids } => {
+            if store.asks_to_delete_any(&ids) {
+                store.deleting.set(None);
+            }
+            store.remove_messages(&ids);
+        }
+        Notice::DeleteFailed { ids } => {
+            if store.asks_to_delete_any(&ids) {
+                store.form_error.set(Some(T::ErrDelete));
+            }
+        }
         Notice::AccountSaved { account } => {
             let pending = store.pending.get_value();
             if let Some((id, password)) = pending.filter(|(id, _)| *id == account.id) {
@@ -317,6 +328,14 @@ pub fn save_account(
 pub fn mark(store: AppStore, ids: Vec<String>, unread: bool) {
     store.set_unread(&ids, unread);
     send(&Intent::Mark { ids, unread });
+}
+
+/// Asks the worker to delete messages here for good; every tab drops them once deleted.
+pub fn delete(store: AppStore, ids: Vec<String>) {
+    store.form_error.set(None);
+    if !send(&Intent::Delete { ids }) {
+        store.form_error.set(Some(T::ErrDelete));
+    }
 }
 
 /// Asks the worker to remove account `id`, keeping its downloaded mail or not.

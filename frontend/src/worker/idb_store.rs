@@ -23,7 +23,7 @@ use crate::store::messages::raw_record;
 
 /// A UIDL state as stored: the engine's state plus its keys.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct StateRecord {
+pub(super) struct StateRecord {
     key: String,
     account: String,
     uidl: String,
@@ -34,7 +34,7 @@ struct StateRecord {
 }
 
 impl StateRecord {
-    fn new(account: &str, state: UidlState) -> StateRecord {
+    pub(super) fn new(account: &str, state: UidlState) -> StateRecord {
         StateRecord {
             key: MessageMeta::key(account, &state.uidl),
             account: account.to_owned(),
@@ -46,7 +46,7 @@ impl StateRecord {
         }
     }
 
-    fn into_state(self) -> UidlState {
+    pub(super) fn into_state(self) -> UidlState {
         UidlState {
             uidl: self.uidl,
             status: self.status,
@@ -59,7 +59,7 @@ impl StateRecord {
 
 /// A UIDL's state as kept in its message's metadata record (the record has the UIDL).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct InlineState {
+pub(super) struct InlineState {
     status: Status,
     first_seen_ms: f64,
     hash: String,
@@ -76,7 +76,7 @@ impl InlineState {
         }
     }
 
-    fn into_state(self, uidl: String) -> UidlState {
+    pub(super) fn into_state(self, uidl: String) -> UidlState {
         UidlState {
             uidl,
             status: self.status,
@@ -87,16 +87,17 @@ impl InlineState {
     }
 }
 
-/// What `load` reads of a metadata record.
+/// What `load` (and deleting here) reads of a metadata record.
 #[derive(Deserialize)]
-struct WithState {
-    uidl: String,
+pub(super) struct WithState {
+    pub(super) account: String,
+    pub(super) uidl: String,
     #[serde(default)]
-    state: Option<InlineState>,
+    pub(super) state: Option<InlineState>,
 }
 
 /// The field of a metadata record that holds its UIDL state.
-const STATE_FIELD: &str = "state";
+pub(super) const STATE_FIELD: &str = "state";
 
 /// What the worker remembers of an account between syncs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -133,7 +134,7 @@ pub async fn save_sync_meta(meta: &SyncMeta) -> Result<(), StoreError> {
     committed(tx.done().await?)
 }
 
-fn committed(state: rexie::TransactionResult) -> Result<(), StoreError> {
+pub(super) fn committed(state: rexie::TransactionResult) -> Result<(), StoreError> {
     if state.is_committed() {
         Ok(())
     } else {

@@ -3,6 +3,7 @@
 //! to IndexedDB; the page only renders.
 
 pub mod accounts;
+pub mod deletion;
 pub mod flags;
 pub mod idb_store;
 pub mod locks;
@@ -240,6 +241,12 @@ async fn remove_under_lock<T: 'static>(
         account: id.to_owned(),
     });
     stop(running, id);
+    under_lock(id, job).await
+}
+
+/// Runs `job` under account `id`'s sync lock, once no sync of it runs; `None` when the
+/// lock was refused.
+async fn under_lock<T: 'static>(id: &str, job: impl Future<Output = T> + 'static) -> Option<T> {
     let outcome = Rc::new(RefCell::new(None));
     let slot = outcome.clone();
     locks::run_when_free(&sync_lock(id), async move {
@@ -264,6 +271,31 @@ async fn remove_now(herald: &Herald, running: &Running, id: String, keep_mail: b
         None => failed(id, &no_lock()),
     };
     herald.tell(&notice);
+}
+
+/// Deletes messages here (see [`deletion`]), each account's under its sync lock, so no
+/// sync of it writes meanwhile (a body being fetched could otherwise store the message
+/// again); tells every tab how each account's went.
+async fn delete_now(herald: &Herald, ids: Vec<String>) {
+    let mut by_account: Vec<(String, Vec<String>)> = Vec::new();
+    for id in ids {
+        let account = id.split_once('/').map_or("", |(a, _)| a).to_owned();
+        match by_account.iter_mut().find(|(a, _)| *a == account) {
+            Some((_, list)) => list.push(id),
+            None => by_account.push((account, vec![id])),
+        }
+    }
+    for (account, ids) in by_account {
+        let job = {
+            let ids = ids.clone();
+            async move { deletion::delete_here(&ids).await }
+        };
+        let notice = match under_lock(&account, job).await {
+            Some(Ok(())) => Notice::Deleted { ids },
+            _ => Notice::DeleteFailed { ids },
+        };
+        herald.tell(&notice);
+    }
 }
 
 fn handle(herald: &Herald, running: &Running, intent: Intent) {
@@ -311,6 +343,10 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
                 };
                 herald.tell(&notice);
             });
+        }
+        Intent::Delete { ids } => {
+            let herald = herald.clone();
+            spawn_local(async move { delete_now(&herald, ids).await });
         }
         Intent::Open { id, ticket } => spawn_local(async move { reader::open(&id, ticket).await }),
         Intent::RemoveAccount { account, keep_mail } => {

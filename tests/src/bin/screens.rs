@@ -61,6 +61,30 @@ async fn main() {
                     shot("synced"),
                     browser.client.screenshot().await.expect("shot"),
                 );
+                // An open message (parsed by the worker), and the question before deleting it.
+                let rows = page.all("message-row").await;
+                rows[0].click().await.expect("open a message");
+                page.find("message-body").await;
+                save(
+                    shot("message"),
+                    browser.client.screenshot().await.expect("shot"),
+                );
+                page.click("message-delete").await;
+                page.find("delete-dialog").await;
+                save(
+                    shot("delete"),
+                    browser.client.screenshot().await.expect("shot"),
+                );
+                page.click("delete-cancel").await;
+                if size == "phone" {
+                    page.client
+                        .find(fantoccini::Locator::Css("button.back"))
+                        .await
+                        .expect("the back button")
+                        .click()
+                        .await
+                        .expect("back to the list");
+                }
                 // Issue 9's screens: editing, removing, the settings, the unlock prompt.
                 page.click("account-edit").await;
                 page.find("account-form-cancel").await;

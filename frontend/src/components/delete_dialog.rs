@@ -1,0 +1,80 @@
+//! The question before a message is deleted here for good: what happens on the server
+//! follows the account's policy, and the dialog says which.
+
+use leptos::prelude::*;
+
+use crate::i18n::T;
+use crate::state::AppStore;
+use crate::sync;
+
+/// Asks about deleting the message in `store.deleting`, when there is one.
+#[component]
+pub fn DeleteDialog() -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    view! {
+        <Show when=move || store.deleting.with(Option::is_some)>
+            <DeleteQuestion />
+        </Show>
+    }
+}
+
+#[component]
+fn DeleteQuestion() -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let account = move || {
+        let id = store.deleting.get()?;
+        let (account, _) = id.split_once('/')?;
+        Some(account.to_owned())
+    };
+    let deletes_on_server = move || {
+        account()
+            .and_then(|id| store.account(&id))
+            .is_some_and(|a| a.policy.delete_when_deleted_here)
+    };
+    let waits_for_sync =
+        move || account().is_some_and(|id| store.live(&id).sync.with(|phase| phase.is_running()));
+    // Asked once: the worker answers for every tab, and this one closes on its word.
+    let sent = RwSignal::new(false);
+    let confirm = move |_| {
+        if let Some(id) = store.deleting.get_untracked() {
+            sent.set(true);
+            sync::delete(store, vec![id]);
+        }
+    };
+    let close = move |_| {
+        store.form_error.set(None);
+        store.deleting.set(None);
+    };
+    // A failure lets the person try again.
+    Effect::new(move |_| {
+        if store.form_error.with(Option::is_some) {
+            sent.set(false);
+        }
+    });
+    store.form_error.set(None);
+    view! {
+        <div class="backdrop">
+            <div class="dialog" role="dialog" aria-modal="true" data-testid="delete-dialog">
+                <h2>{move || store.t(T::DeleteQuestion)}</h2>
+                <p>
+                    {move || match deletes_on_server() {
+                        true => store.t(T::DeleteExplainServer),
+                        false => store.t(T::DeleteExplainKeep),
+                    }}
+                </p>
+                <Show when=waits_for_sync>
+                    <p class="warning" role="status">{move || store.t(T::DeleteAfterSync)}</p>
+                </Show>
+                <Show when=move || store.form_error.with(Option::is_some)>
+                    <p class="error" role="alert">{move || store.form_error.get().map(|t| store.t(t))}</p>
+                </Show>
+                <div class="actions">
+                    <button class="secondary" data-testid="delete-cancel" on:click=close>{move || store.t(T::Dismiss)}</button>
+                    <button class="danger" data-testid="delete-confirm" disabled=move || sent.get() on:click=confirm>
+                        {move || if sent.get() { store.t(T::Deleting) } else { store.t(T::DeleteMessage) }}
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+}
