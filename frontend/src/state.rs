@@ -107,6 +107,8 @@ pub struct AppStore {
     pub removing: RwSignal<Option<String>>,
     /// The message whose deletion is being asked about (and then waited for).
     pub deleting: RwSignal<Option<String>>,
+    /// Why deleting it failed.
+    pub delete_error: RwSignal<Option<T>>,
     /// A new account saved by this page (added, or an edit that moved it to another
     /// mailbox), and the password to sync it with when it is not remembered, until the
     /// worker says it is stored.
@@ -151,6 +153,7 @@ impl AppStore {
             form_error: RwSignal::new(None),
             removing: RwSignal::new(None),
             deleting: RwSignal::new(None),
+            delete_error: RwSignal::new(None),
             pending: StoredValue::new(None),
             vault: RwSignal::new(None),
             vault_key: StoredValue::new_local(None),

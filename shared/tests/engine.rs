@@ -361,6 +361,47 @@ fn big_messages_come_headers_only_and_whole_when_opened() {
     assert_eq!(store.states["u-big"].status, Status::Kept);
 }
 
+#[test]
+fn a_partial_copy_of_a_stored_message_is_stored_whole_when_opened() {
+    let big = [
+        b"Subject: big\r\nMessage-ID: <big@example.org>\r\n\r\n".to_vec(),
+        vec![b'x'; 3000],
+        b"\r\n".to_vec(),
+    ]
+    .concat();
+    let mut mailbox = mailbox(1);
+    mailbox.messages.push(("u-big".into(), big.clone()));
+    let policy = Policy {
+        headers_only_over: Some(1000),
+        ..Policy::default()
+    };
+    let mut opened = options(policy, 0.0);
+    opened.bodies_wanted.insert("u-big".into());
+    opened.bodies_wanted.insert("u-again".into());
+    let mut store = MemStore::default();
+    for _ in 0..2 {
+        sync(&mut mailbox, &mut store, &opened, usize::MAX)
+            .0
+            .unwrap()
+            .unwrap();
+    }
+    assert_eq!(store.messages["u-big"], big);
+    // The same message delivered again: listed under its own UIDL, headers first.
+    mailbox.messages.push(("u-again".into(), big.clone()));
+    let plain = options(policy, 0.0);
+    sync(&mut mailbox, &mut store, &plain, usize::MAX)
+        .0
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.states["u-again"].status, Status::HeadersOnly);
+    sync(&mut mailbox, &mut store, &opened, usize::MAX)
+        .0
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.messages["u-again"], big, "opened, it is stored whole");
+    assert_eq!(store.states["u-again"].status, Status::Kept);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 

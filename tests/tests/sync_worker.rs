@@ -533,6 +533,42 @@ async fn a_message_deleted_here_goes_from_the_server_when_the_policy_says_so() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_whose_bytes_are_gone_says_it_cannot_be_opened() {
+    let (dovecot, relay, browser) = alice_on_dovecot().await;
+    let page = browser.page();
+    let steps = async {
+        first_sync_leaving_mail(&page, &relay, &dovecot).await;
+        let rows = page.all("message-row").await;
+        let uidl = rows[0].attr("data-uidl").await.unwrap().expect("a UIDL");
+        // The browser lost the bytes (storage cleared behind the app's back).
+        let lost = page
+            .client
+            .execute_async(
+                "const [uidl, done] = [arguments[0], arguments[arguments.length - 1]];\
+                 const open = indexedDB.open('cartero');\
+                 open.onsuccess = () => {\
+                   const db = open.result, tx = db.transaction('raw', 'readwrite');\
+                   tx.objectStore('raw').openCursor().onsuccess = (e) => {\
+                     const c = e.target.result;\
+                     if (!c) return;\
+                     if (c.key.endsWith('/' + uidl)) c.delete(); else c.continue();\
+                   };\
+                   tx.oncomplete = () => { db.close(); done(true); };\
+                 };",
+                vec![serde_json::json!(uidl)],
+            )
+            .await
+            .expect("drop the bytes");
+        assert_eq!(lost.as_bool(), Some(true));
+        rows[0].click().await.expect("open it");
+        let said = page.find("message-error").await.text().await.unwrap();
+        assert!(said.contains("cannot be opened"), "{said}");
+    };
+    browser.check(Duration::from_secs(60), steps).await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_checks_by_itself_when_it_opens() {
     let (dovecot, relay, browser) = alice_on_dovecot().await;
     let page = browser.page();

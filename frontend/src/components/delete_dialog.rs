@@ -26,10 +26,11 @@ fn DeleteQuestion() -> impl IntoView {
         let (account, _) = id.split_once('/')?;
         Some(account.to_owned())
     };
+    // Kept mail of a removed account never syncs again: its server is not touched.
     let deletes_on_server = move || {
         account()
             .and_then(|id| store.account(&id))
-            .is_some_and(|a| a.policy.delete_when_deleted_here)
+            .is_some_and(|a| a.removed_ms.is_none() && a.policy.delete_when_deleted_here)
     };
     let waits_for_sync =
         move || account().is_some_and(|id| store.live(&id).sync.with(|phase| phase.is_running()));
@@ -42,16 +43,16 @@ fn DeleteQuestion() -> impl IntoView {
         }
     };
     let close = move |_| {
-        store.form_error.set(None);
+        store.delete_error.set(None);
         store.deleting.set(None);
     };
     // A failure lets the person try again.
     Effect::new(move |_| {
-        if store.form_error.with(Option::is_some) {
+        if store.delete_error.with(Option::is_some) {
             sent.set(false);
         }
     });
-    store.form_error.set(None);
+    store.delete_error.set(None);
     view! {
         <div class="backdrop">
             <div class="dialog" role="dialog" aria-modal="true" data-testid="delete-dialog">
@@ -65,11 +66,14 @@ fn DeleteQuestion() -> impl IntoView {
                 <Show when=waits_for_sync>
                     <p class="warning" role="status">{move || store.t(T::DeleteAfterSync)}</p>
                 </Show>
-                <Show when=move || store.form_error.with(Option::is_some)>
-                    <p class="error" role="alert">{move || store.form_error.get().map(|t| store.t(t))}</p>
+                <Show when=move || store.delete_error.with(Option::is_some)>
+                    <p class="error" role="alert">{move || store.delete_error.get().map(|t| store.t(t))}</p>
                 </Show>
                 <div class="actions">
-                    <button class="secondary" data-testid="delete-cancel" on:click=close>{move || store.t(T::Dismiss)}</button>
+                    // Once asked, closing leaves the deletion to happen (after the sync).
+                    <button class="secondary" data-testid="delete-cancel" on:click=close>
+                        {move || if sent.get() { store.t(T::Close) } else { store.t(T::Dismiss) }}
+                    </button>
                     <button class="danger" data-testid="delete-confirm" disabled=move || sent.get() on:click=confirm>
                         {move || if sent.get() { store.t(T::Deleting) } else { store.t(T::DeleteMessage) }}
                     </button>

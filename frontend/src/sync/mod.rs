@@ -79,7 +79,7 @@ fn apply(store: AppStore, notice: Notice) {
         }
         Notice::DeleteFailed { ids } => {
             if store.asks_to_delete_any(&ids) {
-                store.form_error.set(Some(T::ErrDelete));
+                store.delete_error.set(Some(T::ErrDelete));
             }
         }
         Notice::AccountSaved { account } => {
@@ -198,6 +198,9 @@ pub fn connect(store: AppStore) {
     // The worker's scripts come from the relay (or the offline cache): if they cannot be
     // loaded, no sync can run, and the person is told instead of waiting.
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        // Whatever failed (loading, or a message that broke the parser), no answer is
+        // coming for the messages asked for so far.
+        reading::give_up_all();
         let failed_to_start = LINK.with(|link| {
             let mut link = link.borrow_mut();
             let failed = link.as_ref().is_some_and(|l| !l.ready);
@@ -332,9 +335,9 @@ pub fn mark(store: AppStore, ids: Vec<String>, unread: bool) {
 
 /// Asks the worker to delete messages here for good; every tab drops them once deleted.
 pub fn delete(store: AppStore, ids: Vec<String>) {
-    store.form_error.set(None);
+    store.delete_error.set(None);
     if !send(&Intent::Delete { ids }) {
-        store.form_error.set(Some(T::ErrDelete));
+        store.delete_error.set(Some(T::ErrDelete));
     }
 }
 

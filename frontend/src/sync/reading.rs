@@ -44,6 +44,12 @@ pub async fn open(id: &str) -> Option<OpenMessage> {
         WAITING.with(|w| w.borrow_mut().remove(&ticket));
         return None;
     }
+    // A worker that died mid-parse (or never started) would leave the view waiting: after
+    // a while the request gives up, and the view says the message cannot be opened.
+    wasm_bindgen_futures::spawn_local(async move {
+        gloo_timers::future::sleep(GIVE_UP_AFTER).await;
+        give_up(ticket);
+    });
     let answer: Array = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
     let rendered: Option<Rendered> = serde_json::from_str(&answer.get(1).as_string()?).ok()?;
     let rendered = rendered?;
@@ -51,6 +57,28 @@ pub async fn open(id: &str) -> Option<OpenMessage> {
         .map(|i| answer.get(i).dyn_into::<Blob>().ok())
         .collect();
     Some(OpenMessage { rendered, blobs })
+}
+
+/// How long an open waits for the worker: a 50 MB message parses in a few seconds.
+const GIVE_UP_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Answers request `ticket`, if it still waits, with "not readable".
+fn give_up(ticket: u64) {
+    if let Some(resolve) = WAITING.with(|w| w.borrow_mut().remove(&ticket)) {
+        let nothing = Array::of2(
+            &JsValue::from_f64(ticket as f64),
+            &JsValue::from_str("null"),
+        );
+        let _ = resolve.call1(&JsValue::UNDEFINED, &nothing);
+    }
+}
+
+/// Answers every waiting request with "not readable": the worker failed.
+pub(super) fn give_up_all() {
+    let tickets: Vec<u64> = WAITING.with(|w| w.borrow().keys().copied().collect());
+    for ticket in tickets {
+        give_up(ticket);
+    }
 }
 
 /// Hands a worker's answer to the request waiting for it.

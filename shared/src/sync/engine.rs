@@ -311,7 +311,12 @@ impl Session<'_> {
             };
         }
         let key = (message_id.clone(), hash.clone());
-        if let Some(original) = self.by_content.get(&key).filter(|o| **o != uidl)
+        // A headers-only message whose body came is stored whole under its own UIDL, even
+        // when another UIDL holds the same message: its headers are already stored and
+        // listed under this one, and must not stay partial.
+        let was_partial = earlier.is_some_and(|s| s.status == Status::HeadersOnly);
+        if !was_partial
+            && let Some(original) = self.by_content.get(&key).filter(|o| **o != uidl)
             && let Some(original_state) = self.states.get(original)
         {
             // The same message under a new UIDL: the server reset its ids. Keep the one
