@@ -6,15 +6,6 @@ use mail_parser::{Address, MessageParser, MimeHeaders};
 use super::scan;
 use crate::model::reading::{Attachment, Rendered, Summary};
 
-/// A rendered message with its attachments' decoded contents, in the same order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Parsed {
-    /// What the page shows.
-    pub rendered: Rendered,
-    /// Each attachment's bytes.
-    pub contents: Vec<Vec<u8>>,
-}
-
 fn first_sender(from: Option<&Address>) -> (String, String) {
     let Some(addr) = from.and_then(|a| a.first()) else {
         return (String::new(), String::new());
@@ -85,24 +76,23 @@ pub fn summarize(raw: &[u8]) -> Summary {
     }
 }
 
-/// The readable form of a raw message.
-pub fn render(raw: &[u8]) -> Parsed {
+/// The readable form of a raw message. `each_attachment` is handed each attachment's
+/// decoded contents, in order, while the parsed message holds them: they are not copied
+/// out first.
+pub fn render(raw: &[u8], mut each_attachment: impl FnMut(&Attachment, &[u8])) -> Rendered {
     let Some(message) = MessageParser::default().parse(raw) else {
-        return Parsed {
-            rendered: Rendered {
-                summary: summarize(raw),
-                to: String::new(),
-                text: String::from_utf8_lossy(raw).into_owned(),
-                attachments: Vec::new(),
-            },
-            contents: Vec::new(),
+        return Rendered {
+            summary: summarize(raw),
+            to: String::new(),
+            text: String::from_utf8_lossy(raw).into_owned(),
+            attachments: Vec::new(),
         };
     };
-    let (attachments, contents) = message
+    let attachments = message
         .attachments()
         .enumerate()
         .map(|(i, part)| {
-            let contents = part.contents().to_vec();
+            let contents = part.contents();
             let attachment = Attachment {
                 filename: part
                     .attachment_name()
@@ -116,20 +106,18 @@ pub fn render(raw: &[u8]) -> Parsed {
                     .unwrap_or_else(|| "application/octet-stream".into()),
                 size: contents.len(),
             };
-            (attachment, contents)
+            each_attachment(&attachment, contents);
+            attachment
         })
-        .unzip();
-    Parsed {
-        rendered: Rendered {
-            summary: summary_of(&message),
-            to: addresses(message.to()),
-            text: message
-                .body_text(0)
-                .map(|t| t.into_owned())
-                .unwrap_or_default(),
-            attachments,
-        },
-        contents,
+        .collect();
+    Rendered {
+        summary: summary_of(&message),
+        to: addresses(message.to()),
+        text: message
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
+        attachments,
     }
 }
 
@@ -167,14 +155,14 @@ JVBERi0=\r\n\
 
     #[test]
     fn attachments_are_decoded_with_their_names() {
-        let opened = render(ENCODED);
-        let r = &opened.rendered;
+        let mut contents = Vec::new();
+        let r = render(ENCODED, |_, bytes| contents.push(bytes.to_vec()));
         assert_eq!(r.text.trim(), "Hola.");
         assert_eq!(r.attachments.len(), 1);
         assert_eq!(r.attachments[0].filename, "acta.pdf");
         assert_eq!(r.attachments[0].mime, "application/pdf");
         assert_eq!(r.attachments[0].size, 5);
-        assert_eq!(opened.contents, vec![b"%PDF-".to_vec()]);
+        assert_eq!(contents, vec![b"%PDF-".to_vec()]);
     }
 
     #[test]
@@ -185,16 +173,17 @@ JVBERi0=\r\n\
 
     #[test]
     fn text_without_headers_is_still_shown() {
-        let r = render(b"no headers here, just a note\r\n").rendered;
+        let r = render(b"no headers here, just a note\r\n", |_, _| {});
         assert!(r.text.contains("just a note"), "{:?}", r.text);
     }
 
     #[test]
     fn binary_garbage_renders_without_panicking() {
         let garbage: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
-        let r = render(&garbage);
-        assert!(r.rendered.attachments.len() <= 1);
-        assert_eq!(r.contents.len(), r.rendered.attachments.len());
+        let mut handed = 0;
+        let r = render(&garbage, |_, _| handed += 1);
+        assert!(r.attachments.len() <= 1);
+        assert_eq!(handed, r.attachments.len());
         assert_eq!(summarize(b"").subject, "");
     }
 }

@@ -7,32 +7,20 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::DedicatedWorkerGlobalScope;
 
 use crate::blob;
-use crate::mime::render::{Parsed, render};
+use crate::mime::render::render;
 use crate::store::messages;
 
-/// Reads and parses message `id`; `None` when it is not stored or cannot be read.
-async fn parse(id: &str) -> Option<Parsed> {
-    let raw = messages::raw(id).await.ok()??;
-    Some(render(&raw))
-}
-
-/// The answer to post (see `Intent::Open`): the ticket, the readable form as JSON, then
-/// each attachment as a Blob.
-fn answer(ticket: u64, parsed: Option<Parsed>) -> Array {
-    let (message, contents) = match parsed {
-        Some(p) => (Some(p.rendered), p.contents),
-        None => (None, Vec::new()),
-    };
-    let blobs: Vec<JsValue> = match &message {
-        Some(m) => m
-            .attachments
-            .iter()
-            .zip(&contents)
-            .map(|(a, bytes)| {
-                blob::from_bytes(bytes, Some(&a.mime)).map_or(JsValue::NULL, Into::into)
-            })
-            .collect(),
-        None => Vec::new(),
+/// The answer to post (see `Intent::Open`): the ticket, the readable form of message `id`
+/// as JSON (`null` when it is not stored or cannot be read), then each attachment as a
+/// Blob, made from the parsed message's own decoded bytes.
+async fn answer(id: &str, ticket: u64) -> Array {
+    let mut blobs = Vec::new();
+    let message = match messages::raw(id).await {
+        Ok(Some(raw)) => Some(render(&raw, |attachment, bytes| {
+            let contents = blob::from_bytes(bytes, Some(&attachment.mime));
+            blobs.push(contents.map_or(JsValue::NULL, Into::into));
+        })),
+        _ => None,
     };
     let json = serde_json::to_string(&message).expect("a rendered message is plain data");
     let out = Array::of2(&JsValue::from_f64(ticket as f64), &JsValue::from_str(&json));
@@ -44,8 +32,8 @@ fn answer(ticket: u64, parsed: Option<Parsed>) -> Array {
 
 /// Opens message `id` and posts the answer to this worker's page.
 pub async fn open(id: &str, ticket: u64) {
-    let parsed = parse(id).await;
+    let answer = answer(id, ticket).await;
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     // A page that went away needs no answer.
-    let _ = scope.post_message(&answer(ticket, parsed));
+    let _ = scope.post_message(&answer);
 }
