@@ -57,7 +57,10 @@ pub async fn fetch_demo() -> Option<DemoAccount> {
     if !response.ok() {
         return None;
     }
-    response.json().await.ok()
+    // Parsed by the browser and read like a stored record: the page carries no JSON parser.
+    let text = response.text().await.ok()?;
+    let value = js_sys::JSON::parse(&text).ok()?;
+    serde_wasm_bindgen::from_value(value).ok()
 }
 
 fn new_account_id() -> String {

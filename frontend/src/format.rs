@@ -39,6 +39,26 @@ pub fn size(bytes: usize) -> String {
     match bytes {
         b if b < 1024 => format!("{b} B"),
         b if b < 1024 * 1024 => format!("{} KB", b.div_ceil(1024)),
-        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b => {
+            // Tenths of a MB, rounded, in integers: float formatting would cost the page
+            // about 20 KB of wasm.
+            let tenths = (b as u64 * 10 + 512 * 1024) / (1024 * 1024);
+            format!("{}.{} MB", tenths / 10, tenths % 10)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::size;
+
+    #[test]
+    fn sizes_read_as_a_person_says_them() {
+        assert_eq!(size(512), "512 B");
+        assert_eq!(size(1025), "2 KB");
+        assert_eq!(size(1024 * 1024), "1.0 MB");
+        assert_eq!(size(1024 * 1024 + 100 * 1024), "1.1 MB");
+        assert_eq!(size(50 * 1024 * 1024 - 1), "50.0 MB");
+        assert_eq!(size(3_000_000_000), "2861.0 MB");
     }
 }

@@ -1,5 +1,7 @@
 //! What the page asks of the sync worker ([`Intent`]) and what the worker tells every open
-//! tab ([`Notice`]). Both travel as JSON text: the page posts intents to its own worker,
+//! tab ([`Notice`]). Both travel as plain JavaScript objects (structured clones, made by
+//! serde-wasm-bindgen, the same code that reads and writes IndexedDB records, so the page
+//! carries one serializer, not two): the page posts intents to its own worker,
 //! and workers broadcast notices on [`CHANNEL`], which every tab of the app listens to, so
 //! a sync started in one tab shows its progress and new mail in all of them.
 
@@ -74,9 +76,9 @@ pub enum Intent {
         accounts: Vec<Account>,
     },
     /// Read a stored message: the worker parses it (the page holds no MIME parser) and
-    /// answers this page alone, with an array: the ticket, the message as JSON (a
-    /// [`Rendered`], or `null` when it is not stored or cannot be read), then a Blob for
-    /// each attachment, in order.
+    /// answers this page alone, with an array: the ticket, the message (a [`Rendered`],
+    /// or `null` when it is not stored or cannot be read), then a Blob for each
+    /// attachment, in order.
     Open {
         /// The message id (`account/uidl`).
         id: String,
@@ -173,16 +175,26 @@ pub enum Notice {
 }
 
 impl Intent {
-    /// The JSON text posted to the worker.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("intents are plain data")
+    /// The object posted to the worker.
+    pub fn to_value(&self) -> wasm_bindgen::JsValue {
+        serde_wasm_bindgen::to_value(self).expect("intents are plain data")
+    }
+
+    /// An intent posted by the page (`None`: not one this worker knows).
+    pub fn from_value(value: wasm_bindgen::JsValue) -> Option<Intent> {
+        serde_wasm_bindgen::from_value(value).ok()
     }
 }
 
 impl Notice {
-    /// The JSON text broadcast to the tabs.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("notices are plain data")
+    /// The object broadcast to the tabs.
+    pub fn to_value(&self) -> wasm_bindgen::JsValue {
+        serde_wasm_bindgen::to_value(self).expect("notices are plain data")
+    }
+
+    /// A notice broadcast by a worker (`None`: not one this page knows).
+    pub fn from_value(value: wasm_bindgen::JsValue) -> Option<Notice> {
+        serde_wasm_bindgen::from_value(value).ok()
     }
 }
 
@@ -191,7 +203,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn notices_round_trip_as_tagged_json() {
+    fn notices_are_tagged_by_kind() {
         let notice = Notice::Phase {
             account: "a1".into(),
             phase: SyncPhase::Downloading {
@@ -201,7 +213,7 @@ mod tests {
                 octets_total: 4000,
             },
         };
-        let json = notice.to_json();
+        let json = serde_json::to_string(&notice).unwrap();
         assert!(
             json.starts_with(r#"{"notice":"phase","account":"a1""#),
             "{json}"

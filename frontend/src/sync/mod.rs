@@ -28,7 +28,7 @@ struct Link {
     /// Kept so that its handler stays alive.
     _channel: BroadcastChannel,
     ready: bool,
-    waiting: Vec<String>,
+    waiting: Vec<JsValue>,
 }
 
 thread_local! {
@@ -169,11 +169,7 @@ pub fn connect(store: AppStore) {
         return;
     };
     let on_notice = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let notice = event
-            .data()
-            .as_string()
-            .and_then(|text| serde_json::from_str::<Notice>(&text).ok());
-        if let Some(notice) = notice {
+        if let Some(notice) = Notice::from_value(event.data()) {
             apply(store, notice);
         }
     });
@@ -187,8 +183,8 @@ pub fn connect(store: AppStore) {
             LINK.with(|link| {
                 if let Some(link) = link.borrow_mut().as_mut() {
                     link.ready = true;
-                    for json in link.waiting.drain(..) {
-                        let _ = link.worker.post_message(&json.into());
+                    for intent in link.waiting.drain(..) {
+                        let _ = link.worker.post_message(&intent);
                     }
                 }
             });
@@ -237,9 +233,9 @@ pub fn connect(store: AppStore) {
 /// Posts an intent now, or once the worker is ready; `false` when there is no worker.
 pub fn send(intent: &Intent) -> bool {
     LINK.with(|link| match link.borrow_mut().as_mut() {
-        Some(link) if link.ready => link.worker.post_message(&intent.to_json().into()).is_ok(),
+        Some(link) if link.ready => link.worker.post_message(&intent.to_value()).is_ok(),
         Some(link) => {
-            link.waiting.push(intent.to_json());
+            link.waiting.push(intent.to_value());
             true
         }
         None => false,

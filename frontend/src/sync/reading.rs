@@ -51,7 +51,7 @@ pub async fn open(id: &str) -> Option<OpenMessage> {
         give_up(ticket);
     });
     let answer: Array = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
-    let rendered: Option<Rendered> = serde_json::from_str(&answer.get(1).as_string()?).ok()?;
+    let rendered: Option<Rendered> = serde_wasm_bindgen::from_value(answer.get(1)).ok()?;
     let rendered = rendered?;
     let blobs = (2..answer.length())
         .map(|i| answer.get(i).dyn_into::<Blob>().ok())
@@ -65,10 +65,7 @@ const GIVE_UP_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
 /// Answers request `ticket`, if it still waits, with "not readable".
 fn give_up(ticket: u64) {
     if let Some(resolve) = WAITING.with(|w| w.borrow_mut().remove(&ticket)) {
-        let nothing = Array::of2(
-            &JsValue::from_f64(ticket as f64),
-            &JsValue::from_str("null"),
-        );
+        let nothing = Array::of2(&JsValue::from_f64(ticket as f64), &JsValue::NULL);
         let _ = resolve.call1(&JsValue::UNDEFINED, &nothing);
     }
 }

@@ -82,9 +82,7 @@ struct Herald {
 impl Herald {
     fn tell(&self, notice: &Notice) {
         // A closed channel only means nobody is listening any more.
-        let _ = self
-            .channel
-            .post_message(&JsValue::from_str(&notice.to_json()));
+        let _ = self.channel.post_message(&notice.to_value());
     }
 
     fn phase(&self, account: &str, phase: SyncPhase) {
@@ -368,10 +366,7 @@ pub fn run() {
     let herald = Herald { channel };
     let running = Running::default();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let Some(text) = event.data().as_string() else {
-            return;
-        };
-        if let Ok(intent) = serde_json::from_str::<Intent>(&text) {
+        if let Some(intent) = Intent::from_value(event.data()) {
             handle(&herald, &running, intent);
         }
     });

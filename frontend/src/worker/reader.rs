@@ -11,8 +11,8 @@ use crate::mime::render::render;
 use crate::store::messages;
 
 /// The answer to post (see `Intent::Open`): the ticket, the readable form of message `id`
-/// as JSON (`null` when it is not stored or cannot be read), then each attachment as a
-/// Blob, made from the parsed message's own decoded bytes.
+/// (`null` when it is not stored or cannot be read), then each attachment as a Blob, made
+/// from the parsed message's own decoded bytes.
 async fn answer(id: &str, ticket: u64) -> Array {
     let mut blobs = Vec::new();
     let message = match messages::raw(id).await {
@@ -22,8 +22,8 @@ async fn answer(id: &str, ticket: u64) -> Array {
         })),
         _ => None,
     };
-    let json = serde_json::to_string(&message).expect("a rendered message is plain data");
-    let out = Array::of2(&JsValue::from_f64(ticket as f64), &JsValue::from_str(&json));
+    let message = serde_wasm_bindgen::to_value(&message).unwrap_or(JsValue::NULL);
+    let out = Array::of2(&JsValue::from_f64(ticket as f64), &message);
     for b in blobs {
         out.push(&b);
     }
