@@ -226,6 +226,57 @@ async fn states_stored_apart_by_an_earlier_version_still_count() {
     browser.close().await;
 }
 
+/// Writes, beside each message's own state, an older one kept apart that says only its
+/// headers are stored (as before its body came). Answers how many were written.
+const OLDER_STATES_APART: &str = r#"
+const done = arguments[arguments.length - 1];
+const open = indexedDB.open('cartero');
+open.onsuccess = () => {
+  const db = open.result, tx = db.transaction(['messages', 'uidl_state'], 'readwrite');
+  const states = tx.objectStore('uidl_state');
+  let written = 0;
+  tx.objectStore('messages').getAll().onsuccess = (e) => {
+    for (const m of e.target.result) {
+      states.put({ key: m.id, account: m.account, uidl: m.uidl, ...m.state, status: 'headers-only' });
+      written++;
+    }
+  };
+  tx.oncomplete = () => { db.close(); done(written); };
+  tx.onerror = () => done(-1);
+};
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_state_in_the_metadata_wins_over_an_older_one_kept_apart() {
+    let (dovecot, relay, browser) = alice_on_dovecot().await;
+    let page = browser.page();
+    let steps = async {
+        first_sync_leaving_mail(&page, &relay, &dovecot).await;
+        let written = page
+            .client
+            .execute_async(OLDER_STATES_APART, vec![])
+            .await
+            .expect("write older states");
+        assert_eq!(written.as_u64(), Some(3));
+        // Stored whole (the newer state): the policy may now take them off the server.
+        // Were the older "headers only" believed, none would be deleted.
+        page.click("account-edit").await;
+        page.select("account-policy", "delete-after-download").await;
+        page.click("account-save").await;
+        page.wait_sync_settled().await;
+        page.click("sync-button").await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(
+            !failed && status.contains("3 deleted from the server"),
+            "{status}"
+        );
+        assert!(dovecot.mailbox("alice").is_empty());
+        page.wait_count(3).await;
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+    browser.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leave_for_days_deletes_on_the_server_only_after_the_days() {
     let (dovecot, relay, browser) = alice_on_dovecot().await;
