@@ -167,28 +167,42 @@ async fn store_facts(page: &CarteroPage<'_>) -> StoreFacts {
     }
 }
 
-/// Rewrites the store as the app wrote it before UIDL states moved into the messages'
-/// metadata: each state in a record of its own. Answers how many moved.
+/// Writes each message's state apart, in a record of its own, as the app did before UIDL
+/// states moved into the messages' metadata. `arguments[0]` is `"move"` (the state leaves
+/// the metadata, as an earlier version stored it) or `"older"` (the metadata keeps its
+/// state, and the one apart says only the headers are stored, as before the body came).
+/// Answers how many were written.
 const STATES_APART: &str = r#"
-const done = arguments[arguments.length - 1];
+const [how, done] = [arguments[0], arguments[arguments.length - 1]];
 const open = indexedDB.open('cartero');
 open.onsuccess = () => {
   const db = open.result, tx = db.transaction(['messages', 'uidl_state'], 'readwrite');
   const messages = tx.objectStore('messages'), states = tx.objectStore('uidl_state');
-  let moved = 0;
+  let written = 0;
   messages.getAll().onsuccess = (e) => {
     for (const m of e.target.result) {
       if (!m.state) continue;
-      states.put({ key: m.id, account: m.account, uidl: m.uidl, ...m.state });
-      delete m.state;
-      messages.put(m);
-      moved++;
+      const apart = { key: m.id, account: m.account, uidl: m.uidl, ...m.state };
+      if (how === 'older') apart.status = 'headers-only';
+      states.put(apart);
+      if (how === 'move') { delete m.state; messages.put(m); }
+      written++;
     }
   };
-  tx.oncomplete = () => { db.close(); done(moved); };
+  tx.oncomplete = () => { db.close(); done(written); };
   tx.onerror = () => done(-1);
 };
 "#;
+
+/// Runs [`STATES_APART`] (`how`: `"move"` or `"older"`) and checks it wrote Alice's three.
+async fn write_states_apart(page: &CarteroPage<'_>, how: &str) {
+    let written = page
+        .client
+        .execute_async(STATES_APART, vec![serde_json::json!(how)])
+        .await
+        .expect("write the states apart");
+    assert_eq!(written.as_u64(), Some(3));
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn states_stored_apart_by_an_earlier_version_still_count() {
@@ -205,12 +219,7 @@ async fn states_stored_apart_by_an_earlier_version_still_count() {
             },
             "each downloaded message holds its state"
         );
-        let moved = page
-            .client
-            .execute_async(STATES_APART, vec![])
-            .await
-            .expect("store the states apart");
-        assert_eq!(moved.as_u64(), Some(3));
+        write_states_apart(&page, "move").await;
         browser.client.refresh().await.expect("reload");
         page.wait_ready().await;
         page.click("sync-button").await;
@@ -226,38 +235,13 @@ async fn states_stored_apart_by_an_earlier_version_still_count() {
     browser.close().await;
 }
 
-/// Writes, beside each message's own state, an older one kept apart that says only its
-/// headers are stored (as before its body came). Answers how many were written.
-const OLDER_STATES_APART: &str = r#"
-const done = arguments[arguments.length - 1];
-const open = indexedDB.open('cartero');
-open.onsuccess = () => {
-  const db = open.result, tx = db.transaction(['messages', 'uidl_state'], 'readwrite');
-  const states = tx.objectStore('uidl_state');
-  let written = 0;
-  tx.objectStore('messages').getAll().onsuccess = (e) => {
-    for (const m of e.target.result) {
-      states.put({ key: m.id, account: m.account, uidl: m.uidl, ...m.state, status: 'headers-only' });
-      written++;
-    }
-  };
-  tx.oncomplete = () => { db.close(); done(written); };
-  tx.onerror = () => done(-1);
-};
-"#;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_state_in_the_metadata_wins_over_an_older_one_kept_apart() {
     let (dovecot, relay, browser) = alice_on_dovecot().await;
     let page = browser.page();
     let steps = async {
         first_sync_leaving_mail(&page, &relay, &dovecot).await;
-        let written = page
-            .client
-            .execute_async(OLDER_STATES_APART, vec![])
-            .await
-            .expect("write older states");
-        assert_eq!(written.as_u64(), Some(3));
+        write_states_apart(&page, "older").await;
         // Stored whole (the newer state): the policy may now take them off the server.
         // Were the older "headers only" believed, none would be deleted.
         page.click("account-edit").await;
