@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::T;
+use crate::model::MessageMeta;
 use crate::state::AppStore;
 use crate::sync;
 
@@ -23,8 +24,7 @@ fn DeleteQuestion() -> impl IntoView {
     let store = expect_context::<AppStore>();
     let account = move || {
         let id = store.deleting.get()?;
-        let (account, _) = id.split_once('/')?;
-        Some(account.to_owned())
+        Some(MessageMeta::account_of(&id).to_owned())
     };
     // Kept mail of a removed account never syncs again: its server is not touched.
     let deletes_on_server = move || {

@@ -129,6 +129,11 @@ impl MessageMeta {
         format!("{account}/")
     }
 
+    /// The account id in a message id (`account/uidl`).
+    pub fn account_of(id: &str) -> &str {
+        id.split_once('/').map_or(id, |(account, _)| account)
+    }
+
     /// The store key of a message.
     pub fn key(account: &str, uidl: &str) -> String {
         format!("{account}/{uidl}")

@@ -8,7 +8,7 @@ use futures_util::future::try_join_all;
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
-use super::idb_store::{StateRecord, WithState, committed};
+use super::idb_store::{StateRecord, WithState, committed, stored_without_state};
 use crate::store::db::{self, MESSAGES, RAW, StoreError, UIDL_STATE};
 
 /// The state a deleted message leaves: its own, marked deleted here. A message stored
@@ -17,13 +17,7 @@ fn deleted_state(message: WithState, apart: Option<JsValue>) -> Result<StateReco
     let state = match (message.state, apart.filter(|v| !v.is_undefined())) {
         (Some(inline), _) => inline.into_state(message.uidl),
         (None, Some(value)) => serde_wasm_bindgen::from_value::<StateRecord>(value)?.into_state(),
-        (None, None) => UidlState {
-            uidl: message.uidl,
-            status: Status::Kept,
-            first_seen_ms: js_sys::Date::now(),
-            hash: String::new(),
-            message_id: None,
-        },
+        (None, None) => stored_without_state(message.uidl),
     };
     let state = UidlState {
         status: Status::DeletedHere,

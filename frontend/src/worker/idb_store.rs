@@ -96,6 +96,18 @@ pub(super) struct WithState {
     pub(super) state: Option<InlineState>,
 }
 
+/// The state of a message stored before UIDL states existed (schema 1): kept, first seen
+/// now, its hash and Message-ID unknown.
+pub(super) fn stored_without_state(uidl: String) -> UidlState {
+    UidlState {
+        uidl,
+        status: Status::Kept,
+        first_seen_ms: js_sys::Date::now(),
+        hash: String::new(),
+        message_id: None,
+    }
+}
+
 /// The field of a metadata record that holds its UIDL state.
 pub(super) const STATE_FIELD: &str = "state";
 
@@ -252,13 +264,7 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
             self.legacy = stateless
                 .into_iter()
                 .filter(|uidl| !states.contains_key(uidl))
-                .map(|uidl| UidlState {
-                    uidl,
-                    status: Status::Kept,
-                    first_seen_ms: js_sys::Date::now(),
-                    hash: String::new(),
-                    message_id: None,
-                })
+                .map(stored_without_state)
                 .collect();
             for state in &self.legacy {
                 states.insert(state.uidl.clone(), state.clone());

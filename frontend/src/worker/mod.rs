@@ -21,7 +21,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{BroadcastChannel, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::model::protocol::{CHANNEL, READY};
-use crate::model::{Account, Intent, Notice, SyncPhase};
+use crate::model::{Account, Intent, MessageMeta, Notice, SyncPhase};
 use crate::store::db::StoreError;
 use session::SyncRequest;
 
@@ -277,7 +277,7 @@ async fn remove_now(herald: &Herald, running: &Running, id: String, keep_mail: b
 async fn delete_now(herald: &Herald, ids: Vec<String>) {
     let mut by_account: Vec<(String, Vec<String>)> = Vec::new();
     for id in ids {
-        let account = id.split_once('/').map_or("", |(a, _)| a).to_owned();
+        let account = MessageMeta::account_of(&id).to_owned();
         match by_account.iter_mut().find(|(a, _)| *a == account) {
             Some((_, list)) => list.push(id),
             None => by_account.push((account, vec![id])),
