@@ -7,6 +7,7 @@ pub mod bench;
 pub mod browser;
 pub mod certs;
 pub mod courier;
+pub mod cpu;
 pub mod cut_proxy;
 pub mod delay_proxy;
 pub mod devtools;

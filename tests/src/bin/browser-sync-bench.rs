@@ -3,7 +3,8 @@
 //! measured in the same run: the native core through the same relay, and a bare
 //! IndexedDB write of the same records as the app's (metadata holding its UIDL state, and
 //! 2.2 KB of bytes, per message, in stores indexed like the app's, 1,000 messages per
-//! transaction) in the same Chromium. It also counts the page's long tasks (over 50 ms) during the sync.
+//! transaction) in the same Chromium. It also counts the page's long tasks (over 50 ms) during the sync,
+//! and prints where the machine's CPU went during the browser sync and the native run.
 //!
 //! `cargo run --profile relay -p cartero-tests --bin browser-sync-bench -- [N ...]`
 //! (default 5000; the app must be built: `cargo xtask build`).
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use cartero_tests::bench::{bench_account, bench_user, native_via_relay};
 use cartero_tests::browser::{Browser, CarteroPage};
+use cartero_tests::cpu::{CpuSnapshot, CpuUse};
 use cartero_tests::devtools::DevTools;
 use cartero_tests::dovecot::Dovecot;
 use cartero_tests::relay::{Relay, RelaySetup};
@@ -66,6 +68,33 @@ struct BrowserRun {
     check_seconds: f64,
     long_tasks: Vec<f64>,
     idb_ms: f64,
+    /// The machine's CPU during the sync.
+    cpu: CpuUse,
+    /// The machine's CPU during the bare IndexedDB write.
+    idb_cpu: CpuUse,
+}
+
+/// The group a program's CPU time counts in: Chromium by process role, Dovecot's
+/// processes together, and this benchmark (the relay runs in it).
+fn program_group(name: &str) -> String {
+    const DOVECOT: [&str; 8] = [
+        "dovecot",
+        "pop3",
+        "pop3-login",
+        "auth",
+        "anvil",
+        "log",
+        "config",
+        "stats",
+    ];
+    match name {
+        n if n.starts_with("chromedriver") => "chromedriver".into(),
+        "chromium" | "chrome" => "Chromium browser process".into(),
+        n if n.starts_with("chrom") => format!("Chromium {}", n.split_once(' ').map_or(n, |p| p.1)),
+        n if DOVECOT.contains(&n) => "Dovecot".into(),
+        n if n.starts_with("browser-sync") => "relay (in the bench)".into(),
+        _ => "other".into(),
+    }
 }
 
 /// Starts the DevTools CPU profiler in the sync worker.
@@ -146,6 +175,7 @@ async fn browser_run(
     n: usize,
 ) -> BrowserRun {
     page.open(&relay.url()).await;
+    let idb_cpu_before = CpuSnapshot::take();
     let idb_ms = page
         .client
         .execute_async(BARE_IDB, vec![json!(n)])
@@ -153,6 +183,7 @@ async fn browser_run(
         .expect("the bare IndexedDB run")
         .as_f64()
         .expect("milliseconds");
+    let idb_cpu = idb_cpu_before.until(&CpuSnapshot::take(), program_group);
     page.client
         .execute(OBSERVE_LONG_TASKS, vec![])
         .await
@@ -162,11 +193,13 @@ async fn browser_run(
         Some(_) => Some(start_profile(profile_dir).await),
         None => None,
     };
+    let cpu_before = CpuSnapshot::take();
     let started = Instant::now();
     page.click("account-save").await;
     let limit = Duration::from_secs(60 + n as u64 / 50);
     page.wait_count_within(n, limit).await;
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = cpu_before.until(&CpuSnapshot::take(), program_group);
     if let Some((devtools, session)) = profiling {
         print_profile(devtools, &session).await;
     }
@@ -189,6 +222,8 @@ async fn browser_run(
         check_seconds,
         long_tasks,
         idb_ms,
+        cpu,
+        idb_cpu,
     }
 }
 
@@ -207,6 +242,7 @@ async fn main() {
         "| messages | browser sync | native core via relay | bare IndexedDB | browser / native | browser / IndexedDB | long tasks (count, longest, total) | check, nothing new |"
     );
     println!("|---|---|---|---|---|---|---|---|");
+    let mut cpu_lines = Vec::new();
     for n in counts {
         let dovecot = Dovecot::start(vec![bench_user("bench", n, 2048)]).await;
         let relay = Relay::start(RelaySetup {
@@ -215,7 +251,9 @@ async fn main() {
             static_dir: Some(cartero_tests::app_dir()),
         })
         .await;
+        let cpu_before = CpuSnapshot::take();
         let native = native_via_relay(relay.addr, dovecot.pop3, "bench").await;
+        let native_cpu = cpu_before.until(&CpuSnapshot::take(), program_group);
         assert_eq!(native.0, n, "the native run fetched everything");
         let browser = Browser::start().await;
         let run = browser_run(browser.profile(), &browser.page(), &relay, &dovecot, n).await;
@@ -233,5 +271,15 @@ async fn main() {
             run.long_tasks.len(),
             run.check_seconds
         );
+        cpu_lines.push(format!("CPU, {n}, browser sync: {}", run.cpu.summary()));
+        cpu_lines.push(format!("CPU, {n}, native core: {}", native_cpu.summary()));
+        cpu_lines.push(format!(
+            "CPU, {n}, bare IndexedDB: {}",
+            run.idb_cpu.summary()
+        ));
+    }
+    println!();
+    for line in cpu_lines {
+        println!("{line}");
     }
 }
