@@ -169,6 +169,13 @@ pub enum T {
     Dismiss,
     NewMail,
     MarkUnread,
+    RemoteBlocked,
+    ShowRemote,
+    RemoteShown,
+    ShowPlainText,
+    ShowFormatted,
+    LinkGoesTo,
+    MessageContent,
     DeleteMessage,
     DeleteQuestion,
     DeleteExplainServer,
@@ -631,5 +638,23 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         }
         (Lang::Es, Dismiss) => "Cancelar",
         (Lang::En, Dismiss) => "Cancel",
+        (Lang::Es, RemoteBlocked) => {
+            "imágenes y estilos remotos bloqueados: el remitente no sabrá si lo abriste ni desde dónde."
+        }
+        (Lang::En, RemoteBlocked) => {
+            "remote images and styles blocked: the sender cannot tell whether or where you opened it."
+        }
+        (Lang::Es, ShowRemote) => "Mostrar imágenes remotas",
+        (Lang::En, ShowRemote) => "Show remote images",
+        (Lang::Es, RemoteShown) => "Se muestran las imágenes remotas de este mensaje.",
+        (Lang::En, RemoteShown) => "Remote images are shown for this message.",
+        (Lang::Es, ShowPlainText) => "Ver como texto",
+        (Lang::En, ShowPlainText) => "Show as plain text",
+        (Lang::Es, ShowFormatted) => "Ver con formato",
+        (Lang::En, ShowFormatted) => "Show formatted",
+        (Lang::Es, LinkGoesTo) => "este enlace lleva a",
+        (Lang::En, LinkGoesTo) => "this link goes to",
+        (Lang::Es, MessageContent) => "Contenido del mensaje",
+        (Lang::En, MessageContent) => "Message content",
     }
 }

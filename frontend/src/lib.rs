@@ -8,6 +8,7 @@ pub mod attention;
 pub mod blob;
 pub mod components;
 pub mod format;
+pub mod html;
 pub mod i18n;
 pub mod mime;
 pub mod model;

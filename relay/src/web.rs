@@ -25,6 +25,12 @@ const REVALIDATE: &str = "no-cache";
 
 /// The policy for the app in `static_dir` (its `index.html`'s inline scripts allowed by
 /// hash); without an app, the strictest policy.
+///
+/// An HTML message's frame (a `srcdoc` document) inherits this policy on top of its own
+/// stricter one, so this one must allow what a message may show: inline styles, and remote
+/// images once the reader asks for them. The frame's own policy (`default-src 'none'`,
+/// images from `data:` until the reader allows remote ones) is what limits the message;
+/// the app itself shows no HTML from outside.
 pub fn content_security_policy(index_html: Option<&str>) -> String {
     let hashes: String = index_html
         .map(inline_scripts)
@@ -38,7 +44,7 @@ pub fn content_security_policy(index_html: Option<&str>) -> String {
         .collect();
     format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
-         style-src 'self'; img-src 'self' data: blob:; font-src 'self'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https: http:; font-src 'self'; \
          connect-src 'self'; manifest-src 'self'; worker-src 'self'; \
          frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'"
@@ -156,6 +162,12 @@ mod tests {
         }
     }
 
+    fn script_src(csp: &str) -> &str {
+        csp.split(';')
+            .find(|d| d.trim_start().starts_with("script-src"))
+            .unwrap_or_default()
+    }
+
     #[test]
     fn inline_scripts_are_allowed_by_their_hash_and_nothing_else_inline() {
         let html = "<head><script type=\"module\">\nimport init from '/a.js';\n</script>\
@@ -165,7 +177,7 @@ mod tests {
         let want = base64::engine::general_purpose::STANDARD.encode(digest);
         assert!(csp.contains(&format!("'sha256-{want}'")), "{csp}");
         assert_eq!(csp.matches("'sha256-").count(), 1, "{csp}");
-        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(!script_src(&csp).contains("unsafe-inline"), "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     }
 }

@@ -13,6 +13,7 @@ pub mod delay_proxy;
 pub mod devtools;
 pub mod dovecot;
 pub mod forward;
+pub mod hits;
 pub mod mock_pop3;
 pub mod relay;
 pub mod wait;

@@ -9,6 +9,7 @@ mod dovecot_semantics;
 mod e2e;
 mod fault_suite;
 mod faults;
+mod html_mail;
 mod relay_access;
 mod relay_https;
 mod relay_limits;

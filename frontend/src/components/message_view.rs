@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::blob;
+use crate::components::html_body::HtmlBody;
 use crate::format;
 use crate::i18n::T;
 use crate::model::reading::Attachment;
@@ -78,6 +79,19 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
     let date_ms = summary.date_ms;
     let attachments: Vec<_> = message.attachments.iter().cloned().zip(blobs).collect();
     let has_attachments = !attachments.is_empty();
+    let html = message.html.clone();
+    let has_html = html.is_some();
+    let plain = RwSignal::new(false);
+    let text = message.text.clone();
+    let inline = message.inline.clone();
+    let body = move || {
+        match (plain.get(), html.clone()) {
+        (false, Some(html)) => view! {
+            <div data-testid="message-body" class="html-body"><HtmlBody html inline=inline.clone() /></div>
+        }.into_any(),
+        _ => view! { <pre data-testid="message-body" class="body">{text.clone()}</pre> }.into_any(),
+    }
+    };
     view! {
         <article data-testid="message-view" class="message">
             <button class="back" on:click=move |_| store.selected.set(None)>
@@ -95,6 +109,16 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
                 >
                     {move || store.t(T::MarkUnread)}
                 </button>
+                <Show when=move || has_html>
+                    <button
+                        class="secondary"
+                        data-testid="message-plain-toggle"
+                        aria-pressed=move || plain.get().to_string()
+                        on:click=move |_| plain.update(|p| *p = !*p)
+                    >
+                        {move || store.t(if plain.get() { T::ShowFormatted } else { T::ShowPlainText })}
+                    </button>
+                </Show>
                 <button
                     class="danger"
                     data-testid="message-delete"
@@ -121,7 +145,7 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
                     {move || store.t(T::PartialMessage)}
                 </p>
             </Show>
-            <pre data-testid="message-body" class="body">{message.text.clone()}</pre>
+            {body}
         </article>
     }
 }

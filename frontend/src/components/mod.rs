@@ -3,6 +3,7 @@
 pub mod account_form;
 pub mod account_list;
 pub mod delete_dialog;
+pub mod html_body;
 pub mod lang_switch;
 pub mod message_list;
 pub mod message_view;

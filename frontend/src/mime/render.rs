@@ -1,10 +1,10 @@
 //! mail-parser → view models. Malformed mail still shows: whatever cannot be parsed is
 //! shown as raw text rather than hidden.
 
-use mail_parser::{Address, MessageParser, MimeHeaders};
+use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
 
 use super::scan;
-use crate::model::reading::{Attachment, Rendered, Summary};
+use crate::model::reading::{Attachment, InlineImage, Rendered, Summary};
 
 fn first_sender(from: Option<&Address>) -> (String, String) {
     let Some(addr) = from.and_then(|a| a.first()) else {
@@ -85,9 +85,13 @@ pub fn render(raw: &[u8], mut each_attachment: impl FnMut(&Attachment, &[u8])) -
             summary: summarize(raw),
             to: String::new(),
             text: String::from_utf8_lossy(raw).into_owned(),
+            html: None,
             attachments: Vec::new(),
+            inline: Vec::new(),
         };
     };
+    let html = html_body(&message);
+    let mut inline = Vec::new();
     let attachments = message
         .attachments()
         .enumerate()
@@ -105,7 +109,16 @@ pub fn render(raw: &[u8], mut each_attachment: impl FnMut(&Attachment, &[u8])) -
                     })
                     .unwrap_or_else(|| "application/octet-stream".into()),
                 size: contents.len(),
+                content_id: part.content_id().map(|id| {
+                    id.trim()
+                        .trim_start_matches('<')
+                        .trim_end_matches('>')
+                        .to_owned()
+                }),
             };
+            if let Some(image) = inline_image(html.as_deref(), &attachment, contents) {
+                inline.push(image);
+            }
             each_attachment(&attachment, contents);
             attachment
         })
@@ -117,8 +130,51 @@ pub fn render(raw: &[u8], mut each_attachment: impl FnMut(&Attachment, &[u8])) -
             .body_text(0)
             .map(|t| t.into_owned())
             .unwrap_or_default(),
+        html,
         attachments,
+        inline,
     }
+}
+
+/// Inline images above this size are left out of the HTML view (still offered as
+/// attachments): the frame takes them as `data:` URLs, a third larger than the image.
+const INLINE_IMAGE_LIMIT: usize = 8 * 1024 * 1024;
+
+/// `attachment` as an image the HTML body shows by `cid:`, when it is one.
+fn inline_image(
+    html: Option<&str>,
+    attachment: &Attachment,
+    contents: &[u8],
+) -> Option<InlineImage> {
+    use base64::Engine;
+    let id = attachment.content_id.as_deref()?;
+    let html = html?;
+    let shown = !id.is_empty() && html.contains(id);
+    (shown && attachment.mime.starts_with("image/") && contents.len() <= INLINE_IMAGE_LIMIT).then(
+        || InlineImage {
+            content_id: id.to_owned(),
+            data_url: format!(
+                "data:{};base64,{}",
+                attachment.mime,
+                base64::engine::general_purpose::STANDARD.encode(contents)
+            ),
+        },
+    )
+}
+
+/// The message's HTML body, when it has an HTML part: every inline body part in order,
+/// plain-text parts among them turned into HTML (escaped), as a mail client shows a
+/// multipart/mixed of text and HTML parts.
+fn html_body(message: &mail_parser::Message) -> Option<String> {
+    let has_html = message
+        .html_bodies()
+        .any(|part| matches!(part.body, PartType::Html(_)));
+    has_html.then(|| {
+        (0..message.html_body_count())
+            .filter_map(|i| message.body_html(i))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
 }
 
 #[cfg(test)]
@@ -163,6 +219,53 @@ JVBERi0=\r\n\
         assert_eq!(r.attachments[0].mime, "application/pdf");
         assert_eq!(r.attachments[0].size, 5);
         assert_eq!(contents, vec![b"%PDF-".to_vec()]);
+    }
+
+    const RELATED: &[u8] = b"From: news@example.org\r\n\
+Subject: Novedades\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/alternative; boundary=\"a\"\r\n\
+\r\n\
+--a\r\n\
+Content-Type: text/plain; charset=UTF-8\r\n\
+\r\n\
+A\xc3\xb1o nuevo\r\n\
+--a\r\n\
+Content-Type: multipart/related; boundary=\"r\"\r\n\
+\r\n\
+--r\r\n\
+Content-Type: text/html; charset=UTF-8\r\n\
+\r\n\
+<p>A&ntilde;o <img src=\"cid:logo@x\"></p>\r\n\
+--r\r\n\
+Content-Type: image/png\r\n\
+Content-ID: <logo@x>\r\n\
+Content-Transfer-Encoding: base64\r\n\
+\r\n\
+iVBORw0K\r\n\
+--r--\r\n\
+--a--\r\n";
+
+    #[test]
+    fn an_html_body_travels_raw_with_its_inline_images_ids() {
+        let r = render(RELATED, |_, _| {});
+        assert_eq!(r.text.trim(), "A\u{f1}o nuevo");
+        let html = r.html.expect("the HTML part");
+        assert!(html.contains("<img src=\"cid:logo@x\">"), "{html}");
+        assert!(
+            html.contains("A&ntilde;o"),
+            "the page's parser decodes entities: {html}"
+        );
+        let logo = r.attachments.iter().find(|a| a.mime == "image/png");
+        assert_eq!(logo.and_then(|a| a.content_id.as_deref()), Some("logo@x"));
+        assert_eq!(r.inline.len(), 1);
+        assert_eq!(r.inline[0].content_id, "logo@x");
+        assert_eq!(r.inline[0].data_url, "data:image/png;base64,iVBORw0K");
+    }
+
+    #[test]
+    fn plain_text_mail_has_no_html_body() {
+        assert_eq!(render(ENCODED, |_, _| {}).html, None);
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub struct Attachment {
     pub mime: String,
     /// Decoded size in bytes.
     pub size: usize,
+    /// Its `Content-ID`, without the angle brackets: an HTML body shows it where it says
+    /// `cid:` and this id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_id: Option<String>,
 }
 
 /// A message ready to read.
@@ -38,6 +42,22 @@ pub struct Rendered {
     pub to: String,
     /// The body as plain text (HTML-only mail is converted to text).
     pub text: String,
+    /// The body as the sender's HTML, when there is an HTML part: raw and untrusted, for
+    /// the page to sanitize (`html::prepare`) before it shows anything of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
     /// Attachments, in the order their contents travel.
     pub attachments: Vec<Attachment>,
+    /// The images the HTML body shows by `cid:`, as `data:` URLs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inline: Vec<InlineImage>,
+}
+
+/// An image the HTML body shows from the message itself (`<img src="cid:…">`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InlineImage {
+    /// Its `Content-ID`, without the angle brackets.
+    pub content_id: String,
+    /// Its contents as a `data:` URL.
+    pub data_url: String,
 }

@@ -1,0 +1,392 @@
+//! HTML mail in the real app (issue 10): messages synced from Dovecot, opened in headless
+//! Chromium, their frames inspected from inside through WebDriver, and every remote load
+//! counted by a loopback server.
+
+use std::time::Duration;
+
+use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
+use cartero_tests::dovecot::{Dovecot, Mail, User};
+use cartero_tests::hits::Hits;
+use cartero_tests::relay::{Relay, RelaySetup};
+use cartero_tests::wait::wait_until;
+use fantoccini::Locator;
+use serde_json::{Value, json};
+
+/// The vectors, `{HIT}` replaced by the counting server's URL.
+fn vectors(hit: &str) -> Vec<String> {
+    include_str!("../data/xss-vectors.txt")
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.replace("{HIT}", hit))
+        .collect()
+}
+
+/// An HTML message whose body is `html`, between two markers the test finds it by.
+fn html_mail(uidl: &str, n: usize, html: &str) -> Mail {
+    let raw = format!(
+        "From: Boletín <news@shop.example>\n\
+To: ana@x.example\n\
+Subject: vector {n}\n\
+Date: Tue, 01 Dec 2026 09:{:02}:{:02} +0000\n\
+Message-ID: <v{n}@shop.example>\n\
+MIME-Version: 1.0\n\
+Content-Type: text/html; charset=UTF-8\n\
+Content-Transfer-Encoding: 8bit\n\
+\n\
+<html><head></head><body><p>vector-{n}</p>{html}<p>end-{n}</p></body></html>\n",
+        n / 60,
+        n % 60
+    );
+    Mail::new(uidl, raw)
+}
+
+fn user(mail: Vec<Mail>) -> User {
+    User {
+        name: "ana".into(),
+        password: "pw".into(),
+        mail,
+    }
+}
+
+/// Adds Ana's account on `dovecot` and waits for `count` messages.
+async fn sync(page: &CarteroPage<'_>, relay: &Relay, dovecot: &Dovecot, count: usize) {
+    page.open(&relay.url()).await;
+    page.add_account(&AccountInput {
+        email: "ana@x.example",
+        host: "127.0.0.1",
+        port: dovecot.pop3.port(),
+        security: "none",
+        username: "ana",
+        password: "pw",
+    })
+    .await;
+    page.wait_count(count).await;
+}
+
+async fn relay_for(dovecot: &Dovecot) -> Relay {
+    Relay::start(RelaySetup {
+        allow: vec![dovecot.pop3],
+        static_dir: Some(cartero_tests::app_dir()),
+        ..RelaySetup::default()
+    })
+    .await
+}
+
+/// Inside the message frame: `null` until the frame shows message `n`, then what is
+/// wrong with it (elements, handlers, script URLs, loads of remote content) as a list.
+const FRAME_FAULTS: &str = r#"
+const [hit, n] = arguments;
+const body = document.body;
+if (document.readyState !== 'complete' || !body || !body.textContent.includes('vector-' + n)) return null;
+const faults = [];
+const first = document.head && document.head.firstElementChild;
+if (!first || first.getAttribute('http-equiv') !== 'Content-Security-Policy'
+    || !first.content.startsWith("default-src 'none'")) faults.push('the CSP is not first');
+const banned = ['script','iframe','frame','frameset','object','embed','applet','link','form','input','button',
+  'textarea','select','svg','math','template','noscript','audio','video','source','portal','meta','base',
+  'picture','track','param','area','map','dialog','slot','canvas','title'];
+const urlish = ['href','src','srcset','action','formaction','background','poster','data','xlink:href',
+  'style','dynsrc','lowsrc','longdesc','cite','ping','usemap'];
+for (const el of document.querySelectorAll('*')) {
+  const name = el.localName;
+  const ours = el.parentNode === document.head && ['meta','base','style'].includes(name);
+  if (banned.includes(name) && !ours) faults.push('<' + name + '>');
+  if (el.namespaceURI !== 'http://www.w3.org/1999/xhtml') faults.push('foreign <' + name + '>');
+  for (const a of el.attributes) {
+    const v = a.value.toLowerCase().replace(/[\s\u0000-\u001f]/g, '');
+    if (a.name.startsWith('on')) faults.push('handler ' + a.name);
+    if (!urlish.includes(a.name)) continue;
+    if (/(javascript|vbscript):|^data:(text|application)/.test(v)) faults.push('script URL ' + a.name + '=' + a.value);
+    const loads = !(name === 'a' && a.name === 'href');
+    if (loads && (v.includes(hit) || /(^|[\s,(])(https?:)?\/\//.test(v))) faults.push('remote ' + a.name + '=' + a.value);
+  }
+}
+for (const s of document.querySelectorAll('style')) {
+  const t = s.textContent.toLowerCase();
+  if (t.includes('@import') || t.includes(hit) || /url\(\s*['"]?(https?:)?\/\//.test(t)) faults.push('sheet ' + t.slice(0, 120));
+}
+return faults;
+"#;
+
+/// Runs `script` inside the message frame until it answers something other than `null`
+/// (the frame has shown what the script waits for), and answers that.
+async fn in_frame(page: &CarteroPage<'_>, what: &str, script: &str, args: Vec<Value>) -> Value {
+    wait_until(what, Duration::from_secs(20), || async {
+        let frame = page
+            .client
+            .find(Locator::Css("[data-testid=\"message-html-frame\"]"))
+            .await
+            .ok()?;
+        frame.enter_frame().await.ok()?;
+        let answer = page.client.execute(script, args.clone()).await;
+        page.client
+            .enter_parent_frame()
+            .await
+            .expect("back to the app");
+        answer.ok().filter(|a| !a.is_null())
+    })
+    .await
+}
+
+/// Opens message `n` (its row) and answers what [`FRAME_FAULTS`] finds in its frame.
+async fn open_and_inspect(page: &CarteroPage<'_>, uidl: &str, n: usize, hit: &str) -> Vec<String> {
+    let row = format!("[data-testid=\"message-row\"][data-uidl=\"{uidl}\"]");
+    page.client
+        .find(Locator::Css(&row))
+        .await
+        .expect("the message's row")
+        .click()
+        .await
+        .expect("open it");
+    let faults = in_frame(
+        page,
+        &format!("vector {n} in its frame"),
+        FRAME_FAULTS,
+        vec![json!(hit), json!(n)],
+    )
+    .await;
+    faults
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// No script of a message ran in the app: no marker, no title but the app's own (its
+/// name, after the unread count), no dialog.
+async fn nothing_ran(page: &CarteroPage<'_>) {
+    let marker = page
+        .client
+        .execute(
+            "return [typeof window.__xss, /^(\\(\\d+\\) )?Cartero$/.test(document.title), document.title];",
+            vec![],
+        )
+        .await
+        .expect("the app's state");
+    assert_eq!(
+        marker[0],
+        json!("undefined"),
+        "a message's script reached the app"
+    );
+    assert_eq!(
+        marker[1],
+        json!(true),
+        "a message changed the title: {}",
+        marker[2]
+    );
+    assert!(
+        page.client.get_alert_text().await.is_err(),
+        "a dialog opened"
+    );
+}
+
+/// Syncs every vector and opens each; answers the faults found, by vector.
+async fn run_corpus(browser: &Browser, without_sanitizer_api: bool) {
+    let hits = Hits::start().await;
+    let vectors = vectors(&hits.url());
+    assert!(
+        vectors.len() >= 150,
+        "the corpus has {} vectors",
+        vectors.len()
+    );
+    let mail: Vec<Mail> = vectors
+        .iter()
+        .enumerate()
+        .map(|(n, v)| html_mail(&format!("v{n:03}"), n, v))
+        .collect();
+    let dovecot = Dovecot::start(vec![user(mail)]).await;
+    let relay = relay_for(&dovecot).await;
+    let page = browser.page();
+    if without_sanitizer_api {
+        browser
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": "delete Document.parseHTML;" }),
+            )
+            .await;
+    }
+    sync(&page, &relay, &dovecot, vectors.len()).await;
+    let api = page
+        .client
+        .execute("return typeof Document.parseHTML === 'function';", vec![])
+        .await
+        .expect("the browser's API");
+    assert_eq!(api, json!(!without_sanitizer_api), "the path under test");
+    let hit = hits.url();
+    let mut failed = Vec::new();
+    for (n, vector) in vectors.iter().enumerate() {
+        let faults = open_and_inspect(&page, &format!("v{n:03}"), n, &hit).await;
+        if !faults.is_empty() {
+            failed.push(format!("{n}: {vector}\n    {faults:?}"));
+        }
+    }
+    nothing_ran(&page).await;
+    assert!(
+        failed.is_empty(),
+        "{} vectors got through:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+    assert_eq!(
+        hits.paths(),
+        Vec::<String>::new(),
+        "remote loads while blocked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_xss_corpus_runs_nothing_and_loads_nothing_through_the_sanitizer_api() {
+    let browser = Browser::start().await;
+    browser
+        .check(Duration::from_secs(400), run_corpus(&browser, false))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_xss_corpus_runs_nothing_and_loads_nothing_without_the_sanitizer_api() {
+    let browser = Browser::start().await;
+    browser
+        .check(Duration::from_secs(400), run_corpus(&browser, true))
+        .await;
+}
+
+/// A 1×1 PNG, base64.
+const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+
+/// A newsletter as they come: HTML with an inline logo, remote images, a remote sheet,
+/// a frame, a tracked link and a link whose text names another site.
+fn newsletter(hit: &str) -> Mail {
+    let raw = format!(
+        "From: Tienda <news@shop.example>\n\
+To: ana@x.example\n\
+Subject: Ofertas de diciembre\n\
+Date: Tue, 01 Dec 2026 09:00:00 +0000\n\
+MIME-Version: 1.0\n\
+Content-Type: multipart/related; boundary=\"r\"\n\
+\n\
+--r\n\
+Content-Type: text/html; charset=UTF-8\n\
+\n\
+<html><head><style>@import url({hit}/import.css); p {{ background: url({hit}/sheet-bg.gif) }}</style>\n\
+<link rel=stylesheet href=\"{hit}/link.css\"></head><body>\n\
+<p>vector-0 A&ntilde;o nuevo</p><img src=\"cid:logo@shop.example\" alt=logo>\n\
+<img src=\"{hit}/pixel.gif\"><div style=\"background:url({hit}/bg.gif)\">fondo</div>\n\
+<iframe src=\"{hit}/frame\"></iframe>\n\
+<a href=\"https://shop.example/item?id=7&amp;utm_source=news&amp;fbclid=x\">the item</a>\n\
+<a href=\"http://evil.test/login\">www.mybank.example</a>\n\
+</body></html>\n\
+--r\n\
+Content-Type: image/png\n\
+Content-ID: <logo@shop.example>\n\
+Content-Transfer-Encoding: base64\n\
+\n\
+{PNG}\n\
+--r--\n"
+    );
+    Mail::new("news", raw)
+}
+
+/// Inside the frame: the inline image, the links and the warning, once the frame shows.
+const FRAME_FACTS: &str = r#"
+const img = document.querySelector('img[alt=logo]');
+if (document.readyState !== 'complete' || !img || !img.complete) return null;
+return {
+  logo: [img.src.slice(0, 22), img.naturalWidth],
+  links: Array.from(document.querySelectorAll('a')).map(a => [a.getAttribute('href'), a.target, a.rel, a.title]),
+  warning: (document.querySelector('.cartero-goes-to') || {}).textContent || null,
+  text: document.body.textContent,
+};
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_images_wait_for_the_reader_and_then_only_images_load() {
+    let hits = Hits::start().await;
+    let dovecot = Dovecot::start(vec![user(vec![newsletter(&hits.url())])]).await;
+    let relay = relay_for(&dovecot).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        sync(&page, &relay, &dovecot, 1).await;
+        page.click("message-row").await;
+        let frame = page.find("message-html-frame").await;
+        let sandbox = frame.attr("sandbox").await.unwrap().unwrap_or_default();
+        for banned in [
+            "allow-scripts",
+            "allow-same-origin",
+            "allow-forms",
+            "allow-top-navigation",
+            "allow-modals",
+        ] {
+            assert!(!sandbox.contains(banned), "sandbox {sandbox:?}");
+        }
+        let blocked = page.find("blocked-count").await;
+        assert_eq!(
+            blocked.attr("data-count").await.unwrap().as_deref(),
+            Some("4"),
+            "two images, a background in a style attribute, one in a sheet, an @import"
+        );
+        let facts = in_frame(&page, "the newsletter in its frame", FRAME_FACTS, vec![]).await;
+        assert_eq!(
+            facts["logo"],
+            json!(["data:image/png;base64,", 1]),
+            "the inline logo shows"
+        );
+        assert!(
+            facts["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("Año nuevo"),
+            "{facts}"
+        );
+        assert_eq!(
+            facts["links"][0],
+            json!([
+                "https://shop.example/item?id=7",
+                "_blank",
+                "noopener noreferrer",
+                "https://shop.example/item?id=7"
+            ]),
+            "tracking parameters go; the link opens apart and shows its target"
+        );
+        assert_eq!(
+            facts["warning"],
+            json!(" ⚠ this link goes to evil.test"),
+            "a link whose text names another site is flagged"
+        );
+        assert_eq!(
+            hits.paths(),
+            Vec::<String>::new(),
+            "nothing loaded before the reader chose"
+        );
+
+        page.click("show-remote-content").await;
+        let want = ["/bg.gif", "/pixel.gif", "/sheet-bg.gif"];
+        let loaded = wait_until("the remote images", Duration::from_secs(20), || async {
+            let mut paths = hits.paths();
+            paths.sort();
+            paths.dedup();
+            want.iter()
+                .all(|w| paths.iter().any(|p| p == w))
+                .then_some(paths)
+        })
+        .await;
+        assert_eq!(loaded, want, "only images load, never sheets or frames");
+
+        page.click("message-plain-toggle").await;
+        let text = page
+            .find("message-body")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(text.contains("the item"), "the plain-text view: {text}");
+        assert!(
+            page.client
+                .find(Locator::Css("[data-testid=\"message-html-frame\"]"))
+                .await
+                .is_err()
+        );
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+}
