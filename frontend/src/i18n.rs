@@ -171,7 +171,6 @@ pub enum T {
     MarkUnread,
     RemoteBlocked,
     ShowRemote,
-    RemoteShown,
     ShowPlainText,
     ShowFormatted,
     LinkGoesTo,
@@ -646,8 +645,6 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         }
         (Lang::Es, ShowRemote) => "Mostrar imágenes remotas",
         (Lang::En, ShowRemote) => "Show remote images",
-        (Lang::Es, RemoteShown) => "Se muestran las imágenes remotas de este mensaje.",
-        (Lang::En, RemoteShown) => "Remote images are shown for this message.",
         (Lang::Es, ShowPlainText) => "Ver como texto",
         (Lang::En, ShowPlainText) => "Show as plain text",
         (Lang::Es, ShowFormatted) => "Ver con formato",

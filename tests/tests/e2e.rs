@@ -192,7 +192,7 @@ async fn the_demo_account_shows_mail_at_once() {
     let steps = async {
         page.open(&relay.url()).await;
         page.click("try-demo").await;
-        page.wait_count(6).await;
+        page.wait_count(7).await;
         let (status, failed) = page.wait_sync_settled().await;
         assert!(!failed, "demo sync failed: {status}");
         let subjects = page.texts("message-subject").await;
@@ -486,7 +486,7 @@ async fn a_relay_behind_a_team_token_works_once_signed_in() {
         page.click("access-submit").await;
         page.wait_ready().await;
         page.click("try-demo").await;
-        page.wait_count(6).await;
+        page.wait_count(7).await;
         let (status, failed) = page.wait_sync_settled().await;
         assert!(!failed, "sync through a team relay failed: {status}");
     };

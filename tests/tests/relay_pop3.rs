@@ -266,7 +266,7 @@ async fn the_demo_mailbox_serves_every_message_through_the_relay() {
     )
     .await
     .expect("the demo downloads");
-    assert_eq!(messages.len(), 6);
+    assert_eq!(messages.len(), 7);
     for (uidl, raw) in &messages {
         assert!(uidl.starts_with("demo-"), "{uidl}");
         assert!(

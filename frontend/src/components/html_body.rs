@@ -1,8 +1,6 @@
 //! An HTML message body: sanitized (`html::prepare`), shown in a sandboxed frame, with
 //! its remote loads counted and one click away.
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 
 use crate::html::{self, Policy};
@@ -19,39 +17,42 @@ const SANDBOX: &str = "allow-popups allow-popups-to-escape-sandbox";
 #[component]
 pub fn HtmlBody(html: String, inline: Vec<InlineImage>) -> impl IntoView {
     let store = expect_context::<AppStore>();
-    let remote = RwSignal::new(false);
-    let inline: HashMap<String, String> = inline
+    let inline: Vec<(String, String)> = inline
         .into_iter()
         .map(|image| (image.content_id, image.data_url))
         .collect();
-    let prepared = Memo::new(move |_| {
+    let prepare = move |remote_images: bool| {
         let policy = Policy {
-            remote_images: remote.get(),
+            remote_images,
             inline: inline.clone(),
             goes_to: store.t(T::LinkGoesTo),
         };
         html::prepare(&html, &policy)
-    });
-    let blocked = move || prepared.with(|p| p.blocked);
+    };
+    // Prepared once as the message arrives, and once more if the reader shows images (a
+    // signal of text and one of a count: no memo of its own to carry). Once shown, the bar
+    // goes: nothing the reader can still choose is blocked.
+    let first = prepare(false);
+    let srcdoc = RwSignal::new(first.srcdoc);
+    let blocked = RwSignal::new(first.blocked);
+    let show_remote = move |_| {
+        srcdoc.set(prepare(true).srcdoc);
+        blocked.set(0);
+    };
     view! {
-        <div class="remote-bar" data-testid="blocked-count" data-count=blocked hidden=move || blocked() == 0 && !remote.get()>
-            <Show
-                when=move || !remote.get()
-                fallback=move || view! { <span>{move || store.t(T::RemoteShown)}</span> }
-            >
-                <span>{blocked} " " {move || store.t(T::RemoteBlocked)}</span>
-                <button class="secondary" data-testid="show-remote-content" on:click=move |_| remote.set(true)>
-                    {move || store.t(T::ShowRemote)}
-                </button>
-            </Show>
+        <div class="remote-bar" data-testid="blocked-count" data-count=blocked hidden=move || blocked.get() == 0>
+            <span>{blocked} " " {move || store.t(T::RemoteBlocked)}</span>
+            <button class="secondary" data-testid="show-remote-content" on:click=show_remote>
+                {move || store.t(T::ShowRemote)}
+            </button>
         </div>
         <iframe
             data-testid="message-html-frame"
             class="html-frame"
             sandbox=SANDBOX
             referrerpolicy="no-referrer"
-            title=move || store.t(T::MessageContent)
-            srcdoc=move || prepared.with(|p| p.srcdoc.clone())
+            title=store.t(T::MessageContent)
+            srcdoc=srcdoc
         ></iframe>
     }
 }

@@ -18,7 +18,7 @@ pub fn LangSwitch() -> impl IntoView {
                 store.lang.set(next);
             }
         >
-            {move || store.lang.get().other().tag().to_uppercase()}
+            {move || store.lang.get().other().tag().to_ascii_uppercase()}
         </button>
     }
 }

@@ -109,16 +109,15 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
                 >
                     {move || store.t(T::MarkUnread)}
                 </button>
-                <Show when=move || has_html>
-                    <button
-                        class="secondary"
-                        data-testid="message-plain-toggle"
-                        aria-pressed=move || plain.get().to_string()
-                        on:click=move |_| plain.update(|p| *p = !*p)
-                    >
-                        {move || store.t(if plain.get() { T::ShowFormatted } else { T::ShowPlainText })}
-                    </button>
-                </Show>
+                <button
+                    class="secondary"
+                    data-testid="message-plain-toggle"
+                    hidden=!has_html
+                    aria-pressed=move || plain.get().to_string()
+                    on:click=move |_| plain.update(|p| *p = !*p)
+                >
+                    {move || store.t(if plain.get() { T::ShowFormatted } else { T::ShowPlainText })}
+                </button>
                 <button
                     class="danger"
                     data-testid="message-delete"

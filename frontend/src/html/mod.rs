@@ -16,16 +16,14 @@ pub mod parse;
 pub mod urls;
 pub mod walk;
 
-use std::collections::HashMap;
-
 /// How one message is to be shown.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
     /// The reader chose to load remote images for this message.
     pub remote_images: bool,
-    /// Inline images by `Content-ID`, as `data:` URLs (a `blob:` URL does not load in the
-    /// frame's opaque origin).
-    pub inline: HashMap<String, String>,
+    /// Inline images: each `Content-ID` with its `data:` URL (a `blob:` URL does not load
+    /// in the frame's opaque origin).
+    pub inline: Vec<(String, String)>,
     /// Words put after a link whose text names another site than it goes to ("goes to").
     pub goes_to: &'static str,
 }

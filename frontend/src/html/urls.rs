@@ -59,7 +59,11 @@ pub fn image(value: &str, policy: &Policy, blocked: &mut u32) -> Option<String> 
     let lower = url.to_ascii_lowercase();
     if let Some(id) = lower.strip_prefix("cid:") {
         let id = percent_decode(&url[url.len() - id.len()..]);
-        return policy.inline.get(&id).cloned();
+        return policy
+            .inline
+            .iter()
+            .find(|(cid, _)| *cid == id)
+            .map(|(_, url)| url.clone());
     }
     if is_data_image(&lower) {
         return Some(url.to_owned());
@@ -119,7 +123,7 @@ fn percent_decode(text: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 /// The query without tracking parameters (`?` included, empty when none is left).
@@ -145,7 +149,7 @@ fn without_tracking(search: &str) -> String {
 /// The host a link's text names, when the text looks like a web address.
 fn host_in_text(text: &str) -> Option<String> {
     let text = text.trim();
-    if text.is_empty() || text.contains(char::is_whitespace) || !text.contains('.') {
+    if text.is_empty() || text.bytes().any(|b| b.is_ascii_whitespace()) || !text.contains('.') {
         return None;
     }
     let lower = text.to_ascii_lowercase();
@@ -164,8 +168,8 @@ fn host_in_text(text: &str) -> Option<String> {
 /// Whether two hosts are one site, as far as a reader can tell: equal, or one a
 /// subdomain of the other (`www.` aside).
 fn same_site(a: &str, b: &str) -> bool {
-    let a = a.trim_start_matches("www.");
-    let b = b.trim_start_matches("www.");
+    let a = a.strip_prefix("www.").unwrap_or(a);
+    let b = b.strip_prefix("www.").unwrap_or(b);
     a == b || a.ends_with(&format!(".{b}")) || b.ends_with(&format!(".{a}"))
 }
 

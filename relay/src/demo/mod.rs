@@ -19,7 +19,7 @@ pub const PASSWORD: &str = "demo";
 const MAX_COMMAND_LINE: u64 = 512;
 const IDLE: Duration = Duration::from_secs(600);
 
-const MESSAGES: [(&str, &str); 6] = [
+const MESSAGES: [(&str, &str); 7] = [
     (
         "demo-01-bienvenida",
         include_str!("messages/01-bienvenida.eml"),
@@ -29,6 +29,9 @@ const MESSAGES: [(&str, &str); 6] = [
     ("demo-04-garden", include_str!("messages/04-garden.eml")),
     ("demo-05-sabado", include_str!("messages/05-sabado.eml")),
     ("demo-06-tips", include_str!("messages/06-tips.eml")),
+    // An HTML newsletter: an inline logo, remote images (a tracking pixel among them) that
+    // stay blocked until the reader shows them, a tracked link.
+    ("demo-07-boletin", include_str!("messages/07-boletin.eml")),
 ];
 
 /// A running demo mailbox.

@@ -51,7 +51,7 @@ async fn main() {
                 let name = format!("account-policy-{lang}-{scheme}-{size}.png");
                 std::fs::write(dir.join(name), png).expect("save");
                 page.click("try-demo").await;
-                page.wait_count(6).await;
+                page.wait_count(7).await;
                 page.wait_sync_settled().await;
                 let shot = |name: &str| format!("{name}-{lang}-{scheme}-{size}.png");
                 let save = |name: String, png: Vec<u8>| {
