@@ -351,3 +351,23 @@ pub struct AccountInput<'a> {
     /// Password.
     pub password: &'a str,
 }
+
+impl AccountInput<'_> {
+    /// An account `email` for `user` (password `password`) on the loopback server
+    /// `server`, over plain POP3.
+    pub fn plain<'a>(
+        user: &'a str,
+        email: &'a str,
+        server: std::net::SocketAddr,
+        password: &'a str,
+    ) -> AccountInput<'a> {
+        AccountInput {
+            email,
+            host: "127.0.0.1",
+            port: server.port(),
+            security: "none",
+            username: user,
+            password,
+        }
+    }
+}

@@ -40,6 +40,16 @@ impl Relay {
         Relay::start_with(config).await
     }
 
+    /// Starts a relay that serves the built app and may reach only `server`.
+    pub async fn serving_app(server: std::net::SocketAddr) -> Relay {
+        Relay::start(RelaySetup {
+            allow: vec![server],
+            static_dir: Some(crate::app_dir()),
+            ..RelaySetup::default()
+        })
+        .await
+    }
+
     /// Starts a relay with `setup`.
     pub async fn start(setup: RelaySetup) -> Relay {
         Relay::start_adjusted(setup, |_| {}).await

@@ -17,15 +17,8 @@ use cartero_tests::wait::wait_until;
 /// scripted servers speak plain POP3).
 async fn add_scripted_account(page: &CarteroPage<'_>, relay: &Relay, server: SocketAddr) {
     page.open(&relay.url()).await;
-    page.add_account(&AccountInput {
-        email: "ana@x.example",
-        host: "127.0.0.1",
-        port: server.port(),
-        security: "none",
-        username: "ana",
-        password: "pw",
-    })
-    .await;
+    page.add_account(&AccountInput::plain("ana", "ana@x.example", server, "pw"))
+        .await;
 }
 
 /// Waits for the sync status to show an error, and returns what it says.
@@ -40,16 +33,6 @@ async fn sync_error(page: &CarteroPage<'_>) -> String {
     })
     .await;
     status.text().await.expect("the status text")
-}
-
-/// A relay that serves the app and may reach only `server`.
-async fn relay_serving_app(server: std::net::SocketAddr) -> Relay {
-    Relay::start(RelaySetup {
-        allow: vec![server],
-        static_dir: Some(cartero_tests::app_dir()),
-        ..RelaySetup::default()
-    })
-    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -235,7 +218,7 @@ async fn a_locked_mailbox_is_explained_in_words() {
         ],
     )
     .await;
-    let relay = relay_serving_app(server).await;
+    let relay = Relay::serving_app(server).await;
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {
@@ -355,7 +338,7 @@ async fn a_server_without_uidl_syncs_by_header_fingerprint_and_says_so() {
         ],
     )
     .await;
-    let relay = relay_serving_app(server).await;
+    let relay = Relay::serving_app(server).await;
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {
@@ -401,7 +384,7 @@ async fn a_cut_mid_download_keeps_the_whole_messages_already_received() {
         ],
     )
     .await;
-    let relay = relay_serving_app(server).await;
+    let relay = Relay::serving_app(server).await;
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {
@@ -437,7 +420,7 @@ async fn a_second_sync_within_the_login_delay_waits_and_says_until_when() {
         ],
     )
     .await;
-    let relay = relay_serving_app(server).await;
+    let relay = Relay::serving_app(server).await;
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
 use cartero_tests::dovecot::{Dovecot, Mail, User};
 use cartero_tests::hits::Hits;
-use cartero_tests::relay::{Relay, RelaySetup};
+use cartero_tests::relay::Relay;
 use cartero_tests::wait::wait_until;
 use fantoccini::Locator;
 use serde_json::{Value, json};
@@ -40,7 +40,8 @@ Content-Transfer-Encoding: 8bit\n\
     Mail::new(uidl, raw)
 }
 
-fn user(mail: Vec<Mail>) -> User {
+/// Ana, with `mail` (also the corpus tests' mailbox).
+pub fn user(mail: Vec<Mail>) -> User {
     User {
         name: "ana".into(),
         password: "pw".into(),
@@ -49,27 +50,16 @@ fn user(mail: Vec<Mail>) -> User {
 }
 
 /// Adds Ana's account on `dovecot` and waits for `count` messages.
-async fn sync(page: &CarteroPage<'_>, relay: &Relay, dovecot: &Dovecot, count: usize) {
+pub async fn sync(page: &CarteroPage<'_>, relay: &Relay, dovecot: &Dovecot, count: usize) {
     page.open(&relay.url()).await;
-    page.add_account(&AccountInput {
-        email: "ana@x.example",
-        host: "127.0.0.1",
-        port: dovecot.pop3.port(),
-        security: "none",
-        username: "ana",
-        password: "pw",
-    })
+    page.add_account(&AccountInput::plain(
+        "ana",
+        "ana@x.example",
+        dovecot.pop3,
+        "pw",
+    ))
     .await;
     page.wait_count(count).await;
-}
-
-async fn relay_for(dovecot: &Dovecot) -> Relay {
-    Relay::start(RelaySetup {
-        allow: vec![dovecot.pop3],
-        static_dir: Some(cartero_tests::app_dir()),
-        ..RelaySetup::default()
-    })
-    .await
 }
 
 /// Inside the message frame: `null` until the frame shows message `n`, then what is
@@ -196,7 +186,7 @@ async fn run_corpus(browser: &Browser, without_sanitizer_api: bool) {
         .map(|(n, v)| html_mail(&format!("v{n:03}"), n, v))
         .collect();
     let dovecot = Dovecot::start(vec![user(mail)]).await;
-    let relay = relay_for(&dovecot).await;
+    let relay = Relay::serving_app(dovecot.pop3).await;
     let page = browser.page();
     if without_sanitizer_api {
         browser
@@ -303,7 +293,7 @@ return {
 async fn remote_images_wait_for_the_reader_and_then_only_images_load() {
     let hits = Hits::start().await;
     let dovecot = Dovecot::start(vec![user(vec![newsletter(&hits.url())])]).await;
-    let relay = relay_for(&dovecot).await;
+    let relay = Relay::serving_app(dovecot.pop3).await;
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {

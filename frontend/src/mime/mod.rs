@@ -1,4 +1,5 @@
 //! Turning raw messages into what the app shows.
 
+pub mod charset;
 pub mod render;
 pub mod scan;

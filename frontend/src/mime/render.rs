@@ -1,9 +1,10 @@
 //! mail-parser → view models. Malformed mail still shows: whatever cannot be parsed is
 //! shown as raw text rather than hidden.
 
-use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
+use mail_parser::decoders::html::{html_to_text, text_to_html};
+use mail_parser::{Address, HeaderName, MessageParser, MessagePart, MimeHeaders, PartType};
 
-use super::scan;
+use super::{charset, scan};
 use crate::model::reading::{Attachment, InlineImage, Rendered, Summary};
 
 fn first_sender(from: Option<&Address>) -> (String, String) {
@@ -33,12 +34,24 @@ fn addresses(list: Option<&Address>) -> String {
     .unwrap_or_default()
 }
 
+/// A header in a charset only the browser decodes, decoded by it.
+fn browser_header(message: &mail_parser::Message, name: HeaderName) -> Option<String> {
+    charset::header(message.header_raw(name)?)
+}
+
 fn summary_of(message: &mail_parser::Message) -> Summary {
-    let (from, from_address) = first_sender(message.from());
+    let (mut from, from_address) = first_sender(message.from());
+    if let Some(name) = browser_header(message, HeaderName::From)
+        .as_deref()
+        .and_then(charset::display_name)
+    {
+        from = name;
+    }
     Summary {
         from,
         from_address,
-        subject: message.subject().unwrap_or_default().to_owned(),
+        subject: browser_header(message, HeaderName::Subject)
+            .unwrap_or_else(|| message.subject().unwrap_or_default().to_owned()),
         date_ms: message
             .date()
             .map_or(0.0, |d| d.to_timestamp() as f64 * 1000.0),
@@ -127,8 +140,11 @@ pub fn render(raw: &[u8], mut each_attachment: impl FnMut(&Attachment, &[u8])) -
         summary: summary_of(&message),
         to: addresses(message.to()),
         text: message
-            .body_text(0)
-            .map(|t| t.into_owned())
+            .text_part(0)
+            .and_then(|part| match &part.body {
+                PartType::Html(_) => body_text(&message, part).map(|h| html_to_text(&h)),
+                _ => body_text(&message, part),
+            })
             .unwrap_or_default(),
         html,
         attachments,
@@ -170,11 +186,26 @@ fn html_body(message: &mail_parser::Message) -> Option<String> {
         .html_bodies()
         .any(|part| matches!(part.body, PartType::Html(_)));
     has_html.then(|| {
-        (0..message.html_body_count())
-            .filter_map(|i| message.body_html(i))
+        message
+            .html_bodies()
+            .filter_map(|part| match &part.body {
+                PartType::Html(_) => body_text(message, part),
+                _ => body_text(message, part).map(|t| text_to_html(&t)),
+            })
             .collect::<Vec<_>>()
             .join("\n")
     })
+}
+
+/// A text or HTML part's text: mail-parser's, or the browser's for a charset only the
+/// browser decodes.
+fn body_text(message: &mail_parser::Message, part: &MessagePart) -> Option<String> {
+    match &part.body {
+        PartType::Text(text) | PartType::Html(text) => {
+            Some(charset::part_text(message, part).unwrap_or_else(|| text.to_string()))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
