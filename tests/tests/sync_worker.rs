@@ -460,13 +460,10 @@ async fn a_big_message_comes_headers_only_and_whole_when_opened() {
             .await
             .expect("the big message's row");
         row.click().await.expect("open it");
-        let body = page.find("message-body").await;
-        wait_until("the whole body", Duration::from_secs(30), || {
-            let body = body.clone();
-            async move {
-                let text = body.text().await.ok()?;
-                text.contains("END OF THE BIG ONE").then_some(())
-            }
+        // The view is drawn again when the body arrives: the body is looked up each time.
+        wait_until("the whole body", Duration::from_secs(30), || async {
+            let text = page.find("message-body").await.text().await.ok()?;
+            text.contains("END OF THE BIG ONE").then_some(())
         })
         .await;
         assert!(page.all("message-partial").await.is_empty());
