@@ -170,6 +170,10 @@ pub enum T {
     NewMail,
     MarkUnread,
     RemoteBlocked,
+    OpenAttachment,
+    ShowSource,
+    HideSource,
+    SaveEml,
     ShowRemote,
     ShowPlainText,
     ShowFormatted,
@@ -643,6 +647,14 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, RemoteBlocked) => {
             "remote images and styles blocked: the sender cannot tell whether or where you opened it."
         }
+        (Lang::Es, OpenAttachment) => "Abrir",
+        (Lang::En, OpenAttachment) => "Open",
+        (Lang::Es, ShowSource) => "Ver el original",
+        (Lang::En, ShowSource) => "Show source",
+        (Lang::Es, HideSource) => "Ocultar el original",
+        (Lang::En, HideSource) => "Hide source",
+        (Lang::Es, SaveEml) => "Guardar .eml",
+        (Lang::En, SaveEml) => "Save as .eml",
         (Lang::Es, ShowRemote) => "Mostrar imágenes remotas",
         (Lang::En, ShowRemote) => "Show remote images",
         (Lang::Es, ShowPlainText) => "Ver como texto",

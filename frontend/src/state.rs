@@ -199,7 +199,7 @@ impl AppStore {
     /// The view (mailbox and search applied): how many messages match, and the first
     /// `limit` of them, the only ones cloned and rendered.
     pub fn visible(&self, limit: usize) -> (usize, Vec<MessageMeta>) {
-        let needle = self.query.get().trim().to_lowercase();
+        let needle = crate::model::account::lower_case(self.query.get().trim());
         let mailbox = self.mailbox.get();
         let in_mailbox = |m: &MessageMeta| match &mailbox {
             Mailbox::All => true,

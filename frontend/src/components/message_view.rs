@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use crate::blob;
+use crate::components::attachment::AttachmentLink;
 use crate::components::html_body::HtmlBody;
 use crate::format;
 use crate::i18n::T;
-use crate::model::reading::Attachment;
 use crate::state::AppStore;
 use crate::sync;
 use crate::sync::reading::{self, OpenMessage};
@@ -63,6 +63,7 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
     let store = expect_context::<AppStore>();
     let OpenMessage {
         rendered: message,
+        source,
         blobs,
     } = message;
     let summary = message.summary.clone();
@@ -84,6 +85,24 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
     let plain = RwSignal::new(false);
     let text = message.text.clone();
     let inline = message.inline.clone();
+    // The raw message: saved as .eml, or shown as its source (headers and all).
+    let eml_name = format!("{}.eml", file_name(&subject));
+    let eml_url = source
+        .as_ref()
+        .and_then(blob::object_url)
+        .unwrap_or_default();
+    let revoke_url = eml_url.clone();
+    on_cleanup(move || blob::revoke(&revoke_url));
+    let raw = RwSignal::new(None::<String>);
+    let toggle_source = move |_| match (raw.get_untracked().is_some(), source.clone()) {
+        (true, _) | (false, None) => raw.set(None),
+        (false, Some(source)) => wasm_bindgen_futures::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(source.text()).await;
+            raw.set(Some(
+                text.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+            ));
+        }),
+    };
     let body = move || {
         match (plain.get(), html.clone()) {
         (false, Some(html)) => view! {
@@ -119,6 +138,17 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
                     {move || store.t(if plain.get() { T::ShowFormatted } else { T::ShowPlainText })}
                 </button>
                 <button
+                    class="secondary"
+                    data-testid="message-source"
+                    aria-pressed=move || raw.with(Option::is_some).to_string()
+                    on:click=toggle_source
+                >
+                    {move || store.t(if raw.with(Option::is_some) { T::HideSource } else { T::ShowSource })}
+                </button>
+                <a class="button secondary" data-testid="message-save-eml" href=eml_url download=eml_name>
+                    {move || store.t(T::SaveEml)}
+                </a>
+                <button
                     class="danger"
                     data-testid="message-delete"
                     on:click=move |_| store.deleting.set(store.selected.get_untracked())
@@ -144,31 +174,26 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
                     {move || store.t(T::PartialMessage)}
                 </p>
             </Show>
+            {move || raw.get().map(|raw| view! { <pre data-testid="message-source-text" class="body source">{raw}</pre> })}
             {body}
         </article>
     }
 }
 
-#[component]
-fn AttachmentLink(attachment: Attachment, contents: Option<web_sys::Blob>) -> impl IntoView {
-    let url = contents
-        .as_ref()
-        .and_then(blob::object_url)
-        .unwrap_or_default();
-    let revoke_url = url.clone();
-    on_cleanup(move || blob::revoke(&revoke_url));
-    let size = format::size(attachment.size);
-    view! {
-        <li>
-            <a
-                data-testid="attachment"
-                data-filename=attachment.filename.clone()
-                href=url
-                download=attachment.filename.clone()
-            >
-                {attachment.filename.clone()}
-            </a>
-            <span class="size">{size}</span>
-        </li>
+/// `subject` as a file name: no path separators or characters a file system refuses, at
+/// most 80 characters.
+fn file_name(subject: &str) -> String {
+    let name: String = subject
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .take(80)
+        .collect();
+    match name.trim() {
+        "" => "message".to_owned(),
+        name => name.to_owned(),
     }
 }

@@ -4,7 +4,7 @@
 use mail_parser::decoders::html::{html_to_text, text_to_html};
 use mail_parser::{Address, HeaderName, MessageParser, MessagePart, MimeHeaders, PartType};
 
-use super::{charset, scan};
+use super::{charset, flowed, scan};
 use crate::model::reading::{Attachment, InlineImage, Rendered, Summary};
 
 fn first_sender(from: Option<&Address>) -> (String, String) {
@@ -197,11 +197,31 @@ fn html_body(message: &mail_parser::Message) -> Option<String> {
     })
 }
 
-/// A text or HTML part's text: mail-parser's, or the browser's for a charset only the
-/// browser decodes.
+/// For a `format=flowed` part, whether its `DelSp` is `yes`; `None` for any other part.
+fn flowed_delsp(part: &MessagePart) -> Option<bool> {
+    let content_type = part.content_type()?;
+    let flowed = content_type
+        .attribute("format")
+        .is_some_and(|f| f.eq_ignore_ascii_case("flowed"));
+    flowed.then(|| {
+        content_type
+            .attribute("delsp")
+            .is_some_and(|d| d.eq_ignore_ascii_case("yes"))
+    })
+}
+
+/// A text or HTML part's text: mail-parser's, or ours for a charset decoded here;
+/// `format=flowed` text with its soft line breaks joined.
 fn body_text(message: &mail_parser::Message, part: &MessagePart) -> Option<String> {
     match &part.body {
-        PartType::Text(text) | PartType::Html(text) => {
+        PartType::Text(text) => {
+            let text = charset::part_text(message, part).unwrap_or_else(|| text.to_string());
+            Some(match flowed_delsp(part) {
+                Some(delsp) => flowed::unflow(&text, delsp),
+                None => text,
+            })
+        }
+        PartType::Html(text) => {
             Some(charset::part_text(message, part).unwrap_or_else(|| text.to_string()))
         }
         _ => None,
@@ -292,6 +312,16 @@ iVBORw0K\r\n\
         assert_eq!(r.inline.len(), 1);
         assert_eq!(r.inline[0].content_id, "logo@x");
         assert_eq!(r.inline[0].data_url, "data:image/png;base64,iVBORw0K");
+    }
+
+    #[test]
+    fn flowed_text_is_joined_and_delsp_keeps_a_long_word_whole() {
+        let raw = b"From: a@x\r\nSubject: s\r\nContent-Type: text/plain; charset=utf-8; format=flowed; delsp=yes\r\n\r\nUna palabra larguisima: anticonstitucional \r\nmente dicho.\r\n";
+        let r = render(raw, |_, _| {});
+        assert_eq!(
+            r.text.trim_end(),
+            "Una palabra larguisima: anticonstitucionalmente dicho."
+        );
     }
 
     #[test]

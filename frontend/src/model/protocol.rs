@@ -77,8 +77,8 @@ pub enum Intent {
     },
     /// Read a stored message: the worker parses it (the page holds no MIME parser) and
     /// answers this page alone, with an array: the ticket, the message (a [`Rendered`],
-    /// or `null` when it is not stored or cannot be read), then a Blob for each
-    /// attachment, in order.
+    /// or `null` when it is not stored or cannot be read), the raw message as a Blob,
+    /// then a Blob for each attachment, in order.
     Open {
         /// The message id (`account/uidl`).
         id: String,

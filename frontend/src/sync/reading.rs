@@ -17,11 +17,14 @@ thread_local! {
     static WAITING: RefCell<HashMap<u64, Function>> = RefCell::new(HashMap::new());
 }
 
-/// A message ready to read, with a Blob of each attachment (in the same order).
+/// A message ready to read, with its source and a Blob of each attachment (in the same
+/// order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenMessage {
     /// What the view shows.
     pub rendered: Rendered,
+    /// The whole raw message (`message/rfc822`).
+    pub source: Option<Blob>,
     /// The attachments' contents (`None` where the worker could not make one).
     pub blobs: Vec<Option<Blob>>,
 }
@@ -53,10 +56,15 @@ pub async fn open(id: &str) -> Option<OpenMessage> {
     let answer: Array = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
     let rendered: Option<Rendered> = serde_wasm_bindgen::from_value(answer.get(1)).ok()?;
     let rendered = rendered?;
-    let blobs = (2..answer.length())
+    let source = answer.get(2).dyn_into::<Blob>().ok();
+    let blobs = (3..answer.length())
         .map(|i| answer.get(i).dyn_into::<Blob>().ok())
         .collect();
-    Some(OpenMessage { rendered, blobs })
+    Some(OpenMessage {
+        rendered,
+        source,
+        blobs,
+    })
 }
 
 /// How long an open waits for the worker: a 50 MB message parses in a few seconds.

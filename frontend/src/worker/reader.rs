@@ -11,19 +11,25 @@ use crate::mime::render::render;
 use crate::store::messages;
 
 /// The answer to post (see `Intent::Open`): the ticket, the readable form of message `id`
-/// (`null` when it is not stored or cannot be read), then each attachment as a Blob, made
-/// from the parsed message's own decoded bytes.
+/// (`null` when it is not stored or cannot be read), the whole raw message as a Blob (its
+/// source, and what "save as .eml" saves), then each attachment as a Blob, made from the
+/// parsed message's own decoded bytes.
 async fn answer(id: &str, ticket: u64) -> Array {
     let mut blobs = Vec::new();
+    let mut source = JsValue::NULL;
     let message = match messages::raw(id).await {
-        Ok(Some(raw)) => Some(render(&raw, |attachment, bytes| {
-            let contents = blob::from_bytes(bytes, Some(&attachment.mime));
-            blobs.push(contents.map_or(JsValue::NULL, Into::into));
-        })),
+        Ok(Some(raw)) => {
+            source =
+                blob::from_bytes(&raw, Some("message/rfc822")).map_or(JsValue::NULL, Into::into);
+            Some(render(&raw, |attachment, bytes| {
+                let contents = blob::from_bytes(bytes, Some(&attachment.mime));
+                blobs.push(contents.map_or(JsValue::NULL, Into::into));
+            }))
+        }
         _ => None,
     };
     let message = serde_wasm_bindgen::to_value(&message).unwrap_or(JsValue::NULL);
-    let out = Array::of2(&JsValue::from_f64(ticket as f64), &message);
+    let out = Array::of3(&JsValue::from_f64(ticket as f64), &message, &source);
     for b in blobs {
         out.push(&b);
     }
