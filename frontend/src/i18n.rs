@@ -170,6 +170,7 @@ pub enum T {
     NewMail,
     MarkUnread,
     RemoteBlocked,
+    ForwardedMessage,
     OpenAttachment,
     ShowSource,
     HideSource,
@@ -647,6 +648,8 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, RemoteBlocked) => {
             "remote images and styles blocked: the sender cannot tell whether or where you opened it."
         }
+        (Lang::Es, ForwardedMessage) => "Mensaje reenviado",
+        (Lang::En, ForwardedMessage) => "Forwarded message",
         (Lang::Es, OpenAttachment) => "Abrir",
         (Lang::En, OpenAttachment) => "Open",
         (Lang::Es, ShowSource) => "Ver el original",

@@ -49,17 +49,46 @@ pub fn user(mail: Vec<Mail>) -> User {
     }
 }
 
-/// Adds Ana's account on `dovecot` and waits for `count` messages.
-pub async fn sync(page: &CarteroPage<'_>, relay: &Relay, dovecot: &Dovecot, count: usize) {
-    page.open(&relay.url()).await;
-    page.add_account(&AccountInput::plain(
-        "ana",
-        "ana@x.example",
-        dovecot.pop3,
-        "pw",
-    ))
-    .await;
-    page.wait_count(count).await;
+/// Ana's mailbox on Dovecot, and a relay that serves the app and reaches it.
+pub struct Mailroom {
+    /// The server.
+    pub dovecot: Dovecot,
+    /// The relay.
+    pub relay: Relay,
+}
+
+impl Mailroom {
+    /// Ana's mailbox holding `mail`.
+    pub async fn start(mail: Vec<Mail>) -> Mailroom {
+        let dovecot = Dovecot::start(vec![user(mail)]).await;
+        let relay = Relay::serving_app(dovecot.pop3).await;
+        Mailroom { dovecot, relay }
+    }
+
+    /// Opens the app in `page`, adds Ana's account and waits for `count` messages.
+    pub async fn sync(&self, page: &CarteroPage<'_>, count: usize) {
+        page.open(&self.relay.url()).await;
+        page.add_account(&AccountInput::plain(
+            "ana",
+            "ana@x.example",
+            self.dovecot.pop3,
+            "pw",
+        ))
+        .await;
+        page.wait_count(count).await;
+    }
+
+    /// Syncs a mailbox of one message into `page`, opens it, and answers its body's text
+    /// (as the page shows it: for an HTML message, nothing of the frame's).
+    pub async fn open_the_one(&self, page: &CarteroPage<'_>) -> String {
+        self.sync(page, 1).await;
+        page.click("message-row").await;
+        page.find("message-body")
+            .await
+            .text()
+            .await
+            .unwrap_or_default()
+    }
 }
 
 /// Inside the message frame: `null` until the frame shows message `n`, then what is
@@ -185,8 +214,7 @@ async fn run_corpus(browser: &Browser, without_sanitizer_api: bool) {
         .enumerate()
         .map(|(n, v)| html_mail(&format!("v{n:03}"), n, v))
         .collect();
-    let dovecot = Dovecot::start(vec![user(mail)]).await;
-    let relay = Relay::serving_app(dovecot.pop3).await;
+    let room = Mailroom::start(mail).await;
     let page = browser.page();
     if without_sanitizer_api {
         browser
@@ -196,7 +224,7 @@ async fn run_corpus(browser: &Browser, without_sanitizer_api: bool) {
             )
             .await;
     }
-    sync(&page, &relay, &dovecot, vectors.len()).await;
+    room.sync(&page, vectors.len()).await;
     let api = page
         .client
         .execute("return typeof Document.parseHTML === 'function';", vec![])
@@ -292,12 +320,11 @@ return {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remote_images_wait_for_the_reader_and_then_only_images_load() {
     let hits = Hits::start().await;
-    let dovecot = Dovecot::start(vec![user(vec![newsletter(&hits.url())])]).await;
-    let relay = Relay::serving_app(dovecot.pop3).await;
+    let room = Mailroom::start(vec![newsletter(&hits.url())]).await;
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {
-        sync(&page, &relay, &dovecot, 1).await;
+        room.sync(&page, 1).await;
         page.click("message-row").await;
         let frame = page.find("message-html-frame").await;
         let sandbox = frame.attr("sandbox").await.unwrap().unwrap_or_default();

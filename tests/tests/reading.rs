@@ -6,12 +6,11 @@
 use std::time::Duration;
 
 use cartero_tests::browser::Browser;
-use cartero_tests::dovecot::{Dovecot, Mail};
-use cartero_tests::relay::Relay;
+use cartero_tests::dovecot::Mail;
 use fantoccini::Locator;
 use serde_json::json;
 
-use crate::html_mail::{sync, user};
+use crate::html_mail::Mailroom;
 
 /// Each corpus file with the subject, sender and a phrase of the body the reader sees.
 const CORPUS: &[(&str, &str, &str, &str)] = &[
@@ -65,12 +64,11 @@ fn corpus() -> Vec<Mail> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_charset_shows_in_its_own_script() {
-    let dovecot = Dovecot::start(vec![user(corpus())]).await;
-    let relay = Relay::serving_app(dovecot.pop3).await;
+    let room = Mailroom::start(corpus()).await;
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {
-        sync(&page, &relay, &dovecot, CORPUS.len()).await;
+        room.sync(&page, CORPUS.len()).await;
         let mut wrong = Vec::new();
         for (name, subject, from, phrase) in CORPUS {
             let row = format!("[data-testid=\"message-row\"][data-uidl=\"{name}\"]");
@@ -195,8 +193,7 @@ fetch(url).then(r => r.blob()).then(async b => done([b.type, await b.text()])).c
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attachments_are_saved_as_files_and_the_source_is_one_click_away() {
-    let dovecot = Dovecot::start(vec![user(vec![with_attachments()])]).await;
-    let relay = Relay::serving_app(dovecot.pop3).await;
+    let room = Mailroom::start(vec![with_attachments()]).await;
     let browser = Browser::start().await;
     let page = browser.page();
     // The app's policy lets no script fetch a blob: URL (connect-src 'self'); the test reads
@@ -206,14 +203,7 @@ async fn attachments_are_saved_as_files_and_the_source_is_one_click_away() {
         .cdp("Page.setBypassCSP", json!({ "enabled": true }))
         .await;
     let steps = async {
-        sync(&page, &relay, &dovecot, 1).await;
-        page.click("message-row").await;
-        let body = page
-            .find("message-body")
-            .await
-            .text()
-            .await
-            .unwrap_or_default();
+        let body = room.open_the_one(&page).await;
         assert!(
             body.contains("anticonstitucionalmente sigue entera. Esta frase es larga y se une."),
             "format=flowed with DelSp: {body:?}"
@@ -302,4 +292,67 @@ async fn attachments_are_saved_as_files_and_the_source_is_one_click_away() {
         assert_eq!(ran, json!("undefined"));
     };
     browser.check(Duration::from_secs(90), steps).await;
+}
+
+/// A message forwarding another, which has an attachment of its own.
+const FORWARD: &str = "From: Ana <ana@x.example>\n\
+To: ana@x.example\n\
+Subject: Fwd: Acta de la junta\n\
+Date: Tue, 01 Dec 2026 13:00:00 +0100\n\
+MIME-Version: 1.0\n\
+Content-Type: multipart/mixed; boundary=\"f\"\n\
+\n\
+--f\n\
+Content-Type: text/plain; charset=UTF-8\n\
+\n\
+Te reenvío el acta.\n\
+--f\n\
+Content-Type: message/rfc822\n\
+\n\
+From: =?UTF-8?Q?Luc=C3=ADa_Fern=C3=A1ndez?= <lucia@example.org>\n\
+To: vecinos@example.org\n\
+Subject: Acta de la junta\n\
+Date: Mon, 30 Nov 2026 20:00:00 +0100\n\
+MIME-Version: 1.0\n\
+Content-Type: multipart/mixed; boundary=\"i\"\n\
+\n\
+--i\n\
+Content-Type: text/plain; charset=UTF-8\n\
+\n\
+El acta de la junta va adjunta.\n\
+--i\n\
+Content-Type: application/pdf; name=\"acta.pdf\"\n\
+Content-Transfer-Encoding: base64\n\
+\n\
+JVBERi0=\n\
+--i--\n\
+--f--\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forwarded_message_shows_nested_with_its_headers_body_and_attachments() {
+    let room = Mailroom::start(vec![Mail::new("fwd", FORWARD)]).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        let body = room.open_the_one(&page).await;
+        assert!(body.contains("Te reenvío el acta."), "{body}");
+        let texts = [
+            ("forwarded-subject", "Acta de la junta"),
+            ("forwarded-from", "Lucía Fernández <lucia@example.org>"),
+            ("forwarded-body", "El acta de la junta va adjunta."),
+            ("forwarded-attachments", "acta.pdf"),
+        ];
+        for (id, want) in texts {
+            let shown = page.find(id).await.text().await.unwrap_or_default();
+            assert_eq!(shown.trim(), want, "{id}");
+        }
+        let names = page.all("attachment").await;
+        assert_eq!(names.len(), 1);
+        assert_eq!(
+            names[0].attr("data-filename").await.unwrap().as_deref(),
+            Some("Acta de la junta.eml"),
+            "the forwarded message itself can be saved"
+        );
+    };
+    browser.check(Duration::from_secs(60), steps).await;
 }

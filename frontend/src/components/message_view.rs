@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::blob;
 use crate::components::attachment::AttachmentLink;
+use crate::components::forwarded::ForwardedMessage;
 use crate::components::html_body::HtmlBody;
 use crate::format;
 use crate::i18n::T;
@@ -176,6 +177,7 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
             </Show>
             {move || raw.get().map(|raw| view! { <pre data-testid="message-source-text" class="body source">{raw}</pre> })}
             {body}
+            {message.forwarded.clone().into_iter().map(|message| view! { <ForwardedMessage message /> }).collect_view()}
         </article>
     }
 }

@@ -4,6 +4,7 @@ pub mod account_form;
 pub mod account_list;
 pub mod attachment;
 pub mod delete_dialog;
+pub mod forwarded;
 pub mod html_body;
 pub mod lang_switch;
 pub mod message_list;

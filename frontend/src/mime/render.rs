@@ -5,7 +5,7 @@ use mail_parser::decoders::html::{html_to_text, text_to_html};
 use mail_parser::{Address, HeaderName, MessageParser, MessagePart, MimeHeaders, PartType};
 
 use super::{charset, flowed, scan};
-use crate::model::reading::{Attachment, InlineImage, Rendered, Summary};
+use crate::model::reading::{Attachment, Forwarded, InlineImage, Rendered, Summary};
 
 fn first_sender(from: Option<&Address>) -> (String, String) {
     let Some(addr) = from.and_then(|a| a.first()) else {
@@ -101,19 +101,27 @@ pub fn render(raw: &[u8], mut each_attachment: impl FnMut(&Attachment, &[u8])) -
             html: None,
             attachments: Vec::new(),
             inline: Vec::new(),
+            forwarded: Vec::new(),
         };
     };
     let html = html_body(&message);
     let mut inline = Vec::new();
+    let mut forwarded = Vec::new();
     let attachments = message
         .attachments()
         .enumerate()
         .map(|(i, part)| {
             let contents = part.contents();
             let attachment = Attachment {
-                filename: part
-                    .attachment_name()
-                    .map_or_else(|| format!("attachment-{}", i + 1), str::to_owned),
+                filename: part.attachment_name().map_or_else(
+                    || match &part.body {
+                        PartType::Message(nested) => {
+                            format!("{}.eml", nested.subject().unwrap_or("message"))
+                        }
+                        _ => format!("attachment-{}", i + 1),
+                    },
+                    str::to_owned,
+                ),
                 mime: part
                     .content_type()
                     .map(|ct| match ct.subtype() {
@@ -132,6 +140,9 @@ pub fn render(raw: &[u8], mut each_attachment: impl FnMut(&Attachment, &[u8])) -
             if let Some(image) = inline_image(html.as_deref(), &attachment, contents) {
                 inline.push(image);
             }
+            if let PartType::Message(nested) = &part.body {
+                forwarded.push(forwarded_of(nested));
+            }
             each_attachment(&attachment, contents);
             attachment
         })
@@ -139,16 +150,35 @@ pub fn render(raw: &[u8], mut each_attachment: impl FnMut(&Attachment, &[u8])) -
     Rendered {
         summary: summary_of(&message),
         to: addresses(message.to()),
-        text: message
-            .text_part(0)
-            .and_then(|part| match &part.body {
-                PartType::Html(_) => body_text(&message, part).map(|h| html_to_text(&h)),
-                _ => body_text(&message, part),
-            })
-            .unwrap_or_default(),
+        text: text_of(&message),
         html,
         attachments,
         inline,
+        forwarded,
+    }
+}
+
+/// A message's text body: its text part, or its HTML made into text.
+fn text_of(message: &mail_parser::Message) -> String {
+    message
+        .text_part(0)
+        .and_then(|part| match &part.body {
+            PartType::Html(_) => body_text(message, part).map(|h| html_to_text(&h)),
+            _ => body_text(message, part),
+        })
+        .unwrap_or_default()
+}
+
+/// A message forwarded inside another, as the reader sees it nested.
+fn forwarded_of(nested: &mail_parser::Message) -> Forwarded {
+    Forwarded {
+        summary: summary_of(nested),
+        to: addresses(nested.to()),
+        text: text_of(nested),
+        attachments: nested
+            .attachments()
+            .map(|part| part.attachment_name().unwrap_or("attachment").to_owned())
+            .collect(),
     }
 }
 
@@ -322,6 +352,22 @@ iVBORw0K\r\n\
             r.text.trim_end(),
             "Una palabra larguisima: anticonstitucionalmente dicho."
         );
+    }
+
+    #[test]
+    fn a_forwarded_message_is_shown_nested_with_its_attachments() {
+        let raw = b"From: ana@x\r\nSubject: Fwd: acta\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"f\"\r\n\r\n--f\r\nContent-Type: text/plain\r\n\r\nMira esto.\r\n--f\r\nContent-Type: message/rfc822\r\n\r\nFrom: Luc\xc3\xada <lucia@example.org>\r\nTo: ana@x\r\nSubject: Acta\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"i\"\r\n\r\n--i\r\nContent-Type: text/plain\r\n\r\nEl acta va adjunta.\r\n--i\r\nContent-Type: application/pdf; name=\"acta.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--i--\r\n--f--\r\n";
+        let r = render(raw, |_, _| {});
+        assert_eq!(r.text.trim(), "Mira esto.");
+        assert_eq!(r.forwarded.len(), 1);
+        let f = &r.forwarded[0];
+        assert_eq!(
+            (f.summary.from.as_str(), f.summary.subject.as_str()),
+            ("Luc\u{ed}a", "Acta")
+        );
+        assert_eq!(f.text.trim(), "El acta va adjunta.");
+        assert_eq!(f.attachments, ["acta.pdf"]);
+        assert_eq!(r.attachments[0].filename, "Acta.eml");
     }
 
     #[test]

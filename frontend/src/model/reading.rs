@@ -51,6 +51,23 @@ pub struct Rendered {
     /// The images the HTML body shows by `cid:`, as `data:` URLs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inline: Vec<InlineImage>,
+    /// Messages forwarded inside this one (`message/rfc822` parts), shown nested; each is
+    /// also among the attachments, as its `.eml`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forwarded: Vec<Forwarded>,
+}
+
+/// A message forwarded inside another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Forwarded {
+    /// Its headers.
+    pub summary: Summary,
+    /// Its recipients, as written.
+    pub to: String,
+    /// Its body as text.
+    pub text: String,
+    /// Its attachments' names (their contents are in the forwarded `.eml`).
+    pub attachments: Vec<String>,
 }
 
 /// An image the HTML body shows from the message itself (`<img src="cid:…">`).
