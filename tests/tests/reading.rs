@@ -295,38 +295,7 @@ async fn attachments_are_saved_as_files_and_the_source_is_one_click_away() {
 }
 
 /// A message forwarding another, which has an attachment of its own.
-const FORWARD: &str = "From: Ana <ana@x.example>\n\
-To: ana@x.example\n\
-Subject: Fwd: Acta de la junta\n\
-Date: Tue, 01 Dec 2026 13:00:00 +0100\n\
-MIME-Version: 1.0\n\
-Content-Type: multipart/mixed; boundary=\"f\"\n\
-\n\
---f\n\
-Content-Type: text/plain; charset=UTF-8\n\
-\n\
-Te reenvío el acta.\n\
---f\n\
-Content-Type: message/rfc822\n\
-\n\
-From: =?UTF-8?Q?Luc=C3=ADa_Fern=C3=A1ndez?= <lucia@example.org>\n\
-To: vecinos@example.org\n\
-Subject: Acta de la junta\n\
-Date: Mon, 30 Nov 2026 20:00:00 +0100\n\
-MIME-Version: 1.0\n\
-Content-Type: multipart/mixed; boundary=\"i\"\n\
-\n\
---i\n\
-Content-Type: text/plain; charset=UTF-8\n\
-\n\
-El acta de la junta va adjunta.\n\
---i\n\
-Content-Type: application/pdf; name=\"acta.pdf\"\n\
-Content-Transfer-Encoding: base64\n\
-\n\
-JVBERi0=\n\
---i--\n\
---f--\n";
+const FORWARD: &str = include_str!("../data/forwarded.eml");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forwarded_message_shows_nested_with_its_headers_body_and_attachments() {

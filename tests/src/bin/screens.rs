@@ -1,9 +1,12 @@
 //! Screenshots of the screens a person sees, in both languages, light and dark, phone and
-//! desktop, for looking at before an issue is resolved (not a test).
+//! desktop, for looking at before an issue is resolved (not a test); then a Japanese
+//! message and a forwarded one, light and dark (a Japanese font must be installed to see
+//! its glyphs, e.g. Debian's `fonts-ipafont-gothic`; the tests check the text, not glyphs).
 //!
 //! `cargo run -p cartero-tests --bin screens -- DIR` (the app must be built).
 
-use cartero_tests::browser::Browser;
+use cartero_tests::browser::{AccountInput, Browser};
+use cartero_tests::dovecot::{Dovecot, Mail, User};
 use cartero_tests::relay::Relay;
 
 #[tokio::main]
@@ -130,5 +133,55 @@ async fn main() {
             }
             browser.close().await;
         }
+    }
+    reading_shots(&dir).await;
+}
+
+/// A Japanese message (ISO-2022-JP) and a forwarded one, opened, light and dark.
+async fn reading_shots(dir: &std::path::Path) {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let read = |path: &str| std::fs::read(data.join(path)).expect("a sample message");
+    let dovecot = Dovecot::start(vec![User {
+        name: "ana".into(),
+        password: "pw".into(),
+        mail: vec![
+            Mail::new("japanese", read("charsets/iso-2022-jp.eml")),
+            Mail::new("forwarded", read("forwarded.eml")),
+        ],
+    }])
+    .await;
+    let relay = Relay::serving_app(dovecot.pop3).await;
+    for (scheme, scheme_flag) in [("light", None), ("dark", Some("--force-dark-mode"))] {
+        let mut flags = vec!["--window-size=1200,900"];
+        flags.extend(scheme_flag);
+        let browser = Browser::start_with(&flags).await;
+        let page = browser.page();
+        page.open(&relay.url()).await;
+        page.add_account(&AccountInput::plain(
+            "ana",
+            "ana@x.example",
+            dovecot.pop3,
+            "pw",
+        ))
+        .await;
+        page.wait_count(2).await;
+        for uidl in ["japanese", "forwarded"] {
+            let row = format!("[data-testid=\"message-row\"][data-uidl=\"{uidl}\"]");
+            page.client
+                .find(fantoccini::Locator::Css(&row))
+                .await
+                .expect("the row")
+                .click()
+                .await
+                .expect("open it");
+            page.find("message-body").await;
+            let png = browser.client.screenshot().await.expect("shot");
+            std::fs::write(
+                dir.join(format!("reading-{uidl}-{scheme}-desktop.png")),
+                png,
+            )
+            .expect("save");
+        }
+        browser.close().await;
     }
 }
