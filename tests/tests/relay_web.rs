@@ -4,11 +4,12 @@
 
 use cartero_tests::relay::{Relay, RelaySetup};
 
-/// Whether Trunk hashed this file name (`name-<16 hex>…`); the sync worker's files keep
-/// fixed names, since the page starts the worker by name.
+/// Whether Trunk hashed this file name (`name-<hex>…`, the 64-bit hash without leading
+/// zeros: 12 to 16 digits); the sync worker's files keep fixed names, since the page starts
+/// the worker by name.
 fn is_hashed(name: &str) -> bool {
     name.split(['-', '_', '.'])
-        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+        .any(|part| (12..=16).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The built app's hashed file whose name ends with `suffix`.
