@@ -31,6 +31,9 @@ pub fn load(store: AppStore) {
             Ok(vault) => store.vault.set(vault),
             Err(_) => store.storage_failed.set(true),
         }
+        if let Ok(senders) = settings::load_remote_senders().await {
+            store.remote_senders.set(senders);
+        }
         match accounts::load_all().await {
             Ok(all) => {
                 match messages::list_all().await {

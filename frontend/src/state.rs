@@ -115,6 +115,8 @@ pub struct AppStore {
     pub pending: StoredValue<Option<(String, Option<String>)>>,
     /// The primary passphrase's vault, when one is set.
     pub vault: RwSignal<Option<Vault>>,
+    /// Senders (lower-cased addresses) whose remote images are always shown.
+    pub remote_senders: RwSignal<Vec<String>>,
     /// Its key, once this tab has it (typed here, or handed over by another tab).
     pub vault_key: StoredValue<Option<CryptoKey>, LocalStorage>,
     /// The key a passphrase change made, until the worker has stored its vault.
@@ -156,6 +158,7 @@ impl AppStore {
             delete_error: RwSignal::new(None),
             pending: StoredValue::new(None),
             vault: RwSignal::new(None),
+            remote_senders: RwSignal::new(Vec::new()),
             vault_key: StoredValue::new_local(None),
             new_vault_key: StoredValue::new_local(None),
             unlock_asked: RwSignal::new(false),

@@ -147,6 +147,17 @@ async fn in_frame(page: &CarteroPage<'_>, what: &str, script: &str, args: Vec<Va
     .await
 }
 
+/// Attribute `name` of the element with test id `id`, looked up afresh until it is read
+/// (the open message may be drawn again as it settles).
+async fn attribute(page: &CarteroPage<'_>, id: &str, name: &str) -> String {
+    wait_until(
+        &format!("{id}'s {name}"),
+        Duration::from_secs(10),
+        || async { page.find(id).await.attr(name).await.ok()? },
+    )
+    .await
+}
+
 /// Opens message `n` (its row) and answers what [`FRAME_FAULTS`] finds in its frame.
 async fn open_and_inspect(page: &CarteroPage<'_>, uidl: &str, n: usize, hit: &str) -> Vec<String> {
     let row = format!("[data-testid=\"message-row\"][data-uidl=\"{uidl}\"]");
@@ -326,8 +337,7 @@ async fn remote_images_wait_for_the_reader_and_then_only_images_load() {
     let steps = async {
         room.sync(&page, 1).await;
         page.click("message-row").await;
-        let frame = page.find("message-html-frame").await;
-        let sandbox = frame.attr("sandbox").await.unwrap().unwrap_or_default();
+        let sandbox = attribute(&page, "message-html-frame", "sandbox").await;
         for banned in [
             "allow-scripts",
             "allow-same-origin",
@@ -337,10 +347,9 @@ async fn remote_images_wait_for_the_reader_and_then_only_images_load() {
         ] {
             assert!(!sandbox.contains(banned), "sandbox {sandbox:?}");
         }
-        let blocked = page.find("blocked-count").await;
         assert_eq!(
-            blocked.attr("data-count").await.unwrap().as_deref(),
-            Some("4"),
+            attribute(&page, "blocked-count", "data-count").await,
+            "4",
             "two images, a background in a style attribute, one in a sheet, an @import"
         );
         let facts = in_frame(&page, "the newsletter in its frame", FRAME_FACTS, vec![]).await;
@@ -404,6 +413,84 @@ async fn remote_images_wait_for_the_reader_and_then_only_images_load() {
                 .await
                 .is_err()
         );
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+}
+
+/// A short HTML message from the newsletter's sender with one remote image at `path`.
+fn from_the_shop(uidl: &str, hit: &str, path: &str) -> Mail {
+    let raw = format!(
+        "From: Tienda <news@shop.example>\n\
+To: ana@x.example\n\
+Subject: {uidl}\n\
+Date: Tue, 01 Dec 2026 10:00:00 +0000\n\
+MIME-Version: 1.0\n\
+Content-Type: text/html; charset=UTF-8\n\
+\n\
+<p>{uidl}</p><img src=\"{hit}{path}\">\n"
+    );
+    Mail::new(uidl, raw)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_images_can_be_always_shown_for_one_sender_and_it_is_remembered() {
+    let hits = Hits::start().await;
+    let hit = hits.url();
+    let room = Mailroom::start(vec![
+        from_the_shop("first", &hit, "/first.gif"),
+        from_the_shop("second", &hit, "/second.gif"),
+    ])
+    .await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let open = |uidl: &'static str| {
+        let page = &page;
+        async move {
+            let row = format!("[data-testid=\"message-row\"][data-uidl=\"{uidl}\"]");
+            page.client
+                .find(Locator::Css(&row))
+                .await
+                .expect("the row")
+                .click()
+                .await
+                .expect("open it");
+            in_frame(
+                page,
+                uidl,
+                "return document.body && document.body.textContent.includes(arguments[0]) || null;",
+                vec![json!(uidl)],
+            )
+            .await;
+        }
+    };
+    let wait_hit = |path: &'static str| {
+        let hits = &hits;
+        async move {
+            wait_until(path, Duration::from_secs(20), || async {
+                hits.paths().iter().any(|p| p == path).then_some(())
+            })
+            .await
+        }
+    };
+    let steps = async {
+        room.sync(&page, 2).await;
+        open("first").await;
+        assert_eq!(hits.paths(), Vec::<String>::new(), "blocked at first");
+        page.click("show-remote-always").await;
+        wait_hit("/first.gif").await;
+        // The same sender's other message shows its images at once, with no bar.
+        open("second").await;
+        wait_hit("/second.gif").await;
+        assert_eq!(attribute(&page, "blocked-count", "data-count").await, "0");
+        // Remembered: after a reload, still shown.
+        page.client.refresh().await.expect("reload");
+        page.wait_ready().await;
+        let before = hits.paths().len();
+        open("second").await;
+        wait_until("the image again", Duration::from_secs(20), || async {
+            (hits.paths().len() > before).then_some(())
+        })
+        .await;
     };
     browser.check(Duration::from_secs(90), steps).await;
 }

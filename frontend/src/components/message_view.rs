@@ -86,6 +86,7 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
     let plain = RwSignal::new(false);
     let text = message.text.clone();
     let inline = message.inline.clone();
+    let sender = summary.from_address.clone();
     // The raw message: saved as .eml, or shown as its source (headers and all).
     let eml_name = format!("{}.eml", file_name(&subject));
     let eml_url = source
@@ -107,7 +108,7 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
     let body = move || {
         match (plain.get(), html.clone()) {
         (false, Some(html)) => view! {
-            <div data-testid="message-body" class="html-body"><HtmlBody html inline=inline.clone() /></div>
+            <div data-testid="message-body" class="html-body"><HtmlBody html inline=inline.clone() sender=sender.clone() /></div>
         }.into_any(),
         _ => view! { <pre data-testid="message-body" class="body">{text.clone()}</pre> }.into_any(),
     }

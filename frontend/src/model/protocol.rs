@@ -92,6 +92,11 @@ pub enum Intent {
         /// Keep its downloaded mail on this device (readable, no longer synced).
         keep_mail: bool,
     },
+    /// Always show remote images in HTML mail from this sender (the reader chose it).
+    ShowRemoteFrom {
+        /// The sender's address, lower-cased.
+        address: String,
+    },
 }
 
 /// A notice from a worker to every tab.
@@ -154,6 +159,11 @@ pub enum Notice {
         vault: Option<Vault>,
         /// The accounts as re-stored.
         accounts: Vec<Account>,
+    },
+    /// The senders whose remote images are always shown, as now stored.
+    RemoteSenders {
+        /// Their addresses, lower-cased.
+        addresses: Vec<String>,
     },
     /// Saving the primary passphrase failed; nothing changed.
     VaultFailed {

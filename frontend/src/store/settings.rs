@@ -20,19 +20,39 @@ pub struct VaultRecord {
     pub vault: Vault,
 }
 
-/// The primary passphrase's vault, when one is set.
-pub async fn load_vault() -> Result<Option<Vault>, StoreError> {
+/// The key of the record of senders whose remote images are always shown.
+pub const REMOTE_SENDERS_KEY: &str = "remote-senders";
+
+/// The record of senders whose remote images are always shown.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SendersRecord {
+    /// Always [`REMOTE_SENDERS_KEY`].
+    pub key: String,
+    /// Their addresses, lower-cased.
+    pub addresses: Vec<String>,
+}
+
+/// The senders whose remote images are always shown.
+pub async fn load_remote_senders() -> Result<Vec<String>, StoreError> {
+    Ok(setting::<SendersRecord>(REMOTE_SENDERS_KEY)
+        .await?
+        .map(|r| r.addresses)
+        .unwrap_or_default())
+}
+
+/// The settings record stored under `key`, if there is one.
+async fn setting<R: serde::de::DeserializeOwned>(key: &str) -> Result<Option<R>, StoreError> {
     let db = db::open().await?;
     let tx = db.transaction(&[SETTINGS], TransactionMode::ReadOnly)?;
-    let value = tx
-        .store(SETTINGS)?
-        .get(JsValue::from_str(VAULT_KEY))
-        .await?;
+    let value = tx.store(SETTINGS)?.get(JsValue::from_str(key)).await?;
     tx.done().await?;
     match value {
-        Some(v) if !v.is_undefined() => Ok(Some(
-            serde_wasm_bindgen::from_value::<VaultRecord>(v)?.vault,
-        )),
+        Some(v) if !v.is_undefined() => Ok(Some(serde_wasm_bindgen::from_value(v)?)),
         _ => Ok(None),
     }
+}
+
+/// The primary passphrase's vault, when one is set.
+pub async fn load_vault() -> Result<Option<Vault>, StoreError> {
+    Ok(setting::<VaultRecord>(VAULT_KEY).await?.map(|r| r.vault))
 }

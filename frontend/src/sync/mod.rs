@@ -101,6 +101,7 @@ fn apply(store: AppStore, notice: Notice) {
             store.put_account(*account);
         }
         Notice::VaultSaved { vault, accounts } => crate::passphrase::saved(store, vault, accounts),
+        Notice::RemoteSenders { addresses } => store.remote_senders.set(addresses),
         Notice::VaultFailed { full } => {
             store.new_vault_key.set_value(None);
             let error = if full {

@@ -8,6 +8,7 @@ pub mod flags;
 pub mod idb_store;
 pub mod locks;
 pub mod reader;
+pub mod senders;
 pub mod session;
 pub mod socket;
 
@@ -347,6 +348,15 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
             spawn_local(async move { delete_now(&herald, ids).await });
         }
         Intent::Open { id, ticket } => spawn_local(async move { reader::open(&id, ticket).await }),
+        Intent::ShowRemoteFrom { address } => {
+            let herald = herald.clone();
+            spawn_local(async move {
+                // Not stored: this message's images show all the same, the next asks again.
+                if let Ok(addresses) = senders::add(&address).await {
+                    herald.tell(&Notice::RemoteSenders { addresses });
+                }
+            });
+        }
         Intent::RemoveAccount { account, keep_mail } => {
             let (herald, running) = (herald.clone(), running.clone());
             spawn_local(async move {
