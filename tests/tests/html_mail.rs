@@ -83,11 +83,11 @@ impl Mailroom {
     pub async fn open_the_one(&self, page: &CarteroPage<'_>) -> String {
         self.sync(page, 1).await;
         page.click("message-row").await;
-        page.find("message-body")
-            .await
-            .text()
-            .await
-            .unwrap_or_default()
+        wait_until("the message's body", Duration::from_secs(20), || async {
+            let text = page.find("message-body").await.text().await.ok()?;
+            (!text.is_empty()).then_some(text)
+        })
+        .await
     }
 }
 

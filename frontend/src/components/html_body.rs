@@ -36,9 +36,11 @@ pub fn HtmlBody(html: String, inline: Vec<InlineImage>, sender: String) -> impl 
     // signal of text and one of a count: no memo of its own to carry). Once shown, the bar
     // goes: nothing the reader can still choose is blocked.
     let sender = sender.to_ascii_lowercase();
-    let trusted = store
-        .remote_senders
-        .with_untracked(|list| list.contains(&sender));
+    let known = !sender.is_empty();
+    let trusted = known
+        && store
+            .remote_senders
+            .with_untracked(|list| list.contains(&sender));
     let first = prepare(trusted);
     let srcdoc = RwSignal::new(first.srcdoc);
     let blocked = RwSignal::new(if trusted { 0 } else { first.blocked });
@@ -59,7 +61,7 @@ pub fn HtmlBody(html: String, inline: Vec<InlineImage>, sender: String) -> impl 
             <button class="secondary" data-testid="show-remote-content" on:click=move |_| show_once()>
                 {move || store.t(T::ShowRemote)}
             </button>
-            <button class="secondary" data-testid="show-remote-always" on:click=always>
+            <button class="secondary" data-testid="show-remote-always" hidden=!known on:click=always>
                 {move || store.t(T::ShowRemoteAlways)}
             </button>
         </div>

@@ -18,9 +18,12 @@ pub fn MessageView() -> impl IntoView {
     let store = expect_context::<AppStore>();
     // Read again when a headers-only message's body has arrived.
     let partial = Memo::new(move |_| store.selected_is_partial());
+    // One key for what to read: the message and whether only its headers are here. Read
+    // apart, a new selection changed both one after the other, and the worker was asked
+    // for the message twice (the view drew itself twice on every open).
+    let opened = Memo::new(move |_| (store.selected.get(), partial.get()));
     let rendered = LocalResource::new(move || {
-        let id = store.selected.get();
-        partial.track();
+        let (id, _) = opened.get();
         async move {
             match id {
                 Some(id) => reading::open(&id).await,
