@@ -250,6 +250,16 @@ impl CarteroPage<'_> {
         self.find("app-ready").await;
     }
 
+    /// Opens the message whose row carries `data-uidl` = `uidl`.
+    pub async fn open_message(&self, uidl: &str) {
+        let row = format!("{}[data-uidl=\"{uidl}\"]", by_testid("message-row"));
+        self.find_css(&row)
+            .await
+            .click()
+            .await
+            .expect("open the message");
+    }
+
     /// Fills and saves the add-account form.
     pub async fn add_account(&self, account: &AccountInput<'_>) {
         self.fill_account_form(account).await;

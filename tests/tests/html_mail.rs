@@ -160,14 +160,7 @@ async fn attribute(page: &CarteroPage<'_>, id: &str, name: &str) -> String {
 
 /// Opens message `n` (its row) and answers what [`FRAME_FAULTS`] finds in its frame.
 async fn open_and_inspect(page: &CarteroPage<'_>, uidl: &str, n: usize, hit: &str) -> Vec<String> {
-    let row = format!("[data-testid=\"message-row\"][data-uidl=\"{uidl}\"]");
-    page.client
-        .find(Locator::Css(&row))
-        .await
-        .expect("the message's row")
-        .click()
-        .await
-        .expect("open it");
+    page.open_message(uidl).await;
     let faults = in_frame(
         page,
         &format!("vector {n} in its frame"),
@@ -446,14 +439,7 @@ async fn remote_images_can_be_always_shown_for_one_sender_and_it_is_remembered()
     let open = |uidl: &'static str| {
         let page = &page;
         async move {
-            let row = format!("[data-testid=\"message-row\"][data-uidl=\"{uidl}\"]");
-            page.client
-                .find(Locator::Css(&row))
-                .await
-                .expect("the row")
-                .click()
-                .await
-                .expect("open it");
+            page.open_message(uidl).await;
             in_frame(
                 page,
                 uidl,

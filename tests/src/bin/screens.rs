@@ -166,14 +166,7 @@ async fn reading_shots(dir: &std::path::Path) {
         .await;
         page.wait_count(2).await;
         for uidl in ["japanese", "forwarded"] {
-            let row = format!("[data-testid=\"message-row\"][data-uidl=\"{uidl}\"]");
-            page.client
-                .find(fantoccini::Locator::Css(&row))
-                .await
-                .expect("the row")
-                .click()
-                .await
-                .expect("open it");
+            page.open_message(uidl).await;
             page.find("message-body").await;
             let png = browser.client.screenshot().await.expect("shot");
             std::fs::write(
