@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use crate::account::{AccountDraft, parse_security};
 use crate::i18n::T;
-use crate::model::Account;
 use crate::model::account::PALETTE;
+use crate::model::{Account, SenderList};
 use crate::state::{AppStore, merge_newest_first};
 use crate::store::{accounts, messages, settings};
 use crate::sync;
@@ -31,8 +31,10 @@ pub fn load(store: AppStore) {
             Ok(vault) => store.vault.set(vault),
             Err(_) => store.storage_failed.set(true),
         }
-        if let Ok(senders) = settings::load_remote_senders().await {
-            store.remote_senders.set(senders);
+        for list in [SenderList::RemoteImages, SenderList::PlainText] {
+            if let Ok(senders) = settings::load_senders(list).await {
+                store.senders(list).set(senders);
+            }
         }
         match accounts::load_all().await {
             Ok(all) => {

@@ -179,6 +179,12 @@ pub enum T {
     ShowRemote,
     ShowPlainText,
     ShowFormatted,
+    PlainAlways,
+    RemoteAlwaysOn,
+    RemoteStop,
+    AttachmentUnreadable,
+    NoteCutShort,
+    NoteUndecodable,
     LinkGoesTo,
     MessageContent,
     DeleteMessage,
@@ -667,6 +673,26 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, ShowPlainText) => "Show as plain text",
         (Lang::Es, ShowFormatted) => "Ver con formato",
         (Lang::En, ShowFormatted) => "Show formatted",
+        (Lang::Es, PlainAlways) => "Siempre como texto de este remitente",
+        (Lang::En, PlainAlways) => "Always plain text from this sender",
+        (Lang::Es, RemoteAlwaysOn) => "Las imágenes de este remitente se muestran siempre.",
+        (Lang::En, RemoteAlwaysOn) => "Images from this sender are always shown.",
+        (Lang::Es, RemoteStop) => "Dejar de mostrarlas",
+        (Lang::En, RemoteStop) => "Stop showing them",
+        (Lang::Es, AttachmentUnreadable) => "No se pudo leer este adjunto.",
+        (Lang::En, AttachmentUnreadable) => "This attachment could not be read.",
+        (Lang::Es, NoteCutShort) => {
+            "Este mensaje parece incompleto: se corta antes de su final, y puede faltar una parte o un adjunto."
+        }
+        (Lang::En, NoteCutShort) => {
+            "This message seems incomplete: it stops before its end, and a part or an attachment may be missing."
+        }
+        (Lang::Es, NoteUndecodable) => {
+            "Una parte de este mensaje no se pudo descodificar; se muestra tal como llegó."
+        }
+        (Lang::En, NoteUndecodable) => {
+            "A part of this message could not be decoded; it is shown as it came."
+        }
         (Lang::Es, LinkGoesTo) => "este enlace lleva a",
         (Lang::En, LinkGoesTo) => "this link goes to",
         (Lang::Es, MessageContent) => "Contenido del mensaje",

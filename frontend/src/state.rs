@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use web_sys::CryptoKey;
 
 use crate::i18n::{Lang, T, tr};
-use crate::model::{Account, MessageMeta, SyncPhase, Vault};
+use crate::model::{Account, MessageMeta, SenderList, SyncPhase, Vault};
 
 /// Merges newly saved messages into a list kept newest first, without duplicates.
 /// A message that is stored again (a headers-only message whose body arrived) replaces its
@@ -117,6 +117,8 @@ pub struct AppStore {
     pub vault: RwSignal<Option<Vault>>,
     /// Senders (lower-cased addresses) whose remote images are always shown.
     pub remote_senders: RwSignal<Vec<String>>,
+    /// Senders (lower-cased addresses) whose mail opens as plain text.
+    pub plain_senders: RwSignal<Vec<String>>,
     /// Its key, once this tab has it (typed here, or handed over by another tab).
     pub vault_key: StoredValue<Option<CryptoKey>, LocalStorage>,
     /// The key a passphrase change made, until the worker has stored its vault.
@@ -159,6 +161,7 @@ impl AppStore {
             pending: StoredValue::new(None),
             vault: RwSignal::new(None),
             remote_senders: RwSignal::new(Vec::new()),
+            plain_senders: RwSignal::new(Vec::new()),
             vault_key: StoredValue::new_local(None),
             new_vault_key: StoredValue::new_local(None),
             unlock_asked: RwSignal::new(false),
@@ -326,6 +329,38 @@ impl AppStore {
         {
             self.selected.set(None);
         }
+    }
+
+    /// The page's copy of sender list `list`.
+    pub fn senders(&self, list: SenderList) -> RwSignal<Vec<String>> {
+        match list {
+            SenderList::RemoteImages => self.remote_senders,
+            SenderList::PlainText => self.plain_senders,
+        }
+    }
+
+    /// Whether `address` (lower-cased) is on sender list `list`.
+    pub fn sender_on(&self, list: SenderList, address: &str) -> bool {
+        !address.is_empty()
+            && self
+                .senders(list)
+                .with_untracked(|l| l.iter().any(|a| a == address))
+    }
+
+    /// Puts `address` (lower-cased) on sender list `list` or takes it off, here at once and
+    /// in the stored list.
+    pub fn choose_for_sender(&self, list: SenderList, address: &str, chosen: bool) {
+        self.senders(list).update(|l| {
+            l.retain(|a| a != address);
+            if chosen {
+                l.push(address.to_owned());
+            }
+        });
+        crate::sync::send(&crate::model::Intent::ChooseForSender {
+            list,
+            address: address.to_owned(),
+            chosen,
+        });
     }
 
     /// Whether the open message is stored headers-only (`None`: no message open).

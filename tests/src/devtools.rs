@@ -31,6 +31,25 @@ pub struct HeapUsage {
     pub buffers: u64,
 }
 
+/// Events of one kind, kept as they come (see [`DevTools::watch`]).
+pub struct EventLog {
+    seen: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl EventLog {
+    /// The events' parameters so far.
+    pub fn seen(&self) -> Vec<Value> {
+        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Stops watching; answers every event seen.
+    pub fn stop(self) -> Vec<Value> {
+        self.task.abort();
+        self.seen()
+    }
+}
+
 impl HeapUsage {
     /// Both together.
     pub fn total(&self) -> u64 {
@@ -84,6 +103,28 @@ impl DevTools {
                 return value["result"].clone();
             }
         }
+    }
+
+    /// Hands the connection to a task that keeps every event named `method` (from any
+    /// session), until the log is dropped or [`EventLog::stop`]ped.
+    pub fn watch(self, method: &'static str) -> EventLog {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = seen.clone();
+        let mut socket = self.socket;
+        let task = tokio::spawn(async move {
+            while let Some(Ok(frame)) = socket.next().await {
+                let Message::Text(text) = frame else { continue };
+                let Ok(value) = serde_json::from_str::<Value>(&text) else {
+                    continue;
+                };
+                if value["method"] == json!(method)
+                    && let Ok(mut seen) = kept.lock()
+                {
+                    seen.push(value["params"].clone());
+                }
+            }
+        });
+        EventLog { seen, task }
     }
 
     /// Attaches to the first target of `kind` (`page`, `worker`, …) whose URL contains

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use cartero_tests::browser::{AccountInput, Browser, CarteroPage};
+use cartero_tests::devtools::DevTools;
 use cartero_tests::dovecot::{Dovecot, Mail, User};
 use cartero_tests::hits::Hits;
 use cartero_tests::relay::Relay;
@@ -235,6 +236,14 @@ async fn run_corpus(browser: &Browser, without_sanitizer_api: bool) {
         .await
         .expect("the browser's API");
     assert_eq!(api, json!(!without_sanitizer_api), "the path under test");
+    // Every request the page and its frames send, as the browser's own network layer
+    // reports it: the counting server sees only what reaches it, this sees every attempt.
+    let mut devtools = DevTools::connect(browser.profile()).await;
+    let session = devtools.attach("page", &room.relay.url()).await;
+    devtools
+        .call(Some(&session), "Network.enable", json!({}))
+        .await;
+    let requests = devtools.watch("Network.requestWillBeSent");
     let hit = hits.url();
     let mut failed = Vec::new();
     for (n, vector) in vectors.iter().enumerate() {
@@ -244,14 +253,51 @@ async fn run_corpus(browser: &Browser, without_sanitizer_api: bool) {
         }
     }
     nothing_ran(&page).await;
+    // The watch itself works: a load the app's page makes on purpose is seen.
+    let probe = format!("{hit}/probe.gif");
+    page.client
+        .execute("new Image().src = arguments[0];", vec![json!(probe)])
+        .await
+        .expect("the probe");
+    let seen =
+        |requests: &[Value], url: &str| requests.iter().any(|r| r["request"]["url"] == json!(url));
+    wait_until(
+        "the probe in the network log",
+        Duration::from_secs(10),
+        || async { seen(&requests.seen(), &probe).then_some(()) },
+    )
+    .await;
+    let app = room.relay.url();
+    let left: Vec<String> = requests
+        .stop()
+        .iter()
+        .filter(|r| r["request"]["url"] != json!(probe))
+        .filter_map(|r| r["request"]["url"].as_str().map(str::to_owned))
+        .filter(|url| {
+            !(url.starts_with(&app)
+                || url.starts_with("data:")
+                || url.starts_with("blob:")
+                || url.starts_with("about:"))
+        })
+        .collect();
+    assert_eq!(
+        left,
+        Vec::<String>::new(),
+        "requests that left the app while blocked"
+    );
     assert!(
         failed.is_empty(),
         "{} vectors got through:\n{}",
         failed.len(),
         failed.join("\n")
     );
+    let hit_paths: Vec<String> = hits
+        .paths()
+        .into_iter()
+        .filter(|p| p != "/probe.gif")
+        .collect();
     assert_eq!(
-        hits.paths(),
+        hit_paths,
         Vec::<String>::new(),
         "remote loads while blocked"
     );
@@ -425,8 +471,9 @@ Content-Type: text/html; charset=UTF-8\n\
     Mail::new(uidl, raw)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn remote_images_can_be_always_shown_for_one_sender_and_it_is_remembered() {
+/// A counting server, and Ana's mailbox holding two messages from the shop, `first` and
+/// `second`, each with one remote image (`/first.gif`, `/second.gif`).
+async fn the_shop() -> (Hits, Mailroom) {
     let hits = Hits::start().await;
     let hit = hits.url();
     let room = Mailroom::start(vec![
@@ -434,6 +481,12 @@ async fn remote_images_can_be_always_shown_for_one_sender_and_it_is_remembered()
         from_the_shop("second", &hit, "/second.gif"),
     ])
     .await;
+    (hits, room)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_images_can_be_always_shown_for_one_sender_and_it_is_remembered() {
+    let (hits, room) = the_shop().await;
     let browser = Browser::start().await;
     let page = browser.page();
     let open = |uidl: &'static str| {
@@ -477,6 +530,81 @@ async fn remote_images_can_be_always_shown_for_one_sender_and_it_is_remembered()
             (hits.paths().len() > before).then_some(())
         })
         .await;
+        // The choice is undone where it shows, and that too is remembered.
+        page.click("show-remote-stop").await;
+        wait_until("the bar again", Duration::from_secs(10), || async {
+            let count = attribute(&page, "blocked-count", "data-count").await;
+            (count == "1").then_some(())
+        })
+        .await;
+        page.client.refresh().await.expect("reload");
+        page.wait_ready().await;
+        open("first").await;
+        let seen = hits.paths().len();
+        assert_eq!(attribute(&page, "blocked-count", "data-count").await, "1");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(hits.paths().len(), seen, "blocked again for this sender");
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+}
+
+/// Whether the open message shows as plain text (its body a text block, no frame).
+async fn shows_plain(page: &CarteroPage<'_>, uidl: &str) -> bool {
+    wait_until(
+        &format!("{uidl} to show"),
+        Duration::from_secs(20),
+        || async {
+            let body = page.find("message-body").await;
+            let text = body.text().await.ok()?;
+            let frame = page
+                .client
+                .find(Locator::Css("[data-testid=\"message-html-frame\"]"))
+                .await
+                .is_ok();
+            let title = page
+                .find("message-view")
+                .await
+                .find(Locator::Css("h2"))
+                .await
+                .ok()?;
+            let subject = title.text().await.ok()?;
+            (subject == uidl && (frame || text.contains(uidl))).then_some(!frame)
+        },
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_text_is_the_default_for_a_sender_the_reader_chose() {
+    let (hits, room) = the_shop().await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        room.sync(&page, 2).await;
+        page.open_message("first").await;
+        assert!(!shows_plain(&page, "first").await, "HTML by default");
+        page.click("plain-always").await;
+        assert!(shows_plain(&page, "first").await, "plain at once");
+        page.open_message("second").await;
+        assert!(
+            shows_plain(&page, "second").await,
+            "the sender's other mail too"
+        );
+        page.client.refresh().await.expect("reload");
+        page.wait_ready().await;
+        page.open_message("first").await;
+        assert!(shows_plain(&page, "first").await, "remembered");
+        assert_eq!(
+            attribute(&page, "plain-always", "aria-pressed").await,
+            "true"
+        );
+        page.click("plain-always").await;
+        assert!(!shows_plain(&page, "first").await, "formatted again");
+        assert_eq!(
+            hits.paths(),
+            Vec::<String>::new(),
+            "nothing loaded meanwhile"
+        );
     };
     browser.check(Duration::from_secs(90), steps).await;
 }

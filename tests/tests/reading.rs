@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
-use cartero_tests::browser::Browser;
+use cartero_tests::browser::{Browser, CarteroPage};
 use cartero_tests::dovecot::Mail;
+use cartero_tests::wait::wait_until;
 use fantoccini::Locator;
 use serde_json::json;
 
@@ -105,6 +106,10 @@ async fn every_charset_shows_in_its_own_script() {
                 },
             )
             .await;
+            let notes = page.all("message-note").await.len();
+            if notes > 0 {
+                wrong.push(format!("{name}: a well-formed message has {notes} notes"));
+            }
             if shown_subject != *subject || shown_from != *from || !body.contains(phrase) {
                 wrong.push(format!(
                     "{name}: subject {shown_subject:?} (want {subject:?}), from {shown_from:?} \
@@ -180,9 +185,33 @@ Content-Disposition: attachment; filename=\"acta.pdf\"\n\
 Content-Transfer-Encoding: base64\n\
 \n\
 JVBERi0xLjQKJcfsj6IKCg==\n\
+--m\n\
+Content-Type: text/plain; charset=iso-8859-1\n\
+Content-Disposition: attachment;\n \
+filename*0*=iso-8859-1''Notas%20de%20la%20reuni%F3n;\n \
+filename*1*=%20de%20oto%F1o.txt\n\
+Content-Transfer-Encoding: quoted-printable\n\
+\n\
+Ma=F1ana a las diez.\n\
 --m--\n"
     );
     Mail::new("docs", raw)
+}
+
+/// The download name and target of link `testid` number `index`, once its contents are
+/// linked (the first click asks the worker for them).
+async fn linked(page: &CarteroPage<'_>, testid: &str, index: usize) -> (String, String) {
+    wait_until(
+        &format!("{testid} {index} to link its contents"),
+        Duration::from_secs(20),
+        || async {
+            let link = page.all(testid).await.into_iter().nth(index)?;
+            let href = link.attr("href").await.ok()??;
+            let name = link.attr("download").await.ok()?.unwrap_or_default();
+            (href != "#").then_some((name, href))
+        },
+    )
+    .await
 }
 
 /// The type and text of what `url` (a blob URL of the app) holds.
@@ -214,21 +243,7 @@ async fn attachments_are_saved_as_files_and_the_source_is_one_click_away() {
                 .await
                 .expect("read the blob")
         };
-        let mut types = Vec::new();
-        for link in page.all("attachment").await {
-            let href = link.attr("href").await.unwrap().unwrap_or_default();
-            let name = link.attr("download").await.unwrap().unwrap_or_default();
-            types.push((name, blob_at(href).await[0].clone()));
-        }
-        assert_eq!(
-            types,
-            [
-                ("nota.html".to_owned(), json!("application/octet-stream")),
-                ("foto.png".to_owned(), json!("application/octet-stream")),
-                ("acta.pdf".to_owned(), json!("application/octet-stream")),
-            ],
-            "every attachment is saved as bytes, never opened as a page"
-        );
+        // The picture came with the message, for its preview; nothing else was decoded yet.
         let preview = page.find("attachment-preview").await;
         let loaded = page
             .client
@@ -244,12 +259,73 @@ async fn attachments_are_saved_as_files_and_the_source_is_one_click_away() {
             1,
             "only the picture"
         );
+        let mut hrefs = Vec::new();
+        for link in page.all("attachment").await {
+            hrefs.push(link.attr("href").await.unwrap().unwrap_or_default());
+        }
+        assert_eq!(
+            hrefs, ["#"; 4],
+            "no attachment is decoded before it is asked for"
+        );
+
+        // Each one asked for is decoded by the worker and saved, as bytes, under its name.
+        let downloads = tempfile::tempdir().expect("a download folder");
+        browser
+            .cdp(
+                "Browser.setDownloadBehavior",
+                json!({"behavior": "allow", "downloadPath": downloads.path()}),
+            )
+            .await;
+        let mut saved = Vec::new();
+        for index in 0..4 {
+            page.all("attachment").await[index]
+                .click()
+                .await
+                .expect("save it");
+            let (name, href) = linked(&page, "attachment", index).await;
+            let kind = blob_at(href).await[0].clone();
+            let file = downloads.path().join(&name);
+            let bytes = wait_until(
+                &format!("{name} to be saved"),
+                Duration::from_secs(20),
+                || {
+                    let file = file.clone();
+                    async move { std::fs::read(file).ok().filter(|b| !b.is_empty()) }
+                },
+            )
+            .await;
+            saved.push((name, kind, bytes));
+        }
+        let octets = json!("application/octet-stream");
+        let names: Vec<_> = saved.iter().map(|(n, k, _)| (n.as_str(), k)).collect();
+        assert_eq!(
+            names,
+            [
+                ("nota.html", &octets),
+                ("foto.png", &octets),
+                ("acta.pdf", &octets),
+                ("Notas de la reunión de otoño.txt", &octets),
+            ],
+            "every attachment is saved as bytes, never opened as a page; an RFC 2231 \
+             name in ISO-8859-1, split in two, keeps its letters"
+        );
+        assert!(saved[0].2.starts_with(b"<script>parent.__xss = 1</script>"));
+        assert!(saved[1].2.starts_with(b"\x89PNG"), "the picture, decoded");
+        assert!(saved[2].2.starts_with(b"%PDF-1.4"), "the PDF, decoded");
+        assert!(
+            saved[3].2.starts_with("Mañana".as_bytes()),
+            "quoted-printable decoded, and text saved as UTF-8: {:?}",
+            String::from_utf8_lossy(&saved[3].2)
+        );
+
+        page.click("attachment-open").await;
+        let (_, pdf) = linked(&page, "attachment-open", 0).await;
         let open = page.find("attachment-open").await;
         assert_eq!(
             open.attr("target").await.unwrap().as_deref(),
             Some("_blank")
         );
-        let pdf = blob_at(open.attr("href").await.unwrap().unwrap_or_default()).await;
+        let pdf = blob_at(pdf).await;
         assert_eq!(
             pdf[0],
             json!("application/pdf"),
@@ -324,4 +400,76 @@ async fn a_forwarded_message_shows_nested_with_its_headers_body_and_attachments(
         );
     };
     browser.check(Duration::from_secs(60), steps).await;
+}
+
+/// Mail as it sometimes arrives: cut short before its closing boundary (its attachment
+/// lost with it), and a part whose base64 is broken. What can be shown shows, with a note
+/// in the reader's words on what could not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_message_shows_what_it_can_and_says_what_it_could_not() {
+    let cut = Mail::new(
+        "cut",
+        "From: Pilar <pilar@example.es>\nSubject: Cortado\nMIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=\"c\"\n\n--c\n\
+         Content-Type: text/plain; charset=utf-8\n\nLo que llegó se lee.\n--c\n\
+         Content-Type: application/pdf; name=\"acta.pdf\"\n\
+         Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n",
+    );
+    let broken = Mail::new(
+        "broken",
+        "From: Tomás <tomas@example.es>\nSubject: Roto\nMIME-Version: 1.0\n\
+         Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n\
+         ¡¡ esto no es base64 !!\n",
+    );
+    let room = Mailroom::start(vec![cut, broken]).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        room.sync(&page, 2).await;
+        for (uidl, phrase, note, words) in [
+            (
+                "cut",
+                "Lo que llegó se lee.",
+                "cut-short",
+                "seems incomplete",
+            ),
+            (
+                "broken",
+                "esto no es base64",
+                "undecodable",
+                "could not be decoded",
+            ),
+        ] {
+            page.open_message(uidl).await;
+            let (body, shown, text) = wait_until(
+                &format!("{uidl}: its body and its note"),
+                Duration::from_secs(20),
+                || async {
+                    let body = page.find("message-body").await.text().await.ok()?;
+                    let notes = page.all("message-note").await;
+                    let [note] = notes.as_slice() else {
+                        return None;
+                    };
+                    let kind = note.attr("data-note").await.ok()??;
+                    let text = note.text().await.ok()?;
+                    body.contains(phrase).then_some((body, kind, text))
+                },
+            )
+            .await;
+            assert_eq!(shown, note, "{uidl}: {body:?}");
+            assert!(text.contains(words), "{uidl}: {text:?}");
+        }
+        page.click("lang-switch").await;
+        let text = page
+            .find("message-note")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(
+            text.contains("no se pudo descodificar"),
+            "in Spanish: {text:?}"
+        );
+    };
+    browser.check(Duration::from_secs(90), steps).await;
 }

@@ -5,10 +5,9 @@ use leptos::prelude::*;
 
 use crate::html::{self, Policy};
 use crate::i18n::T;
-use crate::model::Intent;
+use crate::model::SenderList;
 use crate::model::reading::InlineImage;
 use crate::state::AppStore;
-use crate::sync;
 
 /// The frame's sandbox: links may open a new tab (outside the sandbox, so the page that
 /// opens works), and nothing else: no scripts, no same origin, no forms, no top
@@ -37,32 +36,51 @@ pub fn HtmlBody(html: String, inline: Vec<InlineImage>, sender: String) -> impl 
     // goes: nothing the reader can still choose is blocked.
     let sender = sender.to_ascii_lowercase();
     let known = !sender.is_empty();
-    let trusted = known
-        && store
-            .remote_senders
-            .with_untracked(|list| list.contains(&sender));
-    let first = prepare(trusted);
+    let trusted = RwSignal::new(store.sender_on(SenderList::RemoteImages, &sender));
+    let first = prepare(trusted.get_untracked());
+    let remote = first.remote;
     let srcdoc = RwSignal::new(first.srcdoc);
-    let blocked = RwSignal::new(if trusted { 0 } else { first.blocked });
-    let show_remote = std::rc::Rc::new(move || {
-        srcdoc.set(prepare(true).srcdoc);
-        blocked.set(0);
+    let blocked = RwSignal::new(if trusted.get_untracked() { 0 } else { remote });
+    let show = std::rc::Rc::new(move |shown: bool| {
+        srcdoc.set(prepare(shown).srcdoc);
+        blocked.set(if shown { 0 } else { remote });
     });
-    let show_once = show_remote.clone();
-    let always = move |_| {
-        sync::send(&Intent::ShowRemoteFrom {
-            address: sender.clone(),
-        });
-        show_remote();
-    };
+    let (show_once, show_stop) = (show.clone(), show.clone());
+    let choose = std::rc::Rc::new(move |chosen: bool| {
+        store.choose_for_sender(SenderList::RemoteImages, &sender, chosen);
+        trusted.set(chosen);
+    });
+    let unchoose = choose.clone();
     view! {
         <div class="remote-bar" data-testid="blocked-count" data-count=blocked hidden=move || blocked.get() == 0>
             <span>{blocked} " " {move || store.t(T::RemoteBlocked)}</span>
-            <button class="secondary" data-testid="show-remote-content" on:click=move |_| show_once()>
+            <button class="secondary" data-testid="show-remote-content" on:click=move |_| show_once(true)>
                 {move || store.t(T::ShowRemote)}
             </button>
-            <button class="secondary" data-testid="show-remote-always" hidden=!known on:click=always>
+            <button
+                class="secondary"
+                data-testid="show-remote-always"
+                hidden=!known
+                on:click=move |_| {
+                    choose(true);
+                    show(true);
+                }
+            >
                 {move || store.t(T::ShowRemoteAlways)}
+            </button>
+        </div>
+        // The choice is undone where it shows: this sender's images are shown, and need not be.
+        <div class="remote-bar" hidden=move || !trusted.get() || remote == 0>
+            <span>{move || store.t(T::RemoteAlwaysOn)}</span>
+            <button
+                class="secondary"
+                data-testid="show-remote-stop"
+                on:click=move |_| {
+                    unchoose(false);
+                    show_stop(false);
+                }
+            >
+                {move || store.t(T::RemoteStop)}
             </button>
         </div>
         <iframe

@@ -8,6 +8,7 @@ use crate::components::forwarded::ForwardedMessage;
 use crate::components::html_body::HtmlBody;
 use crate::format;
 use crate::i18n::T;
+use crate::model::SenderList;
 use crate::state::AppStore;
 use crate::sync;
 use crate::sync::reading::{self, OpenMessage};
@@ -52,7 +53,10 @@ pub fn MessageView() -> impl IntoView {
         <section class="view-pane" class:open=move || store.selected.with(Option::is_some)>
             {move || match (store.selected.with(Option::is_some), rendered.get()) {
                 (false, _) => view! { <p class="placeholder">{store.t(T::SelectMessage)}</p> }.into_any(),
-                (true, Some(Some(message))) => view! { <OpenMessage message partial /> }.into_any(),
+                (true, Some(Some(message))) => {
+                    let id = opened.get_untracked().0.unwrap_or_default();
+                    view! { <OpenMessage id message partial /> }.into_any()
+                }
                 (true, Some(None)) => view! {
                     <p class="warning" data-testid="message-error" role="alert">{move || store.t(T::CannotOpen)}</p>
                 }.into_any(),
@@ -62,13 +66,14 @@ pub fn MessageView() -> impl IntoView {
     }
 }
 
+/// Message `id`, read.
 #[component]
-fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoView {
+fn OpenMessage(id: String, message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoView {
     let store = expect_context::<AppStore>();
     let OpenMessage {
         rendered: message,
         source,
-        blobs,
+        previews,
     } = message;
     let summary = message.summary.clone();
     let subject = if summary.subject.is_empty() {
@@ -82,14 +87,31 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
         format!("{} <{}>", summary.from, summary.from_address)
     };
     let date_ms = summary.date_ms;
-    let attachments: Vec<_> = message.attachments.iter().cloned().zip(blobs).collect();
+    let attachments: Vec<_> = message
+        .attachments
+        .iter()
+        .cloned()
+        .zip(previews.into_iter().chain(std::iter::repeat(None)))
+        .enumerate()
+        .collect();
     let has_attachments = !attachments.is_empty();
     let html = message.html.clone();
     let has_html = html.is_some();
-    let plain = RwSignal::new(false);
     let text = message.text.clone();
     let inline = message.inline.clone();
     let sender = summary.from_address.clone();
+    let address = sender.to_ascii_lowercase();
+    let no_sender = sender.is_empty();
+    // Plain text when the reader chose it for this sender; one click away for any other.
+    let plain_always = RwSignal::new(store.sender_on(SenderList::PlainText, &address));
+    let plain = RwSignal::new(plain_always.get_untracked());
+    let choose_plain = move |_| {
+        let chosen = !plain_always.get_untracked();
+        plain_always.set(chosen);
+        plain.set(chosen);
+        store.choose_for_sender(SenderList::PlainText, &address, chosen);
+    };
+    let (cut_short, undecodable) = (message.cut_short, message.undecodable);
     // The raw message: saved as .eml, or shown as its source (headers and all).
     let eml_name = format!("{}.eml", file_name(&subject));
     let eml_url = source
@@ -144,6 +166,15 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
                 </button>
                 <button
                     class="secondary"
+                    data-testid="plain-always"
+                    hidden=!has_html || no_sender
+                    aria-pressed=move || plain_always.get().to_string()
+                    on:click=choose_plain
+                >
+                    {move || store.t(T::PlainAlways)}
+                </button>
+                <button
+                    class="secondary"
                     data-testid="message-source"
                     aria-pressed=move || raw.with(Option::is_some).to_string()
                     on:click=toggle_source
@@ -171,7 +202,9 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
             <Show when=move || has_attachments>
                 <h3>{move || store.t(T::Attachments)}</h3>
                 <ul class="attachments">
-                    {attachments.clone().into_iter().map(|(attachment, contents)| view! { <AttachmentLink attachment contents /> }).collect_view()}
+                    {attachments.clone().into_iter().map(|(index, (attachment, preview))| {
+                        view! { <AttachmentLink attachment message=id.clone() index preview /> }
+                    }).collect_view()}
                 </ul>
             </Show>
             <Show when=move || partial.get() == Some(true)>
@@ -179,6 +212,18 @@ fn OpenMessage(message: OpenMessage, partial: Memo<Option<bool>>) -> impl IntoVi
                     {move || store.t(T::PartialMessage)}
                 </p>
             </Show>
+            {move || {
+                let note = match (cut_short && partial.get() != Some(true), undecodable) {
+                    (true, _) => Some(("cut-short", T::NoteCutShort)),
+                    (false, true) => Some(("undecodable", T::NoteUndecodable)),
+                    (false, false) => None,
+                };
+                note.map(|(kind, words)| view! {
+                    <p class="warning" data-testid="message-note" data-note=kind role="status">
+                        {move || store.t(words)}
+                    </p>
+                })
+            }}
             {move || raw.get().map(|raw| view! { <pre data-testid="message-source-text" class="body source">{raw}</pre> })}
             {body}
             {message.forwarded.clone().into_iter().map(|message| view! { <ForwardedMessage message /> }).collect_view()}

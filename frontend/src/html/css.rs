@@ -191,12 +191,12 @@ fn clean_urls(css: &str, policy: &Policy) -> (String, u32) {
     let css = css.as_str();
     let lower = css.to_ascii_lowercase();
     let mut out = String::with_capacity(css.len());
-    let mut blocked = 0;
+    let mut remote = 0;
     let mut at = 0;
     while let Some(start) = find_from(&lower, "url(", at) {
         out.push_str(&css[at..start]);
         let (url, end) = url_argument(css, start + 4);
-        match urls::image(&url, policy, &mut blocked) {
+        match urls::image(&url, policy, &mut remote) {
             Some(url) => {
                 out.push_str("url(\"");
                 out.push_str(&url.replace('"', "%22").replace('\\', "%5C"));
@@ -207,7 +207,7 @@ fn clean_urls(css: &str, policy: &Policy) -> (String, u32) {
         at = end;
     }
     out.push_str(&css[at..]);
-    (out, blocked + sets)
+    (out, remote + sets)
 }
 
 #[cfg(test)]
@@ -289,6 +289,6 @@ mod tests {
         };
         let (css, n) = clean_declarations("background:url(https://img.example/a\".png)", &policy);
         assert_eq!(css, "background:url(\"https://img.example/a%22.png\")");
-        assert_eq!(n, 0);
+        assert_eq!(n, 1, "a remote load, shown");
     }
 }

@@ -45,7 +45,7 @@ pub fn page(body: &str, sheets: &[String], text: &str, policy: &Policy) -> Strin
 }
 
 /// The frame document of a cleaned `document`.
-pub fn from_clean(document: &Document, blocked: u32, policy: &Policy) -> Prepared {
+pub fn from_clean(document: &Document, remote: u32, policy: &Policy) -> Prepared {
     let sheets: Vec<String> = document
         .head()
         .map(|head| {
@@ -63,6 +63,6 @@ pub fn from_clean(document: &Document, blocked: u32, policy: &Policy) -> Prepare
         .unwrap_or_else(|| "<body></body>".into());
     Prepared {
         srcdoc: page(&body, &sheets, "", policy),
-        blocked,
+        remote,
     }
 }

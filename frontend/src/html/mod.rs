@@ -33,8 +33,9 @@ pub struct Policy {
 pub struct Prepared {
     /// The frame's whole document.
     pub srcdoc: String,
-    /// Remote loads taken out (images, backgrounds, style sheets), for "N blocked".
-    pub blocked: u32,
+    /// Remote loads found (images, backgrounds, style sheets), for "N blocked": taken out,
+    /// except images when the policy shows them (style sheets always are).
+    pub remote: u32,
 }
 
 /// Sanitizes `html` (a message's HTML body, untrusted) under `policy`.
@@ -42,9 +43,9 @@ pub fn prepare(html: &str, policy: &Policy) -> Prepared {
     let Some(document) = parse::inert(html) else {
         return Prepared {
             srcdoc: frame::page("", &[], &frame::escape_text(html), policy),
-            blocked: 0,
+            remote: 0,
         };
     };
-    let blocked = walk::clean(&document, policy);
-    frame::from_clean(&document, blocked, policy)
+    let remote = walk::clean(&document, policy);
+    frame::from_clean(&document, remote, policy)
 }

@@ -53,8 +53,9 @@ fn is_remote(url: &str) -> bool {
     lower.starts_with("http:") || lower.starts_with("https:") || lower.starts_with("//")
 }
 
-/// What an image URL becomes: `None` takes it out (a remote one counted in `blocked`).
-pub fn image(value: &str, policy: &Policy, blocked: &mut u32) -> Option<String> {
+/// What an image URL becomes: `None` takes it out. A remote one is counted in `remote`,
+/// whether it is taken out or (the policy shows remote images) kept.
+pub fn image(value: &str, policy: &Policy, remote: &mut u32) -> Option<String> {
     let url = value.trim();
     let lower = url.to_ascii_lowercase();
     if let Some(id) = lower.strip_prefix("cid:") {
@@ -69,36 +70,35 @@ pub fn image(value: &str, policy: &Policy, blocked: &mut u32) -> Option<String> 
         return Some(url.to_owned());
     }
     if is_remote(url) {
+        *remote += 1;
         if policy.remote_images {
             return Some(match url.starts_with("//") {
                 true => format!("https:{url}"),
                 false => url.to_owned(),
             });
         }
-        *blocked += 1;
     }
     None
 }
 
-/// A `srcset`: kept whole when every candidate may load, else taken out (counted once).
-pub fn srcset(value: &str, policy: &Policy, blocked: &mut u32) -> Option<String> {
-    let mut remote = false;
+/// A `srcset`: kept whole when every candidate may load, else taken out (one with a
+/// remote candidate is counted once in `remote`, kept or not).
+pub fn srcset(value: &str, policy: &Policy, remote: &mut u32) -> Option<String> {
+    let mut has_remote = false;
     for candidate in value.split(',') {
         let url = candidate.split_whitespace().next().unwrap_or_default();
         let lower = url.to_ascii_lowercase();
         match () {
             _ if is_data_image(&lower) => {}
-            _ if is_remote(url) => remote = true,
+            _ if is_remote(url) => has_remote = true,
             _ if url.is_empty() => {}
             _ => return None,
         }
     }
-    match (remote, policy.remote_images) {
-        (true, false) => {
-            *blocked += 1;
-            None
-        }
-        _ => Some(value.to_owned()),
+    *remote += has_remote as u32;
+    match has_remote && !policy.remote_images {
+        true => None,
+        false => Some(value.to_owned()),
     }
 }
 
@@ -242,36 +242,29 @@ mod tests {
     #[test]
     fn remote_images_are_counted_until_allowed() {
         let mut policy = Policy::default();
-        let mut blocked = 0;
+        let mut remote = 0;
+        assert_eq!(image("https://t.example/p.gif", &policy, &mut remote), None);
+        assert_eq!(image(" //t.example/p.gif", &policy, &mut remote), None);
+        assert_eq!(image("javascript:alert(1)", &policy, &mut remote), None);
         assert_eq!(
-            image("https://t.example/p.gif", &policy, &mut blocked),
-            None
-        );
-        assert_eq!(image(" //t.example/p.gif", &policy, &mut blocked), None);
-        assert_eq!(image("javascript:alert(1)", &policy, &mut blocked), None);
-        assert_eq!(
-            image("data:image/png;base64,AA", &policy, &mut blocked).as_deref(),
+            image("data:image/png;base64,AA", &policy, &mut remote).as_deref(),
             Some("data:image/png;base64,AA")
         );
         assert_eq!(
-            image("data:image/svg+xml,<svg/>", &policy, &mut blocked),
+            image("data:image/svg+xml,<svg/>", &policy, &mut remote),
             None
         );
         assert_eq!(
-            srcset(
-                "a.png 1x, https://t.example/b.png 2x",
-                &policy,
-                &mut blocked
-            ),
+            srcset("a.png 1x, https://t.example/b.png 2x", &policy, &mut remote),
             None
         );
-        assert_eq!(blocked, 2);
+        assert_eq!(remote, 2);
         policy.remote_images = true;
         assert_eq!(
-            image("//t.example/p.gif", &policy, &mut blocked).as_deref(),
+            image("//t.example/p.gif", &policy, &mut remote).as_deref(),
             Some("https://t.example/p.gif")
         );
-        assert_eq!(blocked, 2);
+        assert_eq!(remote, 3, "counted when shown too");
     }
 
     #[test]

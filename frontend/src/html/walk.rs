@@ -207,7 +207,7 @@ fn children(node: &Node) -> Vec<Node> {
 
 /// Cleans `document` in place under `policy`; answers the remote loads it took out.
 pub fn clean(document: &Document, policy: &Policy) -> u32 {
-    let mut blocked = 0;
+    let mut remote = 0;
     let mut work = children(document);
     while let Some(node) = work.pop() {
         match node.node_type() {
@@ -216,12 +216,12 @@ pub fn clean(document: &Document, policy: &Policy) -> u32 {
                 let element: Element = node.unchecked_into();
                 match verdict(&element) {
                     Verdict::Keep => {
-                        blocked += clean_attributes(&element, policy);
+                        remote += clean_attributes(&element, policy);
                         match element.local_name().as_str() {
                             "style" => {
                                 let sheet = element.text_content().unwrap_or_default();
                                 let (sheet, n) = css::clean_sheet(&sheet, policy);
-                                blocked += n;
+                                remote += n;
                                 element.set_text_content(Some(&sheet));
                             }
                             name => {
@@ -245,7 +245,7 @@ pub fn clean(document: &Document, policy: &Policy) -> u32 {
             }
         }
     }
-    blocked
+    remote
 }
 
 /// Replaces `element` by its children; answers them, to be walked.
@@ -260,9 +260,9 @@ fn unwrap(element: &Element) -> Vec<Node> {
     kids
 }
 
-/// Keeps the allowed attributes of `element`; answers the remote loads taken out.
+/// Keeps the allowed attributes of `element`; answers the remote loads found.
 fn clean_attributes(element: &Element, policy: &Policy) -> u32 {
-    let mut blocked = 0;
+    let mut remote = 0;
     let tag = element.local_name();
     for name in element.get_attribute_names().iter() {
         let Some(name) = name.as_string() else {
@@ -273,15 +273,15 @@ fn clean_attributes(element: &Element, policy: &Policy) -> u32 {
             (_, n) if PRESENTATION.contains(&n) => Some(value),
             (_, "style") => {
                 let (style, n) = css::clean_declarations(&value, policy);
-                blocked += n;
+                remote += n;
                 Some(style)
             }
             ("a", "href") => Some(value),
             ("body", "text" | "link" | "vlink" | "alink") => Some(value),
-            ("img", "src") => urls::image(&value, policy, &mut blocked),
-            ("img", "srcset") => urls::srcset(&value, policy, &mut blocked),
+            ("img", "src") => urls::image(&value, policy, &mut remote),
+            ("img", "srcset") => urls::srcset(&value, policy, &mut remote),
             ("body" | "table" | "td" | "th" | "tr", "background") => {
-                urls::image(&value, policy, &mut blocked)
+                urls::image(&value, policy, &mut remote)
             }
             _ => None,
         };
@@ -294,5 +294,5 @@ fn clean_attributes(element: &Element, policy: &Policy) -> u32 {
             }
         }
     }
-    blocked
+    remote
 }

@@ -3,4 +3,5 @@
 pub mod charset;
 pub mod flowed;
 pub mod render;
+pub mod rfc2231;
 pub mod scan;

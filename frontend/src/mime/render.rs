@@ -4,7 +4,7 @@
 use mail_parser::decoders::html::{html_to_text, text_to_html};
 use mail_parser::{Address, HeaderName, MessageParser, MessagePart, MimeHeaders, PartType};
 
-use super::{charset, flowed, scan};
+use super::{charset, flowed, rfc2231, scan};
 use crate::model::reading::{Attachment, Forwarded, InlineImage, Rendered, Summary};
 
 fn first_sender(from: Option<&Address>) -> (String, String) {
@@ -89,6 +89,71 @@ pub fn summarize(raw: &[u8]) -> Summary {
     }
 }
 
+/// A part's MIME type, e.g. `application/pdf` (`application/octet-stream` when it says
+/// none).
+fn mime_of(part: &MessagePart) -> String {
+    part.content_type()
+        .map(|ct| match ct.subtype() {
+            Some(sub) => format!("{}/{}", ct.ctype(), sub),
+            None => ct.ctype().to_owned(),
+        })
+        .unwrap_or_else(|| "application/octet-stream".into())
+}
+
+/// An attachment's file name: its `filename` (or its type's `name`), with RFC 2231
+/// continuations decoded as a whole ([`rfc2231::continued`]).
+fn attachment_name(message: &mail_parser::Message, part: &MessagePart) -> Option<String> {
+    let raw = |name: HeaderName| {
+        let header = part.headers.iter().find(|h| h.name == name)?;
+        let bytes = message
+            .raw_message
+            .get(header.offset_start as usize..header.offset_end as usize)?;
+        std::str::from_utf8(bytes).ok()
+    };
+    raw(HeaderName::ContentDisposition)
+        .and_then(|value| rfc2231::continued(value, "filename"))
+        .or_else(|| {
+            raw(HeaderName::ContentType).and_then(|value| rfc2231::continued(value, "name"))
+        })
+        .or_else(|| part.attachment_name().map(str::to_owned))
+}
+
+/// Attachment `index` of a raw message (in [`Rendered::attachments`]' order): `with` is
+/// handed its MIME type and decoded contents while the parsed message holds them.
+pub fn with_attachment<R>(
+    raw: &[u8],
+    index: usize,
+    with: impl FnOnce(&str, &[u8]) -> R,
+) -> Option<R> {
+    let message = MessageParser::default().parse(raw)?;
+    let part = message.attachment(index as u32)?;
+    Some(with(&mime_of(part), part.contents()))
+}
+
+/// Whether a multipart of `message` (or of a message inside it) lacks its closing
+/// boundary in `raw`: the message was cut short.
+fn cut_short(message: &mail_parser::Message, raw: &[u8]) -> bool {
+    message.parts.iter().any(|part| match &part.body {
+        PartType::Multipart(_) => part
+            .content_type()
+            .and_then(|ct| ct.attribute("boundary"))
+            .is_some_and(|boundary| {
+                let closing = format!("--{boundary}--");
+                !raw.windows(closing.len()).any(|w| w == closing.as_bytes())
+            }),
+        PartType::Message(nested) => cut_short(nested, raw),
+        _ => false,
+    })
+}
+
+/// Whether a part of `message` (or of a message inside it) could not be decoded.
+fn undecodable(message: &mail_parser::Message) -> bool {
+    message.parts.iter().any(|part| {
+        part.is_encoding_problem
+            || matches!(&part.body, PartType::Message(nested) if undecodable(nested))
+    })
+}
+
 /// The readable form of a raw message. `each_attachment` is handed each attachment's
 /// decoded contents, in order, while the parsed message holds them: they are not copied
 /// out first.
@@ -102,6 +167,8 @@ pub fn render(raw: &[u8], mut each_attachment: impl FnMut(&Attachment, &[u8])) -
             attachments: Vec::new(),
             inline: Vec::new(),
             forwarded: Vec::new(),
+            cut_short: false,
+            undecodable: !raw.is_empty(),
         };
     };
     let html = html_body(&message);
@@ -113,22 +180,13 @@ pub fn render(raw: &[u8], mut each_attachment: impl FnMut(&Attachment, &[u8])) -
         .map(|(i, part)| {
             let contents = part.contents();
             let attachment = Attachment {
-                filename: part.attachment_name().map_or_else(
-                    || match &part.body {
-                        PartType::Message(nested) => {
-                            format!("{}.eml", nested.subject().unwrap_or("message"))
-                        }
-                        _ => format!("attachment-{}", i + 1),
-                    },
-                    str::to_owned,
-                ),
-                mime: part
-                    .content_type()
-                    .map(|ct| match ct.subtype() {
-                        Some(sub) => format!("{}/{}", ct.ctype(), sub),
-                        None => ct.ctype().to_owned(),
-                    })
-                    .unwrap_or_else(|| "application/octet-stream".into()),
+                filename: attachment_name(&message, part).unwrap_or_else(|| match &part.body {
+                    PartType::Message(nested) => {
+                        format!("{}.eml", nested.subject().unwrap_or("message"))
+                    }
+                    _ => format!("attachment-{}", i + 1),
+                }),
+                mime: mime_of(part),
                 size: contents.len(),
                 content_id: part.content_id().map(|id| {
                     id.trim()
@@ -155,6 +213,8 @@ pub fn render(raw: &[u8], mut each_attachment: impl FnMut(&Attachment, &[u8])) -
         attachments,
         inline,
         forwarded,
+        cut_short: cut_short(&message, raw),
+        undecodable: undecodable(&message),
     }
 }
 
@@ -368,6 +428,51 @@ iVBORw0K\r\n\
         assert_eq!(f.text.trim(), "El acta va adjunta.");
         assert_eq!(f.attachments, ["acta.pdf"]);
         assert_eq!(r.attachments[0].filename, "Acta.eml");
+    }
+
+    #[test]
+    fn rfc2231_filenames_in_latin1_keep_their_letters_across_continuations() {
+        let raw = b"From: a@x\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nadjuntos\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename*=iso-8859-1''a%F1o.pdf\r\n\r\nx\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment;\r\n filename*0*=iso-8859-1''Acta%20de%20la%20reuni%F3n;\r\n filename*1*=%20de%20oto%F1o.pdf\r\n\r\ny\r\n--b--\r\n";
+        let names: Vec<String> = render(raw, |_, _| {})
+            .attachments
+            .into_iter()
+            .map(|a| a.filename)
+            .collect();
+        assert_eq!(
+            names,
+            ["a\u{f1}o.pdf", "Acta de la reuni\u{f3}n de oto\u{f1}o.pdf"]
+        );
+    }
+
+    #[test]
+    fn one_attachment_is_decoded_on_its_own() {
+        let pdf = with_attachment(ENCODED, 0, |mime, bytes| (mime.to_owned(), bytes.to_vec()));
+        assert_eq!(pdf, Some(("application/pdf".into(), b"%PDF-".to_vec())));
+        assert_eq!(with_attachment(ENCODED, 1, |_, _| ()), None);
+    }
+
+    #[test]
+    fn a_message_cut_before_its_closing_boundary_says_so() {
+        let whole = render(ENCODED, |_, _| {});
+        assert!(!whole.cut_short && !whole.undecodable);
+        let cut = &ENCODED[..ENCODED.len() - 30];
+        let r = render(cut, |_, _| {});
+        assert!(r.cut_short, "the closing boundary is gone");
+        assert_eq!(r.text.trim(), "Hola.", "what is there still shows");
+    }
+
+    #[test]
+    fn a_cut_inside_a_forwarded_message_says_so() {
+        let raw = b"From: a@x\r\nSubject: Fwd\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"o\"\r\n\r\n--o\r\nContent-Type: message/rfc822\r\n\r\nFrom: b@x\r\nSubject: in\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"i\"\r\n\r\n--i\r\nContent-Type: text/plain\r\n\r\ndentro\r\n--o--\r\n";
+        assert!(render(raw, |_, _| {}).cut_short);
+    }
+
+    #[test]
+    fn a_broken_base64_part_is_shown_as_it_came_with_a_note() {
+        let raw = b"From: a@x\r\nSubject: roto\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n\xff\xfe!!*** no es base64 ***\r\n";
+        let r = render(raw, |_, _| {});
+        assert!(r.undecodable, "{r:?}");
+        assert!(r.text.contains("no es base64"), "{:?}", r.text);
     }
 
     #[test]

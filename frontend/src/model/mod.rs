@@ -11,6 +11,6 @@ pub mod vault;
 pub use account::{Account, MessageMeta};
 pub use error::SyncError;
 pub use phase::SyncPhase;
-pub use protocol::{Intent, Notice};
+pub use protocol::{Intent, Notice, SenderList};
 pub use reading::Rendered;
 pub use vault::{Sealed, Vault};

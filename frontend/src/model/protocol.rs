@@ -18,9 +18,38 @@ pub const CHANNEL: &str = "cartero-sync";
 /// before are dropped, so the page holds its intents until then).
 pub const READY: &str = "ready";
 
-/// An intent from the page to its worker.
+/// A list of senders the reader chose something for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SenderList {
+    /// Their HTML mail's remote images are always shown.
+    RemoteImages,
+    /// Their mail opens as plain text.
+    PlainText,
+}
+
+impl SenderList {
+    /// The notice that tells every tab the list is now `addresses`.
+    pub fn notice(self, addresses: Vec<String>) -> Notice {
+        match self {
+            SenderList::RemoteImages => Notice::RemoteSenders { addresses },
+            SenderList::PlainText => Notice::PlainSenders { addresses },
+        }
+    }
+
+    /// The key of its record in the settings store.
+    pub fn key(self) -> &'static str {
+        match self {
+            SenderList::RemoteImages => "remote-senders",
+            SenderList::PlainText => "plain-senders",
+        }
+    }
+}
+
+/// An intent from the page to its worker. Externally tagged, like [`Notice`]: the worker
+/// reads it without serde's buffered `Content`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "intent", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Intent {
     /// Sync an account now (unless another tab or window is syncing it).
     Sync {
@@ -77,11 +106,23 @@ pub enum Intent {
     },
     /// Read a stored message: the worker parses it (the page holds no MIME parser) and
     /// answers this page alone, with an array: the ticket, the message (a [`Rendered`],
-    /// or `null` when it is not stored or cannot be read), the raw message as a Blob,
-    /// then a Blob for each attachment, in order.
+    /// or `null` when it is not stored or cannot be read), the raw message as a Blob (the
+    /// stored one: no copy is made), then for each attachment, in order, a Blob of its
+    /// contents when it is a picture shown as a preview, else `null` (see
+    /// [`Intent::Attachment`]).
     Open {
         /// The message id (`account/uidl`).
         id: String,
+        /// Tells the answer to this request from others.
+        ticket: u64,
+    },
+    /// Decode one attachment of a stored message, which the reader asked for: the worker
+    /// answers this page alone with `[ticket, Blob or null]`.
+    Attachment {
+        /// The message id (`account/uidl`).
+        id: String,
+        /// The attachment's place among the message's attachments.
+        index: u32,
         /// Tells the answer to this request from others.
         ticket: u64,
     },
@@ -92,16 +133,22 @@ pub enum Intent {
         /// Keep its downloaded mail on this device (readable, no longer synced).
         keep_mail: bool,
     },
-    /// Always show remote images in HTML mail from this sender (the reader chose it).
-    ShowRemoteFrom {
+    /// Add a sender to one of the reader's sender lists, or take one off it.
+    ChooseForSender {
+        /// Which list.
+        list: SenderList,
         /// The sender's address, lower-cased.
         address: String,
+        /// `true`: add; `false`: take off.
+        chosen: bool,
     },
 }
 
-/// A notice from a worker to every tab.
+/// A notice from a worker to every tab. Externally tagged (`{"phase": {…}}`): every tab
+/// reads notices, and an internally tagged enum is read through serde's buffered
+/// `Content`, which cost the page's bundle several KB.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "notice", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Notice {
     /// An account's sync moved on.
     Phase {
@@ -160,8 +207,14 @@ pub enum Notice {
         /// The accounts as re-stored.
         accounts: Vec<Account>,
     },
-    /// The senders whose remote images are always shown, as now stored.
+    /// The senders whose remote images are always shown, as now stored (a variant of its
+    /// own per list: the page then reads no [`SenderList`]).
     RemoteSenders {
+        /// Their addresses, lower-cased.
+        addresses: Vec<String>,
+    },
+    /// The senders whose mail opens as plain text, as now stored.
+    PlainSenders {
         /// Their addresses, lower-cased.
         addresses: Vec<String>,
     },
@@ -224,10 +277,7 @@ mod tests {
             },
         };
         let json = serde_json::to_string(&notice).unwrap();
-        assert!(
-            json.starts_with(r#"{"notice":"phase","account":"a1""#),
-            "{json}"
-        );
+        assert!(json.starts_with(r#"{"phase":{"account":"a1""#), "{json}");
         assert_eq!(serde_json::from_str::<Notice>(&json).unwrap(), notice);
     }
 }

@@ -1,5 +1,6 @@
 //! A message made ready to read: what the worker parses out of the raw bytes and the page
-//! shows. The attachments' contents travel beside it, as Blobs (see `worker::reader`).
+//! shows. Pictures' contents travel beside it, as Blobs, for their previews; any other
+//! attachment is decoded only when the reader asks for it (see `worker::reader`).
 
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +56,35 @@ pub struct Rendered {
     /// also among the attachments, as its `.eml`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forwarded: Vec<Forwarded>,
+    /// The message ends before its last part does (a closing MIME boundary is missing):
+    /// something may be missing at its end.
+    #[serde(default)]
+    pub cut_short: bool,
+    /// A part could not be decoded as it says it is encoded (broken base64, say), or the
+    /// message could not be read as mail at all: what could not be decoded is shown as it
+    /// came.
+    #[serde(default)]
+    pub undecodable: bool,
+}
+
+/// Pictures the browser shows as an image and nothing else, which get a preview (an SVG
+/// is left out: opened on its own it is a document that can run scripts).
+const PREVIEWED: &[&str] = &[
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/bmp",
+    "image/avif",
+];
+
+/// Pictures above this size get no preview: they are decoded only when saved.
+pub const PREVIEW_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Whether `attachment` gets a preview, so its contents travel with the open message.
+pub fn is_previewed(attachment: &Attachment) -> bool {
+    attachment.size <= PREVIEW_LIMIT
+        && PREVIEWED.contains(&attachment.mime.to_ascii_lowercase().as_str())
 }
 
 /// A message forwarded inside another.

@@ -46,8 +46,36 @@ pub async fn list_all() -> Result<Vec<MessageMeta>, StoreError> {
         .collect()
 }
 
+/// A stored message's raw bytes as IndexedDB holds them: a Blob (a big message) or a
+/// `Uint8Array`.
+pub struct StoredRaw(JsValue);
+
+impl StoredRaw {
+    /// The bytes, copied into wasm memory.
+    pub async fn bytes(&self) -> Result<Vec<u8>, StoreError> {
+        let bytes = match self.0.dyn_ref::<Blob>() {
+            Some(blob) => JsFuture::from(blob.array_buffer())
+                .await
+                .map_err(|_| StoreError::Failed("a stored message cannot be read".into()))?,
+            None => self.0.clone(),
+        };
+        Ok(Uint8Array::new(&bytes).to_vec())
+    }
+
+    /// The bytes as a `message/rfc822` Blob: the stored Blob itself, or one made from the
+    /// stored array by the browser. Neither passes through wasm memory.
+    pub fn blob(&self) -> Option<Blob> {
+        if let Some(blob) = self.0.dyn_ref::<Blob>() {
+            return Some(blob.clone());
+        }
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("message/rfc822");
+        Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&self.0), &options).ok()
+    }
+}
+
 /// The raw bytes of a stored message.
-pub async fn raw(id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+pub async fn raw(id: &str) -> Result<Option<StoredRaw>, StoreError> {
     let db = db::open().await?;
     let tx = db.transaction(&[RAW], TransactionMode::ReadOnly)?;
     let record = tx.store(RAW)?.get(JsValue::from_str(id)).await?;
@@ -57,11 +85,5 @@ pub async fn raw(id: &str) -> Result<Option<Vec<u8>>, StoreError> {
     };
     let bytes = Reflect::get(&record, &JsValue::from_str("bytes"))
         .map_err(|_| StoreError::Failed("a stored message has no bytes".into()))?;
-    let bytes = match bytes.dyn_into::<Blob>() {
-        Ok(blob) => JsFuture::from(blob.array_buffer())
-            .await
-            .map_err(|_| StoreError::Failed("a stored message cannot be read".into()))?,
-        Err(bytes) => bytes,
-    };
-    Ok(Some(Uint8Array::new(&bytes).to_vec()))
+    Ok(Some(StoredRaw(bytes)))
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 use super::db::{self, SETTINGS, StoreError};
-use crate::model::Vault;
+use crate::model::{SenderList, Vault};
 
 /// The key of the vault's record.
 pub const VAULT_KEY: &str = "vault";
@@ -20,21 +20,18 @@ pub struct VaultRecord {
     pub vault: Vault,
 }
 
-/// The key of the record of senders whose remote images are always shown.
-pub const REMOTE_SENDERS_KEY: &str = "remote-senders";
-
-/// The record of senders whose remote images are always shown.
+/// The record of one of the reader's sender lists.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SendersRecord {
-    /// Always [`REMOTE_SENDERS_KEY`].
+    /// The list's key ([`SenderList::key`]).
     pub key: String,
-    /// Their addresses, lower-cased.
+    /// Its addresses, lower-cased.
     pub addresses: Vec<String>,
 }
 
-/// The senders whose remote images are always shown.
-pub async fn load_remote_senders() -> Result<Vec<String>, StoreError> {
-    Ok(setting::<SendersRecord>(REMOTE_SENDERS_KEY)
+/// The addresses on sender list `list`.
+pub async fn load_senders(list: SenderList) -> Result<Vec<String>, StoreError> {
+    Ok(setting::<SendersRecord>(list.key())
         .await?
         .map(|r| r.addresses)
         .unwrap_or_default())

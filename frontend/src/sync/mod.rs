@@ -102,6 +102,7 @@ fn apply(store: AppStore, notice: Notice) {
         }
         Notice::VaultSaved { vault, accounts } => crate::passphrase::saved(store, vault, accounts),
         Notice::RemoteSenders { addresses } => store.remote_senders.set(addresses),
+        Notice::PlainSenders { addresses } => store.plain_senders.set(addresses),
         Notice::VaultFailed { full } => {
             store.new_vault_key.set_value(None);
             let error = if full {

@@ -17,21 +17,21 @@ thread_local! {
     static WAITING: RefCell<HashMap<u64, Function>> = RefCell::new(HashMap::new());
 }
 
-/// A message ready to read, with its source and a Blob of each attachment (in the same
-/// order).
+/// A message ready to read, with its source and the pictures that get a preview.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenMessage {
     /// What the view shows.
     pub rendered: Rendered,
     /// The whole raw message (`message/rfc822`).
     pub source: Option<Blob>,
-    /// The attachments' contents (`None` where the worker could not make one).
-    pub blobs: Vec<Option<Blob>>,
+    /// Per attachment, in order: its contents when it gets a preview (see
+    /// [`attachment`] for the others).
+    pub previews: Vec<Option<Blob>>,
 }
 
-/// Message `id`, parsed by the worker; `None` when it is not stored, cannot be read, or
-/// there is no worker.
-pub async fn open(id: &str) -> Option<OpenMessage> {
+/// Posts the intent `make` builds with a new ticket and waits for the worker's answer to
+/// it; `None` when there is no worker, or it did not answer in time.
+async fn ask(make: impl FnOnce(u64) -> Intent) -> Option<Array> {
     let ticket = TICKETS.with(|t| {
         t.set(t.get() + 1);
         t.get()
@@ -39,11 +39,7 @@ pub async fn open(id: &str) -> Option<OpenMessage> {
     let promise = Promise::new(&mut |resolve, _reject| {
         WAITING.with(|w| w.borrow_mut().insert(ticket, resolve));
     });
-    let sent = super::send(&Intent::Open {
-        id: id.to_owned(),
-        ticket,
-    });
-    if !sent {
+    if !super::send(&make(ticket)) {
         WAITING.with(|w| w.borrow_mut().remove(&ticket));
         return None;
     }
@@ -53,18 +49,38 @@ pub async fn open(id: &str) -> Option<OpenMessage> {
         gloo_timers::future::sleep(GIVE_UP_AFTER).await;
         give_up(ticket);
     });
-    let answer: Array = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
+    JsFuture::from(promise).await.ok()?.dyn_into().ok()
+}
+
+/// Message `id`, parsed by the worker; `None` when it is not stored, cannot be read, or
+/// there is no worker.
+pub async fn open(id: &str) -> Option<OpenMessage> {
+    let id = id.to_owned();
+    let answer = ask(|ticket| Intent::Open { id, ticket }).await?;
     let rendered: Option<Rendered> = serde_wasm_bindgen::from_value(answer.get(1)).ok()?;
     let rendered = rendered?;
     let source = answer.get(2).dyn_into::<Blob>().ok();
-    let blobs = (3..answer.length())
+    let previews = (3..answer.length())
         .map(|i| answer.get(i).dyn_into::<Blob>().ok())
         .collect();
     Some(OpenMessage {
         rendered,
         source,
-        blobs,
+        previews,
     })
+}
+
+/// The contents of attachment `index` of message `id`, decoded by the worker when the
+/// reader asks for them; `None` when it cannot be read.
+pub async fn attachment(id: &str, index: usize) -> Option<Blob> {
+    let id = id.to_owned();
+    let answer = ask(|ticket| Intent::Attachment {
+        id,
+        index: index as u32,
+        ticket,
+    })
+    .await?;
+    answer.get(1).dyn_into::<Blob>().ok()
 }
 
 /// How long an open waits for the worker: a 50 MB message parses in a few seconds.

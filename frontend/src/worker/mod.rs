@@ -348,12 +348,19 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
             spawn_local(async move { delete_now(&herald, ids).await });
         }
         Intent::Open { id, ticket } => spawn_local(async move { reader::open(&id, ticket).await }),
-        Intent::ShowRemoteFrom { address } => {
+        Intent::Attachment { id, index, ticket } => {
+            spawn_local(async move { reader::attachment(&id, index, ticket).await })
+        }
+        Intent::ChooseForSender {
+            list,
+            address,
+            chosen,
+        } => {
             let herald = herald.clone();
             spawn_local(async move {
-                // Not stored: this message's images show all the same, the next asks again.
-                if let Ok(addresses) = senders::add(&address).await {
-                    herald.tell(&Notice::RemoteSenders { addresses });
+                // Not stored: this message shows as chosen all the same, the next asks again.
+                if let Ok(addresses) = senders::choose(list, &address, chosen).await {
+                    herald.tell(&list.notice(addresses));
                 }
             });
         }

@@ -1,25 +1,32 @@
-//! The senders whose remote images the reader always wants shown: added in one
-//! transaction that reads the stored list, so two tabs adding at once lose neither.
+//! The reader's sender lists (remote images always shown, plain text always): changed in
+//! one transaction that reads the stored list, so two tabs changing it at once lose
+//! neither change.
 
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
+use crate::model::SenderList;
 use crate::store::db::{self, SETTINGS, StoreError};
-use crate::store::settings::{REMOTE_SENDERS_KEY, SendersRecord};
+use crate::store::settings::SendersRecord;
 
-/// Adds `address` to the stored list; answers the list as stored.
-pub async fn add(address: &str) -> Result<Vec<String>, StoreError> {
+/// Adds `address` to `list` (`chosen`) or takes it off; answers the list as stored.
+pub async fn choose(
+    list: SenderList,
+    address: &str,
+    chosen: bool,
+) -> Result<Vec<String>, StoreError> {
     let db = db::open().await?;
     let tx = db.transaction(&[SETTINGS], TransactionMode::ReadWrite)?;
     let store = tx.store(SETTINGS)?;
-    let mut record = match store.get(JsValue::from_str(REMOTE_SENDERS_KEY)).await? {
+    let mut record = match store.get(JsValue::from_str(list.key())).await? {
         Some(v) if !v.is_undefined() => serde_wasm_bindgen::from_value::<SendersRecord>(v)?,
         _ => SendersRecord {
-            key: REMOTE_SENDERS_KEY.into(),
+            key: list.key().into(),
             addresses: Vec::new(),
         },
     };
-    if !record.addresses.iter().any(|a| a == address) {
+    record.addresses.retain(|a| a != address);
+    if chosen {
         record.addresses.push(address.to_owned());
     }
     store

@@ -7,6 +7,9 @@
 //! same run: the page itself `fetch`es the same bytes and stores them in IndexedDB, the
 //! least JavaScript can do, measured the same way.
 //!
+//! Then it opens the message in the app and prints the worker's peak rise while it reads
+//! it for the page, and the time until the open message shows its attachment.
+//!
 //! `cargo run --profile relay -p cartero-tests --bin big-message-bench -- [MB ...]`
 //! (default 50; the app must be built: `cargo xtask build`).
 
@@ -83,9 +86,9 @@ async fn main() {
         .collect();
     let sizes = if sizes.is_empty() { vec![50] } else { sizes };
     println!(
-        "| message | Cartero's worker: peak rise | × size | fetch + IndexedDB put in the page: peak rise | × size | sync time |"
+        "| message | Cartero's worker: peak rise | × size | fetch + IndexedDB put in the page: peak rise | × size | sync time | open: worker peak rise | × size | open time |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     let mib = |b: f64| b / (1024.0 * 1024.0);
     for mb in sizes {
         let user = big_user(mb);
@@ -138,15 +141,30 @@ async fn main() {
         let wasm_after = devtools.wasm_memory(&worker_session).await;
         let wasm = wasm_after.saturating_sub(wasm_before) as f64;
         let rise = wasm + peak.saturating_sub(start) as f64;
+
+        let stop = Arc::new(AtomicBool::new(false));
+        let sampler = sample(devtools, worker_session.clone(), stop.clone());
+        let started = Instant::now();
+        page.click("message-row").await;
+        page.find("attachment").await;
+        let open_seconds = started.elapsed().as_secs_f64();
+        stop.store(true, Ordering::Relaxed);
+        let (mut devtools, start, peak) = sampler.await.expect("sampler");
+        let open_wasm = devtools.wasm_memory(&worker_session).await;
+        let open_rise =
+            open_wasm.saturating_sub(wasm_after) as f64 + peak.saturating_sub(start) as f64;
         browser.close().await;
         println!(
-            "| {:.1} MiB | {:.0} MiB ({:.0} wasm) | {:.2} | {:.0} MiB | {:.2} | {seconds:.1} s |",
+            "| {:.1} MiB | {:.0} MiB ({:.0} wasm) | {:.2} | {:.0} MiB | {:.2} | {seconds:.1} s | {:.0} MiB ({:.0} wasm) | {:.2} | {open_seconds:.2} s |",
             mib(size),
             mib(rise),
             mib(wasm),
             rise / size,
             mib(baseline),
-            baseline / size
+            baseline / size,
+            mib(open_rise),
+            mib(open_wasm.saturating_sub(wasm_after) as f64),
+            open_rise / size,
         );
     }
 }
