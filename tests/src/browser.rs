@@ -132,6 +132,18 @@ impl Browser {
     /// The pids of this browser's renderer processes (the page and its workers run in
     /// one of them).
     pub fn renderer_pids(&self) -> Vec<u32> {
+        self.pids(|cmdline| cmdline.contains("--type=renderer"))
+    }
+
+    /// The pid of this browser's main process (which holds IndexedDB and the blob store).
+    pub fn browser_pid(&self) -> Option<u32> {
+        self.pids(|cmdline| !cmdline.contains("--type="))
+            .into_iter()
+            .min()
+    }
+
+    /// The pids of this browser's processes whose command line passes `role`.
+    fn pids(&self, role: impl Fn(&str) -> bool) -> Vec<u32> {
         let profile = self.profile.path().display().to_string();
         let Ok(dir) = std::fs::read_dir("/proc") else {
             return Vec::new();
@@ -140,7 +152,7 @@ impl Browser {
             .filter(|pid| {
                 let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
                 let cmdline = String::from_utf8_lossy(&cmdline);
-                cmdline.contains("--type=renderer") && cmdline.contains(&profile)
+                role(&cmdline) && cmdline.contains(&profile)
             })
             .collect()
     }

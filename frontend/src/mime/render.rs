@@ -130,20 +130,43 @@ pub fn with_attachment<R>(
     Some(with(&mime_of(part), part.contents()))
 }
 
+/// The boundaries of the multiparts of `message` and of the messages inside it.
+fn boundaries<'a>(message: &'a mail_parser::Message, out: &mut Vec<&'a str>) {
+    for part in &message.parts {
+        match &part.body {
+            PartType::Multipart(_) => {
+                if let Some(boundary) = part.content_type().and_then(|ct| ct.attribute("boundary"))
+                {
+                    out.push(boundary);
+                }
+            }
+            PartType::Message(nested) => boundaries(nested, out),
+            _ => {}
+        }
+    }
+}
+
 /// Whether a multipart of `message` (or of a message inside it) lacks its closing
-/// boundary in `raw`: the message was cut short.
+/// boundary in `raw`: the message was cut short. One pass over the lines of `raw` (a
+/// boundary starts a line): a search at every byte took a quarter of a second for a
+/// 50 MB message.
 fn cut_short(message: &mail_parser::Message, raw: &[u8]) -> bool {
-    message.parts.iter().any(|part| match &part.body {
-        PartType::Multipart(_) => part
-            .content_type()
-            .and_then(|ct| ct.attribute("boundary"))
-            .is_some_and(|boundary| {
-                let closing = format!("--{boundary}--");
-                !raw.windows(closing.len()).any(|w| w == closing.as_bytes())
-            }),
-        PartType::Message(nested) => cut_short(nested, raw),
-        _ => false,
-    })
+    let mut open = Vec::new();
+    boundaries(message, &mut open);
+    for line in raw.split(|&b| b == b'\n') {
+        if open.is_empty() {
+            return false;
+        }
+        if let Some(rest) = line.strip_prefix(b"--") {
+            open.retain(|boundary| {
+                let closes = rest
+                    .strip_prefix(boundary.as_bytes())
+                    .is_some_and(|after| after.starts_with(b"--"));
+                !closes
+            });
+        }
+    }
+    !open.is_empty()
 }
 
 /// Whether a part of `message` (or of a message inside it) could not be decoded.

@@ -8,7 +8,8 @@
 //! least JavaScript can do, measured the same way.
 //!
 //! Then it opens the message in the app and prints the worker's peak rise while it reads
-//! it for the page, and the time until the open message shows its attachment.
+//! it for the page, the peak rise of the browser's main process (its blob store holds the
+//! Blobs the page is handed), and the time until the open message shows its attachment.
 //!
 //! `cargo run --profile relay -p cartero-tests --bin big-message-bench -- [MB ...]`
 //! (default 50; the app must be built: `cargo xtask build`).
@@ -22,6 +23,7 @@ use cartero_tests::browser::Browser;
 use cartero_tests::devtools::DevTools;
 use cartero_tests::dovecot::{Dovecot, Mail, User};
 use cartero_tests::relay::{Relay, RelaySetup};
+use serde_json::json;
 
 /// One message of about `mb` MB: a short text and a base64 attachment.
 fn big_user(mb: usize) -> User {
@@ -62,6 +64,59 @@ fn sample(
     })
 }
 
+/// The resident memory of process `pid` now, in bytes (`VmRSS`).
+fn resident(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Samples the resident memory of process `pid` every 5 ms until `stop`; answers the rise
+/// of its peak above its level at the start.
+fn sample_resident(pid: u32, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64> {
+    std::thread::spawn(move || {
+        let start = resident(pid);
+        let mut peak = start;
+        while !stop.load(Ordering::Relaxed) {
+            peak = peak.max(resident(pid));
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        peak.max(resident(pid)).saturating_sub(start)
+    })
+}
+
+/// The functions with the most self time in a CPU profile (`Profiler.stop`'s `profile`),
+/// one per line.
+fn top_self_time(profile: &serde_json::Value) -> String {
+    let nodes = profile["nodes"].as_array().cloned().unwrap_or_default();
+    let samples = profile["samples"].as_array().cloned().unwrap_or_default();
+    let deltas = profile["timeDeltas"].as_array().cloned().unwrap_or_default();
+    let name_of: std::collections::HashMap<u64, String> = nodes
+        .iter()
+        .map(|n| {
+            let frame = &n["callFrame"];
+            let name = frame["functionName"].as_str().unwrap_or_default();
+            let name = if name.is_empty() { "(anonymous)" } else { name };
+            (n["id"].as_u64().unwrap_or(0), name.to_owned())
+        })
+        .collect();
+    let mut by_name: std::collections::HashMap<String, f64> = Default::default();
+    for (sample, delta) in samples.iter().zip(deltas.iter().skip(1).chain([&json!(0)])) {
+        let name = name_of.get(&sample.as_u64().unwrap_or(0)).cloned().unwrap_or_default();
+        *by_name.entry(name).or_default() += delta.as_f64().unwrap_or(0.0) / 1000.0;
+    }
+    let mut top: Vec<_> = by_name.into_iter().collect();
+    top.sort_by(|a, b| b.1.total_cmp(&a.1));
+    top.iter()
+        .take(15)
+        .map(|(name, ms)| format!("  {ms:8.1} ms  {name:.120}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The page fetches the message's bytes from the relay's static files and stores them
 /// in IndexedDB.
 const BASELINE: &str = r#"
@@ -86,9 +141,9 @@ async fn main() {
         .collect();
     let sizes = if sizes.is_empty() { vec![50] } else { sizes };
     println!(
-        "| message | Cartero's worker: peak rise | × size | fetch + IndexedDB put in the page: peak rise | × size | sync time | open: worker peak rise | × size | open time |"
+        "| message | Cartero's worker: peak rise | × size | fetch + IndexedDB put in the page: peak rise | × size | sync time | open: worker peak rise | × size | browser process peak rise | open time |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     let mib = |b: f64| b / (1024.0 * 1024.0);
     for mb in sizes {
         let user = big_user(mb);
@@ -116,7 +171,7 @@ async fn main() {
         let worker_session = devtools.attach("worker", "cartero-worker").await;
 
         let stop = Arc::new(AtomicBool::new(false));
-        let sampler = sample(devtools, page_session, stop.clone());
+        let sampler = sample(devtools, page_session.clone(), stop.clone());
         let stored = page
             .client
             .execute_async(BASELINE, vec![])
@@ -142,20 +197,38 @@ async fn main() {
         let wasm = wasm_after.saturating_sub(wasm_before) as f64;
         let rise = wasm + peak.saturating_sub(start) as f64;
 
+        let profiled = std::env::var_os("BENCH_PROFILE_OPEN").is_some();
+        if profiled {
+            for session in [&worker_session, &page_session] {
+                devtools.call(Some(session), "Profiler.enable", json!({})).await;
+                devtools.call(Some(session), "Profiler.start", json!({})).await;
+            }
+        }
         let stop = Arc::new(AtomicBool::new(false));
         let sampler = sample(devtools, worker_session.clone(), stop.clone());
+        let browser_pid = browser.browser_pid().expect("the browser process");
+        let resident_sampler = sample_resident(browser_pid, stop.clone());
         let started = Instant::now();
         page.click("message-row").await;
         page.find("attachment").await;
         let open_seconds = started.elapsed().as_secs_f64();
+        // What the open left held (Blobs the page keeps) shows a moment after.
+        tokio::time::sleep(Duration::from_millis(300)).await;
         stop.store(true, Ordering::Relaxed);
+        let browser_rise = resident_sampler.join().expect("resident sampler") as f64;
         let (mut devtools, start, peak) = sampler.await.expect("sampler");
+        if profiled {
+            for (name, session) in [("worker", &worker_session), ("page", &page_session)] {
+                let profile = devtools.call(Some(session), "Profiler.stop", json!({})).await;
+                eprintln!("{name}, self time during the open:\n{}", top_self_time(&profile["profile"]));
+            }
+        }
         let open_wasm = devtools.wasm_memory(&worker_session).await;
         let open_rise =
             open_wasm.saturating_sub(wasm_after) as f64 + peak.saturating_sub(start) as f64;
         browser.close().await;
         println!(
-            "| {:.1} MiB | {:.0} MiB ({:.0} wasm) | {:.2} | {:.0} MiB | {:.2} | {seconds:.1} s | {:.0} MiB ({:.0} wasm) | {:.2} | {open_seconds:.2} s |",
+            "| {:.1} MiB | {:.0} MiB ({:.0} wasm) | {:.2} | {:.0} MiB | {:.2} | {seconds:.1} s | {:.0} MiB ({:.0} wasm) | {:.2} | {:.0} MiB | {open_seconds:.2} s |",
             mib(size),
             mib(rise),
             mib(wasm),
@@ -165,6 +238,7 @@ async fn main() {
             mib(open_rise),
             mib(open_wasm.saturating_sub(wasm_after) as f64),
             open_rise / size,
+            mib(browser_rise),
         );
     }
 }
