@@ -246,6 +246,12 @@ impl CarteroPage<'_> {
         field.send_keys(text).await.expect("type into a field");
     }
 
+    /// Clicks the first element `css` selects (for what has no test id, such as the
+    /// reading pane's back button).
+    pub async fn click_css(&self, css: &str) {
+        self.find_css(css).await.click().await.expect("click");
+    }
+
     /// Clicks an element.
     pub async fn click(&self, id: &str) {
         self.find(id).await.click().await.expect("click");

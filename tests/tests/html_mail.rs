@@ -424,6 +424,10 @@ async fn remote_images_wait_for_the_reader_and_then_only_images_load() {
             Vec::<String>::new(),
             "nothing loaded before the reader chose"
         );
+        assert!(
+            page.all("attachment").await.is_empty(),
+            "the logo shows in place: it is no attachment"
+        );
 
         page.click("show-remote-content").await;
         let want = ["/bg.gif", "/pixel.gif", "/sheet-bg.gif"];
@@ -446,6 +450,16 @@ async fn remote_images_wait_for_the_reader_and_then_only_images_load() {
             .await
             .unwrap_or_default();
         assert!(text.contains("the item"), "the plain-text view: {text}");
+        let listed = wait_until("the logo listed", Duration::from_secs(10), || async {
+            let links = page.all("attachment").await;
+            let first = links.first()?;
+            first.attr("data-filename").await.ok()?
+        })
+        .await;
+        assert_eq!(
+            listed, "attachment-1.png",
+            "with the plain text, the logo is listed"
+        );
         assert!(
             page.client
                 .find(Locator::Css("[data-testid=\"message-html-frame\"]"))

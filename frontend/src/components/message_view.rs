@@ -94,7 +94,6 @@ fn OpenMessage(id: String, message: OpenMessage, partial: Memo<Option<bool>>) ->
         .zip(previews.into_iter().chain(std::iter::repeat(None)))
         .enumerate()
         .collect();
-    let has_attachments = !attachments.is_empty();
     let html = message.html.clone();
     let has_html = html.is_some();
     let text = message.text.clone();
@@ -199,14 +198,23 @@ fn OpenMessage(id: String, message: OpenMessage, partial: Memo<Option<bool>>) ->
                 <dt>{move || store.t(T::Date)}</dt>
                 <dd>{move || format::date(date_ms, store.lang.get())}</dd>
             </dl>
-            <Show when=move || has_attachments>
-                <h3>{move || store.t(T::Attachments)}</h3>
-                <ul class="attachments">
-                    {attachments.clone().into_iter().map(|(index, (attachment, preview))| {
-                        view! { <AttachmentLink attachment message=id.clone() index preview /> }
-                    }).collect_view()}
-                </ul>
-            </Show>
+            {move || {
+                // Pictures the HTML shows in place are listed only with the plain text.
+                let listed: Vec<_> = attachments
+                    .iter()
+                    .filter(|(_, (a, _))| !a.inline || plain.get())
+                    .cloned()
+                    .collect();
+                let id = id.clone();
+                (!listed.is_empty()).then(|| view! {
+                    <h3>{move || store.t(T::Attachments)}</h3>
+                    <ul class="attachments">
+                        {listed.into_iter().map(|(index, (attachment, preview))| {
+                            view! { <AttachmentLink attachment message=id.clone() index preview /> }
+                        }).collect_view()}
+                    </ul>
+                })
+            }}
             <Show when=move || partial.get() == Some(true)>
                 <p class="warning" data-testid="message-partial" role="status">
                     {move || store.t(T::PartialMessage)}

@@ -55,8 +55,49 @@ fn summary_of(message: &mail_parser::Message) -> Summary {
         date_ms: message
             .date()
             .map_or(0.0, |d| d.to_timestamp() as f64 * 1000.0),
-        attachments: message.attachment_count() as u32,
+        attachments: message
+            .attachments()
+            .filter(|part| !shown_inline(message, part))
+            .count() as u32,
     }
+}
+
+/// Whether attachment `part` is a picture the HTML body shows by `cid:`, as
+/// [`inline_image`] takes it.
+fn shown_inline(message: &mail_parser::Message, part: &MessagePart) -> bool {
+    let Some(id) = part.content_id().map(bare_id) else {
+        return false;
+    };
+    !id.is_empty()
+        && mime_of(part).starts_with("image/")
+        && part.contents().len() <= INLINE_IMAGE_LIMIT
+        && message
+            .html_bodies()
+            .any(|body| matches!(&body.body, PartType::Html(html) if html.contains(id)))
+}
+
+/// A name for attachment `i` (from 0) of type `mime` that names none: `attachment-1.png`,
+/// its extension from the type, so a saved file opens with the right program.
+fn unnamed(i: usize, mime: &str) -> String {
+    let subtype = mime.split_once('/').map_or("", |(_, sub)| sub);
+    let extension = match subtype.to_ascii_lowercase().as_str() {
+        "jpeg" => "jpg".to_owned(),
+        "plain" => "txt".to_owned(),
+        "svg+xml" => "svg".to_owned(),
+        sub if (1..=4).contains(&sub.len()) && sub.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            sub.to_owned()
+        }
+        _ => String::new(),
+    };
+    match extension.is_empty() {
+        true => format!("attachment-{}", i + 1),
+        false => format!("attachment-{}.{extension}", i + 1),
+    }
+}
+
+/// A `Content-ID` without its angle brackets.
+fn bare_id(id: &str) -> &str {
+    id.trim().trim_start_matches('<').trim_end_matches('>')
 }
 
 /// Messages above this size are summarized from their headers, their attachments counted
@@ -202,23 +243,20 @@ pub fn render(raw: &[u8], mut each_attachment: impl FnMut(&Attachment, &[u8])) -
         .enumerate()
         .map(|(i, part)| {
             let contents = part.contents();
-            let attachment = Attachment {
+            let mut attachment = Attachment {
                 filename: attachment_name(&message, part).unwrap_or_else(|| match &part.body {
                     PartType::Message(nested) => {
                         format!("{}.eml", nested.subject().unwrap_or("message"))
                     }
-                    _ => format!("attachment-{}", i + 1),
+                    _ => unnamed(i, &mime_of(part)),
                 }),
                 mime: mime_of(part),
                 size: contents.len(),
-                content_id: part.content_id().map(|id| {
-                    id.trim()
-                        .trim_start_matches('<')
-                        .trim_end_matches('>')
-                        .to_owned()
-                }),
+                content_id: part.content_id().map(|id| bare_id(id).to_owned()),
+                inline: false,
             };
             if let Some(image) = inline_image(html.as_deref(), &attachment, contents) {
+                attachment.inline = true;
                 inline.push(image);
             }
             if let PartType::Message(nested) = &part.body {
@@ -423,6 +461,16 @@ iVBORw0K\r\n\
         let logo = r.attachments.iter().find(|a| a.mime == "image/png");
         assert_eq!(logo.and_then(|a| a.content_id.as_deref()), Some("logo@x"));
         assert_eq!(r.inline.len(), 1);
+        assert!(
+            logo.is_some_and(|a| a.inline),
+            "shown in the body, not listed"
+        );
+        assert_eq!(
+            logo.map(|a| a.filename.as_str()),
+            Some("attachment-1.png"),
+            "a nameless picture is named for its type"
+        );
+        assert_eq!(summarize(RELATED).attachments, 0, "no paperclip for a logo");
         assert_eq!(r.inline[0].content_id, "logo@x");
         assert_eq!(r.inline[0].data_url, "data:image/png;base64,iVBORw0K");
     }

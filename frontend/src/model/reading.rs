@@ -32,6 +32,10 @@ pub struct Attachment {
     /// `cid:` and this id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_id: Option<String>,
+    /// A picture the HTML body shows by `cid:` (a logo, say): no attachment to the reader
+    /// while the HTML shows, so it is listed only in the plain-text view.
+    #[serde(default)]
+    pub inline: bool,
 }
 
 /// A message ready to read.

@@ -93,7 +93,10 @@ fn sample_resident(pid: u32, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u
 fn top_self_time(profile: &serde_json::Value) -> String {
     let nodes = profile["nodes"].as_array().cloned().unwrap_or_default();
     let samples = profile["samples"].as_array().cloned().unwrap_or_default();
-    let deltas = profile["timeDeltas"].as_array().cloned().unwrap_or_default();
+    let deltas = profile["timeDeltas"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let name_of: std::collections::HashMap<u64, String> = nodes
         .iter()
         .map(|n| {
@@ -105,7 +108,10 @@ fn top_self_time(profile: &serde_json::Value) -> String {
         .collect();
     let mut by_name: std::collections::HashMap<String, f64> = Default::default();
     for (sample, delta) in samples.iter().zip(deltas.iter().skip(1).chain([&json!(0)])) {
-        let name = name_of.get(&sample.as_u64().unwrap_or(0)).cloned().unwrap_or_default();
+        let name = name_of
+            .get(&sample.as_u64().unwrap_or(0))
+            .cloned()
+            .unwrap_or_default();
         *by_name.entry(name).or_default() += delta.as_f64().unwrap_or(0.0) / 1000.0;
     }
     let mut top: Vec<_> = by_name.into_iter().collect();
@@ -200,8 +206,12 @@ async fn main() {
         let profiled = std::env::var_os("BENCH_PROFILE_OPEN").is_some();
         if profiled {
             for session in [&worker_session, &page_session] {
-                devtools.call(Some(session), "Profiler.enable", json!({})).await;
-                devtools.call(Some(session), "Profiler.start", json!({})).await;
+                devtools
+                    .call(Some(session), "Profiler.enable", json!({}))
+                    .await;
+                devtools
+                    .call(Some(session), "Profiler.start", json!({}))
+                    .await;
             }
         }
         let stop = Arc::new(AtomicBool::new(false));
@@ -219,8 +229,13 @@ async fn main() {
         let (mut devtools, start, peak) = sampler.await.expect("sampler");
         if profiled {
             for (name, session) in [("worker", &worker_session), ("page", &page_session)] {
-                let profile = devtools.call(Some(session), "Profiler.stop", json!({})).await;
-                eprintln!("{name}, self time during the open:\n{}", top_self_time(&profile["profile"]));
+                let profile = devtools
+                    .call(Some(session), "Profiler.stop", json!({}))
+                    .await;
+                eprintln!(
+                    "{name}, self time during the open:\n{}",
+                    top_self_time(&profile["profile"])
+                );
             }
         }
         let open_wasm = devtools.wasm_memory(&worker_session).await;

@@ -141,40 +141,58 @@ async fn main() {
 async fn reading_shots(dir: &std::path::Path) {
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let read = |path: &str| std::fs::read(data.join(path)).expect("a sample message");
+    let messages = [
+        ("japanese", "charsets/iso-2022-jp.eml"),
+        ("forwarded", "forwarded.eml"),
+        ("attachments", "attachments.eml"),
+        ("cut-short", "cut-short.eml"),
+    ];
     let dovecot = Dovecot::start(vec![User {
         name: "ana".into(),
         password: "pw".into(),
-        mail: vec![
-            Mail::new("japanese", read("charsets/iso-2022-jp.eml")),
-            Mail::new("forwarded", read("forwarded.eml")),
-        ],
+        mail: messages
+            .iter()
+            .map(|(uidl, path)| Mail::new(uidl, read(path)))
+            .collect(),
     }])
     .await;
     let relay = Relay::serving_app(dovecot.pop3).await;
     for (scheme, scheme_flag) in [("light", None), ("dark", Some("--force-dark-mode"))] {
-        let mut flags = vec!["--window-size=1200,900"];
-        flags.extend(scheme_flag);
-        let browser = Browser::start_with(&flags).await;
-        let page = browser.page();
-        page.open(&relay.url()).await;
-        page.add_account(&AccountInput::plain(
-            "ana",
-            "ana@x.example",
-            dovecot.pop3,
-            "pw",
-        ))
-        .await;
-        page.wait_count(2).await;
-        for uidl in ["japanese", "forwarded"] {
-            page.open_message(uidl).await;
-            page.find("message-body").await;
-            let png = browser.client.screenshot().await.expect("shot");
-            std::fs::write(
-                dir.join(format!("reading-{uidl}-{scheme}-desktop.png")),
-                png,
-            )
-            .expect("save");
+        for (size, window) in [
+            ("desktop", "--window-size=1200,900"),
+            ("phone", "--window-size=390,844"),
+        ] {
+            let mut flags = vec![window];
+            flags.extend(scheme_flag);
+            let browser = Browser::start_with(&flags).await;
+            let page = browser.page();
+            page.open(&relay.url()).await;
+            page.add_account(&AccountInput::plain(
+                "ana",
+                "ana@x.example",
+                dovecot.pop3,
+                "pw",
+            ))
+            .await;
+            page.wait_count(messages.len()).await;
+            for lang in ["en", "es"] {
+                if lang == "es" {
+                    page.click("lang-switch").await;
+                }
+                for (uidl, _) in messages {
+                    page.open_message(uidl).await;
+                    page.find("message-body").await;
+                    // Let the preview and the fonts settle.
+                    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                    let png = browser.client.screenshot().await.expect("shot");
+                    let name = format!("reading-{uidl}-{lang}-{scheme}-{size}.png");
+                    std::fs::write(dir.join(name), png).expect("save");
+                    if size == "phone" {
+                        page.click_css("button.back").await;
+                    }
+                }
+            }
+            browser.close().await;
         }
-        browser.close().await;
     }
 }
