@@ -9,130 +9,144 @@ use cartero_tests::browser::{AccountInput, Browser};
 use cartero_tests::dovecot::{Dovecot, Mail, User};
 use cartero_tests::relay::Relay;
 
+/// Every look a screen is shot in: light and dark, desktop and phone.
+const LOOKS: [(&str, &str); 4] = [
+    ("light", "desktop"),
+    ("light", "phone"),
+    ("dark", "desktop"),
+    ("dark", "phone"),
+];
+
+/// A browser with the colour scheme and window of a look.
+async fn browser_for(scheme: &str, size: &str) -> Browser {
+    let window = match size {
+        "phone" => "--window-size=390,844",
+        _ => "--window-size=1200,900",
+    };
+    let mut flags = vec![window];
+    if scheme == "dark" {
+        flags.push("--force-dark-mode");
+    }
+    Browser::start_with(&flags).await
+}
+
 #[tokio::main]
 async fn main() {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).expect("an output folder"));
     std::fs::create_dir_all(&dir).expect("the output folder");
     let relay = Relay::demo(|_| {}).await;
-    for (scheme, scheme_flag) in [("light", None), ("dark", Some("--force-dark-mode"))] {
-        for (size, window) in [
-            ("desktop", "--window-size=1200,900"),
-            ("phone", "--window-size=390,844"),
-        ] {
-            let mut flags = vec![window];
-            flags.extend(scheme_flag);
-            let browser = Browser::start_with(&flags).await;
-            let page = browser.page();
-            for lang in ["en", "es"] {
-                page.open(&relay.url()).await;
-                if lang == "es" {
-                    page.click("lang-switch").await;
-                }
-                page.find("account-policy").await;
-                page.find("account-policy")
-                    .await
-                    .select_by_value("leave-for-days")
-                    .await
-                    .expect("choose leave-for-days");
-                // The policy fields (new in issue 9); the whole form is taller than a phone.
-                let form = page.find("account-policy").await;
-                let form = form
-                    .find(fantoccini::Locator::XPath("./ancestor::fieldset"))
-                    .await
-                    .expect("the policy fieldset");
-                let scroll = "arguments[0].scrollIntoView({block: 'start'});";
-                let element = serde_json::to_value(&form).expect("the element as an argument");
-                page.client
-                    .execute(scroll, vec![element])
-                    .await
-                    .expect("scroll");
-                let png = browser
-                    .client
-                    .screenshot()
-                    .await
-                    .expect("a screenshot of the form");
-                let name = format!("account-policy-{lang}-{scheme}-{size}.png");
-                std::fs::write(dir.join(name), png).expect("save");
-                page.click("try-demo").await;
-                page.wait_count(7).await;
-                page.wait_sync_settled().await;
-                let shot = |name: &str| format!("{name}-{lang}-{scheme}-{size}.png");
-                let save = |name: String, png: Vec<u8>| {
-                    std::fs::write(dir.join(name), png).expect("save");
-                };
-                save(
-                    shot("synced"),
-                    browser.client.screenshot().await.expect("shot"),
-                );
-                // An open message (parsed by the worker), and the question before deleting it.
-                let rows = page.all("message-row").await;
-                rows[0].click().await.expect("open a message");
-                page.find("message-body").await;
-                save(
-                    shot("message"),
-                    browser.client.screenshot().await.expect("shot"),
-                );
-                page.click("message-delete").await;
-                page.find("delete-dialog").await;
-                save(
-                    shot("delete"),
-                    browser.client.screenshot().await.expect("shot"),
-                );
-                page.click("delete-cancel").await;
-                if size == "phone" {
-                    page.client
-                        .find(fantoccini::Locator::Css("button.back"))
-                        .await
-                        .expect("the back button")
-                        .click()
-                        .await
-                        .expect("back to the list");
-                }
-                // Issue 9's screens: editing, removing, the settings, the unlock prompt.
-                page.click("account-edit").await;
-                page.find("account-form-cancel").await;
-                save(
-                    shot("edit"),
-                    browser.client.screenshot().await.expect("shot"),
-                );
-                page.click("account-form-cancel").await;
-                page.click("account-remove").await;
-                page.find("remove-dialog").await;
-                save(
-                    shot("remove"),
-                    browser.client.screenshot().await.expect("shot"),
-                );
-                page.click("account-remove-cancel").await;
-                page.click("settings-button").await;
-                page.fill("passphrase-new", "mar y montaña").await;
-                page.fill("passphrase-confirm", "mar y montaña").await;
-                page.click("passphrase-save").await;
-                page.find("passphrase-remove").await;
-                save(
-                    shot("settings"),
-                    browser.client.screenshot().await.expect("shot"),
-                );
-                page.click("settings-close").await;
-                browser.client.refresh().await.expect("reload");
-                page.find("vault-unlock").await;
-                save(
-                    shot("unlock"),
-                    browser.client.screenshot().await.expect("shot"),
-                );
-                page.fill("passphrase-input", "mar y montaña").await;
-                page.click("passphrase-unlock").await;
-                // A fresh origin state for the next language: forget the account.
-                browser
-                    .client
-                    .execute(
-                        "indexedDB.deleteDatabase('cartero'); localStorage.clear();",
-                        vec![],
-                    )
-                    .await
-                    .expect("clear the store");
+    for (scheme, size) in LOOKS {
+        let browser = browser_for(scheme, size).await;
+        let page = browser.page();
+        for lang in ["en", "es"] {
+            page.open(&relay.url()).await;
+            if lang == "es" {
+                page.click("lang-switch").await;
             }
-            browser.close().await;
+            page.find("account-policy").await;
+            page.find("account-policy")
+                .await
+                .select_by_value("leave-for-days")
+                .await
+                .expect("choose leave-for-days");
+            // The policy fields (new in issue 9); the whole form is taller than a phone.
+            let form = page.find("account-policy").await;
+            let form = form
+                .find(fantoccini::Locator::XPath("./ancestor::fieldset"))
+                .await
+                .expect("the policy fieldset");
+            let scroll = "arguments[0].scrollIntoView({block: 'start'});";
+            let element = serde_json::to_value(&form).expect("the element as an argument");
+            page.client
+                .execute(scroll, vec![element])
+                .await
+                .expect("scroll");
+            let png = browser
+                .client
+                .screenshot()
+                .await
+                .expect("a screenshot of the form");
+            let name = format!("account-policy-{lang}-{scheme}-{size}.png");
+            std::fs::write(dir.join(name), png).expect("save");
+            page.click("try-demo").await;
+            page.wait_count(7).await;
+            page.wait_sync_settled().await;
+            let shot = |name: &str| format!("{name}-{lang}-{scheme}-{size}.png");
+            let save = |name: String, png: Vec<u8>| {
+                std::fs::write(dir.join(name), png).expect("save");
+            };
+            save(
+                shot("synced"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            // An open message (parsed by the worker), and the question before deleting it.
+            let rows = page.all("message-row").await;
+            rows[0].click().await.expect("open a message");
+            page.find("message-body").await;
+            save(
+                shot("message"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            page.click("message-delete").await;
+            page.find("delete-dialog").await;
+            save(
+                shot("delete"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            page.click("delete-cancel").await;
+            if size == "phone" {
+                page.client
+                    .find(fantoccini::Locator::Css("button.back"))
+                    .await
+                    .expect("the back button")
+                    .click()
+                    .await
+                    .expect("back to the list");
+            }
+            // Issue 9's screens: editing, removing, the settings, the unlock prompt.
+            page.click("account-edit").await;
+            page.find("account-form-cancel").await;
+            save(
+                shot("edit"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            page.click("account-form-cancel").await;
+            page.click("account-remove").await;
+            page.find("remove-dialog").await;
+            save(
+                shot("remove"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            page.click("account-remove-cancel").await;
+            page.click("settings-button").await;
+            page.fill("passphrase-new", "mar y montaña").await;
+            page.fill("passphrase-confirm", "mar y montaña").await;
+            page.click("passphrase-save").await;
+            page.find("passphrase-remove").await;
+            save(
+                shot("settings"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            page.click("settings-close").await;
+            browser.client.refresh().await.expect("reload");
+            page.find("vault-unlock").await;
+            save(
+                shot("unlock"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            page.fill("passphrase-input", "mar y montaña").await;
+            page.click("passphrase-unlock").await;
+            // A fresh origin state for the next language: forget the account.
+            browser
+                .client
+                .execute(
+                    "indexedDB.deleteDatabase('cartero'); localStorage.clear();",
+                    vec![],
+                )
+                .await
+                .expect("clear the store");
         }
+        browser.close().await;
     }
     reading_shots(&dir).await;
 }
@@ -157,42 +171,35 @@ async fn reading_shots(dir: &std::path::Path) {
     }])
     .await;
     let relay = Relay::serving_app(dovecot.pop3).await;
-    for (scheme, scheme_flag) in [("light", None), ("dark", Some("--force-dark-mode"))] {
-        for (size, window) in [
-            ("desktop", "--window-size=1200,900"),
-            ("phone", "--window-size=390,844"),
-        ] {
-            let mut flags = vec![window];
-            flags.extend(scheme_flag);
-            let browser = Browser::start_with(&flags).await;
-            let page = browser.page();
-            page.open(&relay.url()).await;
-            page.add_account(&AccountInput::plain(
-                "ana",
-                "ana@x.example",
-                dovecot.pop3,
-                "pw",
-            ))
-            .await;
-            page.wait_count(messages.len()).await;
-            for lang in ["en", "es"] {
-                if lang == "es" {
-                    page.click("lang-switch").await;
-                }
-                for (uidl, _) in messages {
-                    page.open_message(uidl).await;
-                    page.find("message-body").await;
-                    // Let the preview and the fonts settle.
-                    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-                    let png = browser.client.screenshot().await.expect("shot");
-                    let name = format!("reading-{uidl}-{lang}-{scheme}-{size}.png");
-                    std::fs::write(dir.join(name), png).expect("save");
-                    if size == "phone" {
-                        page.click_css("button.back").await;
-                    }
+    for (scheme, size) in LOOKS {
+        let browser = browser_for(scheme, size).await;
+        let page = browser.page();
+        page.open(&relay.url()).await;
+        page.add_account(&AccountInput::plain(
+            "ana",
+            "ana@x.example",
+            dovecot.pop3,
+            "pw",
+        ))
+        .await;
+        page.wait_count(messages.len()).await;
+        for lang in ["en", "es"] {
+            if lang == "es" {
+                page.click("lang-switch").await;
+            }
+            for (uidl, _) in messages {
+                page.open_message(uidl).await;
+                page.find("message-body").await;
+                // Let the preview and the fonts settle.
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                let png = browser.client.screenshot().await.expect("shot");
+                let name = format!("reading-{uidl}-{lang}-{scheme}-{size}.png");
+                std::fs::write(dir.join(name), png).expect("save");
+                if size == "phone" {
+                    page.click_css("button.back").await;
                 }
             }
-            browser.close().await;
         }
+        browser.close().await;
     }
 }
