@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Notification, NotificationOptions, NotificationPermission};
 
-use crate::i18n::{T, tr};
+use crate::i18n::{T, counted};
 use crate::state::AppStore;
 
 /// Where this browser remembers that the person wants notifications.
@@ -102,7 +102,8 @@ pub fn new_mail(store: AppStore, account: &str, new: usize) {
         .map(|a| a.label().to_owned())
         .unwrap_or_default();
     let options = NotificationOptions::new();
-    options.set_body(&format!("{new} {} · {label}", tr(lang, T::NewMail)));
+    let new = counted(lang, new as u64, T::NewMailOne, T::NewMail);
+    options.set_body(&format!("{new} · {label}"));
     options.set_tag(&format!("cartero-new/{account}"));
     let _ = Notification::new_with_options("Cartero", &options);
 }

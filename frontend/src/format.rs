@@ -23,6 +23,32 @@ pub fn date(ms: f64, lang: Lang) -> String {
     date.to_locale_string(lang.tag(), &options).into()
 }
 
+/// A message's date in the list, as a mail client shows it: today's as a time, this
+/// year's as a day and month, older ones with the year (local time, in `lang`); empty for
+/// "no date".
+pub fn list_date(ms: f64, lang: Lang) -> String {
+    if ms <= 0.0 {
+        return String::new();
+    }
+    let date = js_sys::Date::new(&JsValue::from_f64(ms));
+    let now = js_sys::Date::new_0();
+    let same_year = date.get_full_year() == now.get_full_year();
+    let today =
+        same_year && date.get_month() == now.get_month() && date.get_date() == now.get_date();
+    if today {
+        return time(ms, lang);
+    }
+    let options = js_sys::Object::new();
+    let mut fields = vec![("day", "numeric"), ("month", "short")];
+    if !same_year {
+        fields.push(("year", "numeric"));
+    }
+    for (key, value) in fields {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    date.to_locale_date_string(lang.tag(), &options).into()
+}
+
 /// A local time of day (hours and minutes) in `lang`.
 pub fn time(ms: f64, lang: Lang) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(ms));

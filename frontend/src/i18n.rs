@@ -91,6 +91,7 @@ pub enum T {
     LoginDelayAsks,
     SyncingAt,
     NewMessages,
+    NewMessagesOne,
     Downloading,
     Of,
     PasswordNeeded,
@@ -140,6 +141,7 @@ pub enum T {
     PolicyInvalid,
     PolicyRefusedNoUidl,
     DeletedOnServer,
+    DeletedOnServerOne,
     SyncBusy,
     SyncCancelled,
     Cancel,
@@ -168,8 +170,10 @@ pub enum T {
     MailboxChangeHint,
     Dismiss,
     NewMail,
+    NewMailOne,
     MarkUnread,
     RemoteBlocked,
+    RemoteBlockedOne,
     ShowRemoteAlways,
     ForwardedMessage,
     OpenAttachment,
@@ -219,6 +223,12 @@ pub enum T {
     PassphraseRemove,
     PassphraseSaved,
     Close,
+}
+
+/// `n` and the words that follow it, singular (`one`) for 1 and plural (`many`) for any
+/// other count, as Spanish and English both say it: "1 mensaje", "0 mensajes".
+pub fn counted(lang: Lang, n: u64, one: T, many: T) -> String {
+    format!("{n} {}", tr(lang, if n == 1 { one } else { many }))
 }
 
 /// The text `t` in `lang`.
@@ -280,6 +290,8 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::Es, UpToDate) => "Al día.",
         (Lang::En, UpToDate) => "Up to date.",
         (Lang::Es, NewMessages) => "mensajes nuevos guardados.",
+        (Lang::Es, NewMessagesOne) => "mensaje nuevo guardado.",
+        (Lang::En, NewMessagesOne) => "new message saved.",
         (Lang::En, NewMessages) => "new messages saved.",
         (Lang::Es, Downloading) => "Descargando",
         (Lang::En, Downloading) => "Downloading",
@@ -454,6 +466,8 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::Es, DeletingOnServer) => "Borrando del servidor el correo ya guardado",
         (Lang::En, DeletingOnServer) => "Deleting saved mail from the server",
         (Lang::Es, DeletedOnServer) => "borrados del servidor.",
+        (Lang::Es, DeletedOnServerOne) => "borrado del servidor.",
+        (Lang::En, DeletedOnServerOne) => "deleted from the server.",
         (Lang::En, DeletedOnServer) => "deleted from the server.",
         (Lang::Es, SyncBusy) => {
             "Otra pestaña o ventana está sincronizando esta cuenta; su progreso se ve aquí."
@@ -610,6 +624,8 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::Es, PassphraseForget) => "La olvidé: borrar las contraseñas recordadas",
         (Lang::En, PassphraseForget) => "I forgot it: delete the remembered passwords",
         (Lang::Es, NewMail) => "mensajes nuevos",
+        (Lang::Es, NewMailOne) => "mensaje nuevo",
+        (Lang::En, NewMailOne) => "new message",
         (Lang::En, NewMail) => "new messages",
         (Lang::Es, DeleteMessage) => "Borrar",
         (Lang::En, DeleteMessage) => "Delete",
@@ -649,6 +665,12 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         }
         (Lang::Es, Dismiss) => "Cancelar",
         (Lang::En, Dismiss) => "Cancel",
+        (Lang::Es, RemoteBlockedOne) => {
+            "imagen o estilo remoto bloqueado: el remitente no sabrá si lo abriste ni desde dónde."
+        }
+        (Lang::En, RemoteBlockedOne) => {
+            "remote image or style blocked: the sender cannot tell whether or where you opened it."
+        }
         (Lang::Es, RemoteBlocked) => {
             "imágenes y estilos remotos bloqueados: el remitente no sabrá si lo abriste ni desde dónde."
         }

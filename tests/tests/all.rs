@@ -10,6 +10,7 @@ mod e2e;
 mod fault_suite;
 mod faults;
 mod html_mail;
+mod mailbox;
 mod reading;
 mod relay_access;
 mod relay_https;

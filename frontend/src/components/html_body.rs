@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::html::{self, Policy};
-use crate::i18n::T;
+use crate::i18n::{T, counted};
 use crate::model::SenderList;
 use crate::model::reading::InlineImage;
 use crate::state::AppStore;
@@ -53,7 +53,9 @@ pub fn HtmlBody(html: String, inline: Vec<InlineImage>, sender: String) -> impl 
     let unchoose = choose.clone();
     view! {
         <div class="remote-bar" data-testid="blocked-count" data-count=blocked hidden=move || blocked.get() == 0>
-            <span>{blocked} " " {move || store.t(T::RemoteBlocked)}</span>
+            <span>
+                {move || counted(store.lang.get(), blocked.get().into(), T::RemoteBlockedOne, T::RemoteBlocked)}
+            </span>
             <button class="secondary" data-testid="show-remote-content" on:click=move |_| show_once(true)>
                 {move || store.t(T::ShowRemote)}
             </button>

@@ -77,8 +77,8 @@ fn MessageRow(meta: MessageMeta) -> impl IntoView {
             on:click=open
         >
             <span data-testid="message-from" class="from">{meta.from.clone()}</span>
-            <span data-testid="message-date" class="date">
-                {move || format::date(date_ms, store.lang.get())}
+            <span data-testid="message-date" class="date" title=move || format::date(date_ms, store.lang.get())>
+                {move || format::list_date(date_ms, store.lang.get())}
             </span>
             <span data-testid="message-subject" class="subject" class:none=!has_subject title=title>
                 {move || if has_subject { subject.clone() } else { store.t(T::NoSubject).to_owned() }}

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::SyncError;
-use crate::i18n::{Lang, T, tr};
+use crate::i18n::{Lang, T, counted, tr};
 
 /// Where the current or last sync is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,10 +130,16 @@ impl SyncPhase {
             } => {
                 let mut done = match new {
                     0 => tr(lang, T::UpToDate).to_owned(),
-                    n => format!("{n} {}", tr(lang, T::NewMessages)),
+                    n => counted(lang, *n as u64, T::NewMessagesOne, T::NewMessages),
                 };
                 if *deleted > 0 {
-                    done = format!("{done} {deleted} {}", tr(lang, T::DeletedOnServer));
+                    let deleted = counted(
+                        lang,
+                        *deleted as u64,
+                        T::DeletedOnServerOne,
+                        T::DeletedOnServer,
+                    );
+                    done = format!("{done} {deleted}");
                 }
                 if !exact_ids {
                     done = format!("{done} {}", tr(lang, T::NoUidlWarning));
@@ -151,6 +157,25 @@ impl SyncPhase {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_message_is_said_in_the_singular() {
+        let done = |new, deleted| SyncPhase::Done {
+            new,
+            deleted,
+            exact_ids: true,
+            policy_refused: false,
+        };
+        assert_eq!(
+            done(1, 1).describe(Lang::Es),
+            "1 mensaje nuevo guardado. 1 borrado del servidor."
+        );
+        assert_eq!(
+            done(2, 3).describe(Lang::Es),
+            "2 mensajes nuevos guardados. 3 borrados del servidor."
+        );
+        assert_eq!(done(1, 0).describe(Lang::En), "1 new message saved.");
+    }
 
     #[test]
     fn a_refused_policy_is_said_after_the_no_uidl_warning() {

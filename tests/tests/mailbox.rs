@@ -1,0 +1,110 @@
+//! The mailbox as a list (issue 11): dates as a mail client shows them (today's as a time,
+//! this year's as a day and month, older ones with the year), and counts said in the
+//! singular or the plural as they should be, in both languages.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use cartero_tests::browser::{Browser, CarteroPage};
+use cartero_tests::dovecot::Mail;
+use cartero_tests::wait::wait_until;
+use fantoccini::Locator;
+
+use crate::html_mail::Mailroom;
+
+/// A short message dated `when`.
+fn dated(uidl: &str, when: SystemTime) -> Mail {
+    let raw = format!(
+        "From: Lucía <lucia@example.org>\nTo: ana@x.example\nSubject: {uidl}\n\
+         Date: {}\nMessage-ID: <{uidl}@example.org>\n\nHola.\n",
+        httpdate::fmt_http_date(when)
+    );
+    Mail::new(uidl, raw)
+}
+
+/// The year of `when` (UTC), from its HTTP date.
+fn year(when: SystemTime) -> String {
+    let date = httpdate::fmt_http_date(when);
+    date.split_whitespace()
+        .nth(3)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The shown date of row `uidl`, and its tooltip (the whole date).
+async fn row_date(page: &CarteroPage<'_>, uidl: &str) -> (String, String) {
+    let css = format!(
+        "[data-testid=\"message-row\"][data-uidl=\"{uidl}\"] [data-testid=\"message-date\"]"
+    );
+    let date = page
+        .client
+        .find(Locator::Css(&css))
+        .await
+        .expect("its date");
+    let text = date.text().await.unwrap_or_default();
+    let title = date.attr("title").await.ok().flatten().unwrap_or_default();
+    (text, title)
+}
+
+/// Waits until the sync status says `words`.
+async fn status_says(page: &CarteroPage<'_>, words: &str) {
+    wait_until(
+        &format!("the status to say {words:?}"),
+        Duration::from_secs(30),
+        || async {
+            let text = page.find("sync-status").await.text().await.ok()?;
+            text.contains(words).then_some(())
+        },
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dates_read_as_a_mail_client_shows_them_and_counts_are_said_right() {
+    let now = SystemTime::now();
+    let earlier = now - Duration::from_secs(3 * 24 * 3600);
+    let old = UNIX_EPOCH + Duration::from_secs(1_560_000_000); // June 2019
+    let room = Mailroom::start(vec![
+        dated("today", now),
+        dated("earlier", earlier),
+        dated("old", old),
+    ])
+    .await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        room.sync(&page, 3).await;
+        status_says(&page, "3 new messages saved.").await;
+
+        let (today, title) = row_date(&page, "today").await;
+        assert!(today.contains(':'), "today's as a time: {today:?}");
+        assert!(
+            title.contains(&year(now)),
+            "the tooltip has the whole date: {title:?}"
+        );
+        let (old_shown, _) = row_date(&page, "old").await;
+        assert!(
+            old_shown.contains("2019") && !old_shown.contains(':'),
+            "an older one with its year, no time: {old_shown:?}"
+        );
+        // Three days ago is this year unless the year began since.
+        if year(earlier) == year(now) {
+            let (shown, _) = row_date(&page, "earlier").await;
+            assert!(
+                !shown.contains(':') && !shown.contains(&year(now)),
+                "this year's as a day and month: {shown:?}"
+            );
+        }
+
+        // One more message: said in the singular, in both languages.
+        room.dovecot
+            .deliver("ana", &dated("another", now - Duration::from_secs(60)));
+        page.click("sync-button").await;
+        page.wait_count(4).await;
+        status_says(&page, "1 new message saved.").await;
+        page.click("lang-switch").await;
+        status_says(&page, "1 mensaje nuevo guardado.").await;
+        let (old_es, _) = row_date(&page, "old").await;
+        assert!(old_es.contains("jun"), "in Spanish: {old_es:?}");
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+}
