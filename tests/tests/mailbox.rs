@@ -108,3 +108,110 @@ async fn dates_read_as_a_mail_client_shows_them_and_counts_are_said_right() {
     };
     browser.check(Duration::from_secs(90), steps).await;
 }
+
+/// Sends `keys` to the page as a person types them (to what has focus).
+async fn press(page: &CarteroPage<'_>, keys: &str) {
+    let focused = page
+        .client
+        .active_element()
+        .await
+        .expect("the focused element");
+    focused.send_keys(keys).await.expect("keys");
+}
+
+/// The `data-uidl` of the selected row (`aria-selected`), if any.
+async fn selected(page: &CarteroPage<'_>) -> Option<String> {
+    let css = "[data-testid=\"message-row\"][aria-selected=\"true\"]";
+    let row = page.client.find(Locator::Css(css)).await.ok()?;
+    row.attr("data-uidl").await.ok()?
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_is_a_listbox_driven_by_the_keyboard() {
+    let now = SystemTime::now();
+    let minutes = |m: u64| now - Duration::from_secs(60 * m);
+    let room = Mailroom::start(vec![
+        dated("first", minutes(1)),
+        dated("second", minutes(2)),
+        dated("third", minutes(3)),
+    ])
+    .await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        room.sync(&page, 3).await;
+        let list = page.find("message-list").await;
+        assert_eq!(list.attr("role").await.unwrap().as_deref(), Some("listbox"));
+        let moved_to = |want: &'static str| {
+            let page = &page;
+            async move {
+                wait_until(
+                    &format!("{want} selected"),
+                    Duration::from_secs(10),
+                    || async { (selected(page).await.as_deref() == Some(want)).then_some(()) },
+                )
+                .await
+            }
+        };
+        press(&page, "j").await;
+        moved_to("first").await;
+        page.find("message-view").await;
+        press(&page, "jj").await;
+        moved_to("third").await;
+        press(&page, "k").await;
+        moved_to("second").await;
+        // The selected row has the focus, announced as selected.
+        let focused = page.client.active_element().await.expect("focus");
+        assert_eq!(
+            focused.attr("data-uidl").await.unwrap().as_deref(),
+            Some("second")
+        );
+
+        // u marks it unread (opening it had marked it read).
+        press(&page, "u").await;
+        wait_until("second unread", Duration::from_secs(10), || async {
+            let css = "[data-testid=\"message-row\"][data-uidl=\"second\"]";
+            let row = page.client.find(Locator::Css(css)).await.ok()?;
+            (row.attr("data-unread").await.ok()?? == "true").then_some(())
+        })
+        .await;
+
+        press(&page, "?").await;
+        let help = page
+            .find("shortcuts-help")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(help.contains("Next message"), "{help}");
+        press(&page, "\u{E00C}").await; // Escape: the help and the message close
+        wait_until("back to the list", Duration::from_secs(10), || async {
+            let help = page
+                .client
+                .find(Locator::Css("[data-testid=\"shortcuts-help\"]"))
+                .await;
+            (help.is_err() && selected(&page).await.is_none()).then_some(())
+        })
+        .await;
+
+        // / goes to the search box; what is typed there is text, not a shortcut.
+        press(&page, "/").await;
+        press(&page, "j").await;
+        let search = page.find("search-input").await;
+        assert_eq!(search.prop("value").await.unwrap().as_deref(), Some("j"));
+        assert_eq!(
+            selected(&page).await,
+            None,
+            "typing j in the search moves nothing"
+        );
+        press(&page, "\u{E003}").await; // Backspace: the whole list again
+        page.wait_count(3).await;
+
+        // Delete asks before deleting the selected message.
+        page.open_message("first").await;
+        moved_to("first").await;
+        press(&page, "\u{E017}").await;
+        page.find("delete-dialog").await;
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+}

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::shortcuts::Shortcuts;
 use crate::format;
 use crate::i18n::T;
 use crate::model::MessageMeta;
@@ -20,6 +21,7 @@ pub fn MessageList() -> impl IntoView {
     let limit = RwSignal::new(PAGE_ROWS);
     let view = Memo::new(move |_| store.visible(limit.get()));
     let count = move || view.with(|v| v.0);
+    let ids = Signal::derive(move || view.with(|v| v.1.iter().map(|m| m.id.clone()).collect()));
     view! {
         <section class="list-pane">
             <input
@@ -28,7 +30,13 @@ pub fn MessageList() -> impl IntoView {
                 placeholder=move || store.t(T::Search)
                 bind:value=store.query
             />
-            <ul data-testid="message-list" data-count=move || count().to_string()>
+            <Shortcuts ids />
+            <ul
+                data-testid="message-list"
+                data-count=move || count().to_string()
+                role="listbox"
+                aria-label=move || store.t(T::MessagesLabel)
+            >
                 // Keyed by read state too: a row marked read is drawn again (a reactive
                 // lookup per row would scan the whole list for each of them).
                 <For each=move || view.get().1 key=|m| (m.id.clone(), m.unread) let:meta>
@@ -56,7 +64,19 @@ fn MessageRow(meta: MessageMeta) -> impl IntoView {
         let id = id.clone();
         move || store.selected.with(|s| s.as_deref() == Some(id.as_str()))
     };
-    let open = move |_| store.selected.set(Some(id.clone()));
+    let open = {
+        let id = id.clone();
+        move |_| store.selected.set(Some(id.clone()))
+    };
+    let open_by_key = {
+        let id = id.clone();
+        move |event: web_sys::KeyboardEvent| {
+            if event.key() == "Enter" || event.key() == " " {
+                event.prevent_default();
+                store.selected.set(Some(id.clone()));
+            }
+        }
+    };
     let subject = meta.subject.clone();
     let title = subject.clone();
     let has_subject = !subject.is_empty();
@@ -67,14 +87,17 @@ fn MessageRow(meta: MessageMeta) -> impl IntoView {
         <li
             data-testid="message-row"
             data-uidl=meta.uidl.clone()
+            data-id=id.clone()
             style:--account=colour
             data-unread=meta.unread.to_string()
             class="message-row"
             class:unread=meta.unread
-            class:selected=is_selected
-            role="button"
+            class:selected=is_selected.clone()
+            role="option"
+            aria-selected=move || is_selected().to_string()
             tabindex="0"
             on:click=open
+            on:keydown=open_by_key
         >
             <span data-testid="message-from" class="from">{meta.from.clone()}</span>
             <span data-testid="message-date" class="date" title=move || format::date(date_ms, store.lang.get())>

@@ -12,4 +12,5 @@ pub mod message_view;
 pub mod passphrase;
 pub mod policy_fields;
 pub mod remove_dialog;
+pub mod shortcuts;
 pub mod sync_bar;

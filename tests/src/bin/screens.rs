@@ -79,6 +79,19 @@ async fn main() {
                 shot("synced"),
                 browser.client.screenshot().await.expect("shot"),
             );
+            // Issue 11: the keyboard shortcuts' help.
+            let body = page
+                .client
+                .find(fantoccini::Locator::Css("body"))
+                .await
+                .expect("the page");
+            body.send_keys("?").await.expect("ask for the help");
+            page.find("shortcuts-help").await;
+            save(
+                shot("shortcuts"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            body.send_keys("\u{E00C}").await.expect("close the help");
             // An open message (parsed by the worker), and the question before deleting it.
             let rows = page.all("message-row").await;
             rows[0].click().await.expect("open a message");

@@ -1,0 +1,114 @@
+//! Keyboard shortcuts for the list, as mail clients have them: j/k next and previous,
+//! u mark unread, Delete delete, / search, Escape back to the list, ? this help.
+//! Keys typed into a field, or with Ctrl, Alt or ⌘, are left alone.
+
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, KeyboardEvent};
+
+use crate::i18n::T;
+use crate::state::AppStore;
+use crate::sync;
+
+/// The shortcuts and what they do, as the help lists them.
+const KEYS: &[(&str, T)] = &[
+    ("j", T::KeyNext),
+    ("k", T::KeyPrevious),
+    ("u", T::KeyUnread),
+    ("Delete", T::KeyDelete),
+    ("/", T::KeySearch),
+    ("Esc", T::KeyBack),
+    ("?", T::KeyHelp),
+];
+
+/// Whether `event` was typed into a field (the search box, a form).
+fn typing(event: &KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.is_content_editable()
+        })
+}
+
+/// Focuses the first element `css` selects (and so scrolls it into view).
+fn focus(css: &str) {
+    let element = document()
+        .query_selector(css)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
+}
+
+/// Listens for the shortcuts while mounted; `ids` are the listed messages' ids, in order.
+/// Shows the help when asked.
+#[component]
+pub fn Shortcuts(ids: Signal<Vec<String>>) -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let help = RwSignal::new(false);
+    let step = move |by: isize| {
+        let ids = ids.get_untracked();
+        let at = store
+            .selected
+            .with_untracked(|s| s.as_ref().and_then(|s| ids.iter().position(|id| id == s)));
+        let next = match at {
+            Some(at) => (at as isize + by).clamp(0, ids.len() as isize - 1) as usize,
+            None => 0,
+        };
+        if let Some(id) = ids.get(next) {
+            store.selected.set(Some(id.clone()));
+            focus(&format!("[data-testid=\"message-row\"][data-id=\"{id}\"]"));
+        }
+    };
+    let handle = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
+        if event.ctrl_key() || event.alt_key() || event.meta_key() || typing(&event) {
+            return;
+        }
+        let selected = store.selected.get_untracked();
+        match event.key().as_str() {
+            "j" => step(1),
+            "k" => step(-1),
+            "u" => {
+                if let Some(id) = selected {
+                    let unread = !store.is_unread(&id);
+                    sync::mark(store, vec![id], unread);
+                }
+            }
+            "Delete" if selected.is_some() => store.deleting.set(selected),
+            "/" => {
+                event.prevent_default();
+                focus("[data-testid=\"search-input\"]");
+            }
+            "Escape" => {
+                help.set(false);
+                store.selected.set(None);
+            }
+            "?" => help.update(|h| *h = !*h),
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+    view! {
+        <Show when=move || help.get()>
+            <div class="backdrop" on:click=move |_| help.set(false)>
+                <div class="dialog" role="dialog" aria-modal="true" data-testid="shortcuts-help">
+                    <h2>{move || store.t(T::KeysTitle)}</h2>
+                    <dl class="keys">
+                        {KEYS.iter().map(|(key, what)| view! {
+                            <dt><kbd>{*key}</kbd></dt>
+                            <dd>{move || store.t(*what)}</dd>
+                        }).collect_view()}
+                    </dl>
+                    <button class="secondary" on:click=move |_| help.set(false)>
+                        {move || store.t(T::Close)}
+                    </button>
+                </div>
+            </div>
+        </Show>
+    }
+}
