@@ -9,8 +9,8 @@ use crate::account::{AccountDraft, parse_security};
 use crate::i18n::T;
 use crate::model::account::PALETTE;
 use crate::model::{Account, SenderList};
-use crate::state::{AppStore, merge_newest_first};
-use crate::store::{accounts, messages, settings};
+use crate::state::AppStore;
+use crate::store::{accounts, counters, settings};
 use crate::sync;
 
 /// The relay's demo account (`/demo.json`).
@@ -36,10 +36,13 @@ pub fn load(store: AppStore) {
                 store.senders(list).set(senders);
             }
         }
+        if let Ok(rules) = settings::load_rules().await {
+            store.rules.set(rules);
+        }
         match accounts::load_all().await {
             Ok(all) => {
-                match messages::list_all().await {
-                    Ok(list) => store.messages.update(|m| merge_newest_first(m, list)),
+                match counters::load_all().await {
+                    Ok(counters) => store.counters.set(counters),
                     Err(_) => store.storage_failed.set(true),
                 }
                 for account in all {

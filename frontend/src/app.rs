@@ -6,6 +6,7 @@ use crate::actions;
 use crate::components::account_form::AccountForm;
 use crate::components::account_list::AccountList;
 use crate::components::delete_dialog::DeleteDialog;
+use crate::components::folder_list::FolderList;
 use crate::components::lang_switch::LangSwitch;
 use crate::components::message_list::MessageList;
 use crate::components::message_view::MessageView;
@@ -25,6 +26,7 @@ pub fn App() -> impl IntoView {
     crate::sync::connect(store);
     crate::passphrase::connect(store);
     crate::attention::follow_unread(store);
+    crate::listing::follow(store);
     actions::load(store);
     Effect::new(move |_| {
         let lang = store.lang.get();
@@ -48,7 +50,10 @@ pub fn App() -> impl IntoView {
                 </For>
                 <Show when=move || store.has_accounts() fallback=|| view! { <AccountForm /> }>
                     <div class="shell">
-                        <AccountList />
+                        <div class="sidebar">
+                            <FolderList />
+                            <AccountList />
+                        </div>
                         <div class="main">
                             <Show when=move || store.form.with(Option::is_none) fallback=OpenForm>
                                 <SyncBars />

@@ -25,7 +25,7 @@ pub fn title(unread: usize) -> String {
 /// Keeps the title and the app badge on the unread count; call once at the root.
 pub fn follow_unread(store: AppStore) {
     Effect::new(move |_| {
-        let unread = store.unread_count(None);
+        let unread = store.count(None, None).1 as usize;
         document().set_title(&title(unread));
         set_badge(unread);
     });

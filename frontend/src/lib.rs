@@ -10,6 +10,8 @@ pub mod components;
 pub mod format;
 pub mod html;
 pub mod i18n;
+pub mod list_window;
+pub mod listing;
 pub mod mime;
 pub mod model;
 pub mod passphrase;

@@ -1,40 +1,17 @@
 //! The app's state: one [`AppStore`] of signals created at the root, and plain data types
 //! with pure methods.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use web_sys::CryptoKey;
 
 use crate::i18n::{Lang, T, tr};
-use crate::model::{Account, MessageMeta, SenderList, SyncPhase, Vault};
-
-/// Merges newly saved messages into a list kept newest first, without duplicates.
-/// A message that is stored again (a headers-only message whose body arrived) replaces its
-/// row. Linear in the list plus the batch's sort, not quadratic.
-pub fn merge_newest_first(list: &mut Vec<MessageMeta>, new: Vec<MessageMeta>) {
-    let newest_first =
-        |a: &MessageMeta, b: &MessageMeta| b.date_ms.total_cmp(&a.date_ms).then(b.id.cmp(&a.id));
-    let mut new = new;
-    new.sort_by(newest_first);
-    new.dedup_by(|a, b| a.id == b.id);
-    let replaced: HashSet<&str> = new.iter().map(|m| m.id.as_str()).collect();
-    let old: Vec<MessageMeta> = std::mem::take(list)
-        .into_iter()
-        .filter(|m| !replaced.contains(m.id.as_str()))
-        .collect();
-    list.reserve(old.len() + new.len());
-    let (mut old, mut new) = (old.into_iter().peekable(), new.into_iter().peekable());
-    while let (Some(a), Some(b)) = (old.peek(), new.peek()) {
-        let next = match newest_first(a, b).is_le() {
-            true => old.next(),
-            false => new.next(),
-        };
-        list.extend(next);
-    }
-    list.extend(old);
-    list.extend(new);
-}
+use crate::list_window::Window;
+use crate::model::folder::{self, FolderView, INBOX};
+use crate::model::rules::Rule;
+use crate::model::{Account, Counter, MessageMeta, SenderList, SyncPhase, Vault};
 
 /// Which messages the list shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +20,26 @@ pub enum Mailbox {
     All,
     /// One account's mail (a removed account's kept mail too).
     Account(String),
+}
+
+/// What the delete question asks about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deleting {
+    /// One message (by id), deleted for good.
+    Message(String),
+    /// Every message in Trash (of the mailbox shown).
+    Trash,
+}
+
+/// What became of the last change to the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RulesStatus {
+    /// They were stored.
+    Saved,
+    /// They ran on stored mail, changing this many messages.
+    Ran(u32),
+    /// Storing or running them failed.
+    Failed,
 }
 
 /// What the main pane shows instead of the mail, when not `None`.
@@ -106,9 +103,11 @@ pub struct AppStore {
     /// The account whose removal is being asked about.
     pub removing: RwSignal<Option<String>>,
     /// The message whose deletion is being asked about (and then waited for).
-    pub deleting: RwSignal<Option<String>>,
+    pub deleting: RwSignal<Option<Deleting>>,
     /// Why deleting it failed.
     pub delete_error: RwSignal<Option<T>>,
+    /// Why filing messages failed (shown over the list).
+    pub list_error: RwSignal<Option<T>>,
     /// A new account saved by this page (added, or an edit that moved it to another
     /// mailbox), and the password to sync it with when it is not remembered, until the
     /// worker says it is stored.
@@ -127,12 +126,29 @@ pub struct AppStore {
     pub unlock_asked: RwSignal<bool>,
     /// Why the last unlock or passphrase change failed.
     pub vault_error: RwSignal<Option<T>>,
-    /// Stored messages of every account, newest first.
-    pub messages: RwSignal<Vec<MessageMeta>>,
+    /// How many messages each account has in each folder, and how many unread.
+    pub counters: RwSignal<Vec<Counter>>,
+    /// The folder the list shows.
+    pub folder: RwSignal<String>,
+    /// The loaded rows of the list.
+    pub window: RwSignal<Window>,
+    /// The messages the search found (ids, newest first); `None` while no search is shown.
+    pub found: RwSignal<Option<Arc<Vec<String>>>>,
+    /// A search is under way (the list says so to screen readers: `aria-busy`).
+    pub searching: RwSignal<bool>,
+    /// Bumped when stored messages change (saved, marked, moved, deleted): the list and
+    /// the counts are read again.
+    pub changes: RwSignal<u64>,
     /// The open message's id.
     pub selected: RwSignal<Option<String>>,
+    /// What the list showed of the open message (kept up to date by notices).
+    pub open_meta: RwSignal<Option<MessageMeta>>,
     /// The search text.
     pub query: RwSignal<String>,
+    /// The person's rules, as stored.
+    pub rules: RwSignal<Vec<Rule>>,
+    /// What became of the last change to the rules.
+    pub rules_status: RwSignal<Option<RulesStatus>>,
 }
 
 impl Default for AppStore {
@@ -158,6 +174,7 @@ impl AppStore {
             removing: RwSignal::new(None),
             deleting: RwSignal::new(None),
             delete_error: RwSignal::new(None),
+            list_error: RwSignal::new(None),
             pending: StoredValue::new(None),
             vault: RwSignal::new(None),
             remote_senders: RwSignal::new(Vec::new()),
@@ -166,8 +183,16 @@ impl AppStore {
             new_vault_key: StoredValue::new_local(None),
             unlock_asked: RwSignal::new(false),
             vault_error: RwSignal::new(None),
-            messages: RwSignal::new(Vec::new()),
+            counters: RwSignal::new(Vec::new()),
+            folder: RwSignal::new(INBOX.to_owned()),
+            window: RwSignal::new(Window::default()),
+            found: RwSignal::new(None),
+            changes: RwSignal::new(0),
+            searching: RwSignal::new(false),
             selected: RwSignal::new(None),
+            open_meta: RwSignal::new(None),
+            rules: RwSignal::new(Vec::new()),
+            rules_status: RwSignal::new(None),
             query: RwSignal::new(String::new()),
         }
     }
@@ -202,62 +227,87 @@ impl AppStore {
         self.accounts.with(|a| !a.is_empty()) || self.kept.with(|k| !k.is_empty())
     }
 
-    /// The view (mailbox and search applied): how many messages match, and the first
-    /// `limit` of them, the only ones cloned and rendered.
-    pub fn visible(&self, limit: usize) -> (usize, Vec<MessageMeta>) {
-        let needle = crate::model::account::lower_case(self.query.get().trim());
-        let mailbox = self.mailbox.get();
-        let in_mailbox = |m: &MessageMeta| match &mailbox {
-            Mailbox::All => true,
-            Mailbox::Account(id) => m.account == *id,
-        };
-        self.messages.with(|all| {
-            let mut matching = all.iter().filter(|m| in_mailbox(m) && m.matches(&needle));
-            let shown: Vec<MessageMeta> = matching.by_ref().take(limit).cloned().collect();
-            (shown.len() + matching.count(), shown)
-        })
+    /// The folder view the list shows (reactive).
+    pub fn view(&self) -> FolderView {
+        FolderView {
+            folder: self.folder.get(),
+            account: match self.mailbox.get() {
+                Mailbox::All => None,
+                Mailbox::Account(id) => Some(id),
+            },
+        }
     }
 
-    /// How many messages of account `id` are stored (reactive).
-    pub fn count_of(&self, id: &str) -> usize {
-        self.messages
-            .with(|all| all.iter().filter(|m| m.account == id).count())
+    /// The folder view the list shows (not reactive).
+    pub fn view_untracked(&self) -> FolderView {
+        untrack(|| self.view())
     }
 
-    /// How many messages are unread: of account `id`, or of every account (reactive).
-    pub fn unread_count(&self, id: Option<&str>) -> usize {
-        self.messages.with(|all| {
-            all.iter()
-                .filter(|m| m.unread && id.is_none_or(|id| m.account == id))
-                .count()
-        })
+    /// Messages and unread messages: of one account or of all, in one folder or in every
+    /// folder but Trash (reactive).
+    pub fn count(&self, account: Option<&str>, folder: Option<&str>) -> (u32, u32) {
+        self.counters.with(|c| folder::sum(c, account, folder))
+    }
+
+    /// How many messages the list's view holds (reactive).
+    pub fn view_count(&self) -> usize {
+        if let Some(found) = self.found.get() {
+            return found.len();
+        }
+        let view = self.view();
+        self.count(view.account.as_deref(), Some(&view.folder)).0 as usize
+    }
+
+    /// Opens message `meta`.
+    pub fn open(&self, meta: MessageMeta) {
+        let id = meta.id.clone();
+        self.open_meta.set(Some(meta));
+        self.selected.set(Some(id));
     }
 
     /// Marks the messages `ids` read or unread on this page.
     pub fn set_unread(&self, ids: &[String], unread: bool) {
-        let ids: HashSet<&str> = ids.iter().map(String::as_str).collect();
-        self.messages.update(|all| {
-            for m in all.iter_mut().filter(|m| ids.contains(m.id.as_str())) {
-                m.unread = unread;
-            }
-        });
+        self.window.update(|w| w.patch(ids, |m| m.unread = unread));
+        self.patch_open(ids, |m| m.unread = unread);
     }
 
-    /// Whether the message `id` is unread (not reactive).
+    /// Changes what this page knows of the open message, when it is among `ids`.
+    fn patch_open(&self, ids: &[String], change: impl Fn(&mut MessageMeta)) {
+        if self
+            .open_meta
+            .with_untracked(|m| m.as_ref().is_some_and(|m| ids.contains(&m.id)))
+        {
+            self.open_meta.update(|m| m.iter_mut().for_each(&change));
+        }
+    }
+
+    /// Flags the messages `ids` or takes their flag off, on this page.
+    pub fn set_flagged(&self, ids: &[String], flagged: bool) {
+        self.window
+            .update(|w| w.patch(ids, |m| m.flagged = flagged));
+        self.patch_open(ids, |m| m.flagged = flagged);
+    }
+
+    /// What this page knows of the open message's folder, when it is among `ids`.
+    pub fn set_folder(&self, ids: &[String], folder: &str) {
+        self.patch_open(ids, |m| m.folder = folder.to_owned());
+    }
+
+    /// Whether the open message `id` is unread (not reactive).
     pub fn is_unread(&self, id: &str) -> bool {
-        self.messages
-            .with_untracked(|all| all.iter().any(|m| m.id == id && m.unread))
+        self.open_meta
+            .with_untracked(|m| m.as_ref().is_some_and(|m| m.id == id && m.unread))
     }
 
-    /// Of `saved`, how many are unread messages this page did not list yet.
-    pub fn count_new_unread(&self, saved: &[MessageMeta]) -> usize {
-        self.messages.with_untracked(|all| {
-            let known: HashSet<&str> = all.iter().map(|m| m.id.as_str()).collect();
-            saved
-                .iter()
-                .filter(|m| m.unread && !known.contains(m.id.as_str()))
-                .count()
-        })
+    /// Whether the open message `id` is flagged (not reactive).
+    pub fn is_flagged(&self, id: &str) -> bool {
+        self.open_meta
+            .with_untracked(|m| m.as_ref().is_some_and(|m| m.id == id && m.flagged))
+    }
+
+    /// Stored messages changed: the list and the counts are read again.
+    pub fn changed(&self) {
+        self.changes.update(|n| *n += 1);
     }
 
     /// Adds messages the sync of `account` saved.
@@ -275,7 +325,14 @@ impl AppStore {
             live.bodies_wanted
                 .update(|w| w.retain(|u| !whole.contains(u)));
         }
-        self.messages.update(|list| merge_newest_first(list, new));
+        if let Some(meta) = self.open_meta.with_untracked(|open| {
+            new.iter()
+                .find(|m| open.as_ref().is_some_and(|o| o.id == m.id))
+                .cloned()
+        }) {
+            self.open_meta.set(Some(meta));
+        }
+        self.changed();
     }
 
     /// Shows an account as stored now (added, edited, or removed with its mail kept).
@@ -296,8 +353,7 @@ impl AppStore {
     pub fn drop_account(&self, id: &str) {
         self.accounts.update(|list| list.retain(|a| a.id != id));
         self.kept.update(|list| list.retain(|a| a.id != id));
-        self.messages
-            .update(|list| list.retain(|m| m.account != id));
+        self.changed();
         if self
             .mailbox
             .with_untracked(|m| *m == Mailbox::Account(id.to_owned()))
@@ -313,16 +369,27 @@ impl AppStore {
         }
     }
 
-    /// Whether this page's delete question is about one of `ids`.
+    /// Whether this page's delete question is about one of `ids` (emptying Trash is about
+    /// any).
     pub fn asks_to_delete_any(&self, ids: &[String]) -> bool {
-        self.deleting
-            .with_untracked(|d| d.as_ref().is_some_and(|d| ids.contains(d)))
+        self.deleting.with_untracked(|d| match d {
+            Some(Deleting::Message(id)) => ids.contains(id),
+            Some(Deleting::Trash) => true,
+            None => false,
+        })
     }
 
     /// Forgets messages deleted here (closing the open one if it is among them).
     pub fn remove_messages(&self, ids: &[String]) {
-        self.messages
-            .update(|list| list.retain(|m| !ids.contains(&m.id)));
+        if let Some(found) = self.found.get_untracked() {
+            let left: Vec<String> = found
+                .iter()
+                .filter(|id| !ids.contains(id))
+                .cloned()
+                .collect();
+            self.found.set(Some(Arc::new(left)));
+        }
+        self.changed();
         if self
             .selected
             .with_untracked(|s| s.as_ref().is_some_and(|s| ids.contains(s)))
@@ -366,8 +433,8 @@ impl AppStore {
     /// Whether the open message is stored headers-only (`None`: no message open).
     pub fn selected_is_partial(&self) -> Option<bool> {
         let id = self.selected.get()?;
-        self.messages
-            .with(|all| all.iter().find(|m| m.id == id).map(|m| m.partial))
+        self.open_meta
+            .with(|m| m.as_ref().filter(|m| m.id == id).map(|m| m.partial))
     }
 
     /// The password a sync of account `id` can use now, if any.
@@ -376,43 +443,5 @@ impl AppStore {
             self.accounts
                 .with_untracked(|list| list.iter().find(|a| a.id == id)?.password.clone())
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn meta(uidl: &str, date_ms: f64) -> MessageMeta {
-        MessageMeta {
-            id: MessageMeta::key("a", uidl),
-            account: "a".into(),
-            uidl: uidl.into(),
-            from: "F".into(),
-            from_address: "f@example.org".into(),
-            subject: format!("s-{uidl}"),
-            date_ms,
-            size: 1,
-            attachments: 0,
-            partial: false,
-            unread: false,
-        }
-    }
-
-    #[test]
-    fn merging_keeps_newest_first_and_never_duplicates() {
-        let mut list = vec![meta("old", 1.0)];
-        merge_newest_first(&mut list, vec![meta("new", 3.0), meta("old", 1.0)]);
-        merge_newest_first(&mut list, vec![meta("mid", 2.0), meta("new", 3.0)]);
-        let order: Vec<&str> = list.iter().map(|m| m.uidl.as_str()).collect();
-        assert_eq!(order, ["new", "mid", "old"]);
-    }
-
-    #[test]
-    fn search_matches_subject_and_sender_case_insensitively() {
-        let m = meta("x", 1.0);
-        assert!(m.matches("s-x"));
-        assert!(m.matches("example.org"));
-        assert!(!m.matches("nothing"));
     }
 }

@@ -252,6 +252,40 @@ impl CarteroPage<'_> {
         self.find_css(css).await.click().await.expect("click");
     }
 
+    /// Waits for the element with test id `id` in the list's row of message `uidl`.
+    pub async fn find_in_row(&self, uidl: &str, id: &str) -> Element {
+        self.find_in(
+            &format!("[data-testid=\"message-row\"][data-uidl=\"{uidl}\"]"),
+            id,
+        )
+        .await
+    }
+
+    /// Types `text` into the search box (what was there goes) and waits until the search
+    /// has answered: the list is no longer `aria-busy`.
+    pub async fn search(&self, text: &str) {
+        let field = self.find("search-input").await;
+        // Select all and type over it: WebDriver's clear() fires no input event.
+        field
+            .send_keys(&format!("\u{E009}a\u{E000}\u{E003}{text}"))
+            .await
+            .expect("type a search");
+        let list = self.find("message-list").await;
+        wait_until("the search's answer", UI_WAIT, || {
+            let list = list.clone();
+            async move { (list.attr("aria-busy").await.ok()?? == "false").then_some(()) }
+        })
+        .await;
+    }
+
+    /// Shows folder `folder` (`inbox`, `archive`, `sent`, `drafts`, `trash`).
+    pub async fn open_folder(&self, folder: &str) {
+        self.click_css(&format!(
+            "[data-testid=\"folder-row\"][data-folder=\"{folder}\"]"
+        ))
+        .await;
+    }
+
     /// Clicks an element.
     pub async fn click(&self, id: &str) {
         self.find(id).await.click().await.expect("click");
@@ -270,12 +304,47 @@ impl CarteroPage<'_> {
 
     /// Opens the message whose row carries `data-uidl` = `uidl`.
     pub async fn open_message(&self, uidl: &str) {
-        let row = format!("{}[data-uidl=\"{uidl}\"]", by_testid("message-row"));
-        self.find_css(&row)
+        self.scroll_to_row(uidl)
             .await
             .click()
             .await
             .expect("open the message");
+    }
+
+    /// Scrolls the list, a screen at a time from its top, until the row of message `uidl`
+    /// is drawn (the list draws only the rows near the screen), and answers it.
+    pub async fn scroll_to_row(&self, uidl: &str) -> Element {
+        let row = format!("{}[data-uidl=\"{uidl}\"]", by_testid("message-row"));
+        if let Ok(found) = self.client.find(Locator::Css(&row)).await {
+            return found;
+        }
+        // The pane scrolls on a wide screen, the page on a phone: both are moved.
+        const STEP: &str = r#"
+            const pane = document.querySelector('.list-pane');
+            if (arguments[0]) { pane.scrollTop = 0; window.scrollTo(0, 0); }
+            else { pane.scrollTop += pane.clientHeight * 0.8; window.scrollBy(0, innerHeight * 0.8); }
+            return pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 1
+                && innerHeight + scrollY >= document.documentElement.scrollHeight - 1;
+        "#;
+        let mut first = true;
+        for _ in 0..2000 {
+            let at_end = self
+                .client
+                .execute(STEP, vec![json!(first)])
+                .await
+                .expect("scroll the list");
+            first = false;
+            for _ in 0..20 {
+                if let Ok(found) = self.client.find(Locator::Css(&row)).await {
+                    return found;
+                }
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+            if at_end == json!(true) {
+                break;
+            }
+        }
+        self.find_css(&row).await
     }
 
     /// Fills and saves the add-account form.

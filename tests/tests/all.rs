@@ -9,6 +9,7 @@ mod dovecot_semantics;
 mod e2e;
 mod fault_suite;
 mod faults;
+mod folders;
 mod html_mail;
 mod mailbox;
 mod reading;

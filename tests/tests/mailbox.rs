@@ -207,10 +207,47 @@ async fn the_list_is_a_listbox_driven_by_the_keyboard() {
         press(&page, "\u{E003}").await; // Backspace: the whole list again
         page.wait_count(3).await;
 
-        // Delete asks before deleting the selected message.
+        // Delete moves the selected message to Trash at once, and the next one opens,
+        // focused, as in a mail client.
         page.open_message("first").await;
         moved_to("first").await;
         press(&page, "\u{E017}").await;
+        page.wait_count(2).await;
+        moved_to("second").await;
+        assert!(page.all("delete-dialog").await.is_empty(), "no question");
+        let focused = page.client.active_element().await.expect("focus");
+        assert_eq!(
+            focused.attr("data-uidl").await.unwrap().as_deref(),
+            Some("second")
+        );
+        // s flags it; e archives it, and the last one opens.
+        press(&page, "s").await;
+        page.find_in_row("second", "message-flagged").await;
+        press(&page, "e").await;
+        page.wait_count(1).await;
+        moved_to("third").await;
+        let count_of = |folder: &'static str, id: &'static str| {
+            let page = &page;
+            async move {
+                let scope = format!("[data-testid=\"folder-row\"][data-folder=\"{folder}\"]");
+                page.find_in(&scope, id)
+                    .await
+                    .text()
+                    .await
+                    .unwrap_or_default()
+            }
+        };
+        assert_eq!(count_of("trash", "folder-count").await, "1");
+        page.open_folder("archive").await;
+        page.wait_count(1).await;
+        let flagged = page.find_in_row("second", "message-flagged").await;
+        assert!(flagged.attr("aria-label").await.unwrap().is_some());
+        page.open_folder("inbox").await;
+        page.wait_count(1).await;
+
+        // Shift+Delete asks before deleting for good.
+        page.open_message("third").await;
+        press(&page, "\u{E008}\u{E017}\u{E000}").await;
         page.find("delete-dialog").await;
     };
     browser.check(Duration::from_secs(90), steps).await;

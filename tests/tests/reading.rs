@@ -126,7 +126,7 @@ async fn every_charset_shows_in_its_own_script() {
             ("tomás", "iso-8859-1"),
             ("會議", "big5"),
         ] {
-            page.fill("search-input", query).await;
+            page.search(query).await;
             let uidls = cartero_tests::wait::wait_until(
                 &format!("the search for {query}"),
                 Duration::from_secs(10),

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::T;
+use crate::model::folder::INBOX;
 use crate::model::{Account, SyncPhase};
 use crate::state::{AppStore, Form, Mailbox};
 
@@ -11,7 +12,7 @@ use crate::state::{AppStore, Form, Mailbox};
 #[component]
 pub fn AccountList() -> impl IntoView {
     let store = expect_context::<AppStore>();
-    let all_count = move || store.messages.with(Vec::len);
+    let all = Memo::new(move |_| store.count(None, Some(INBOX)));
     let in_all = move || store.mailbox.with(|m| *m == Mailbox::All);
     view! {
         <nav class="account-list" data-testid="account-list" aria-label=move || store.t(T::Accounts)>
@@ -22,7 +23,7 @@ pub fn AccountList() -> impl IntoView {
                 on:click=move |_| store.mailbox.set(Mailbox::All)
             >
                 <span class="name">{move || store.t(T::AllInboxes)}</span>
-                <Counts unread=Signal::derive(move || store.unread_count(None)) total=Signal::derive(all_count) />
+                <Counts counts=all />
             </button>
             <For each=move || store.accounts.get() key=|a| a.id.clone() let:account>
                 <AccountRow id=account.id />
@@ -51,17 +52,20 @@ pub fn AccountList() -> impl IntoView {
     }
 }
 
-/// How many unread messages, when there are any; else how many in all.
+/// How many unread messages, when there are any; else how many in all (`counts`: in all,
+/// unread).
 #[component]
-fn Counts(unread: Signal<usize>, total: Signal<usize>) -> impl IntoView {
+fn Counts(counts: Memo<(u32, u32)>) -> impl IntoView {
+    let total = move || counts.get().0;
+    let unread = move || counts.get().1;
     let store = expect_context::<AppStore>();
     view! {
         <Show
-            when=move || unread.get() != 0
-            fallback=move || view! { <span class="count">{move || total.get()}</span> }
+            when=move || unread() != 0
+            fallback=move || view! { <span class="count">{total}</span> }
         >
             <span class="unread" data-testid="unread-count" title=move || store.t(T::Unread)>
-                {move || unread.get()}
+                {unread}
             </span>
         </Show>
     }
@@ -99,13 +103,9 @@ fn AccountRow(id: String) -> impl IntoView {
         let id = id.clone();
         move || store.mailbox.with(|m| *m == Mailbox::Account(id.clone()))
     };
-    let count = {
+    let counts = {
         let id = id.clone();
-        move || store.count_of(&id)
-    };
-    let unread = {
-        let id = id.clone();
-        move || store.unread_count(Some(&id))
+        Memo::new(move |_| store.count(Some(&id), Some(INBOX)))
     };
     let (show_id, edit_id, remove_id) = (id.clone(), id.clone(), id);
     view! {
@@ -127,7 +127,7 @@ fn AccountRow(id: String) -> impl IntoView {
                     aria-hidden="true"
                 ></span>
                 <span class="name" title=move || field(|a| a.email.clone())>{move || field(|a| a.label().to_owned())}</span>
-                <Counts unread=Signal::derive(unread) total=Signal::derive(count) />
+                <Counts counts />
             </button>
             <button
                 class="icon"
@@ -168,7 +168,7 @@ fn KeptRow(account: Account) -> impl IntoView {
             <button class="mailbox" on:click=move |_| store.mailbox.set(Mailbox::Account(show_id.clone()))>
                 <span class="dot" aria-hidden="true"></span>
                 <span class="name" title=account.email.clone()>{account.label().to_owned()}</span>
-                <span class="count">{move || store.count_of(&count_id)}</span>
+                <span class="count">{move || store.count(Some(&count_id), None).0}</span>
             </button>
             <RemoveButton id=remove_id testid="kept-delete" label=T::DeleteKeptMail />
         </div>

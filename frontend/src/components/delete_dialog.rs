@@ -1,11 +1,11 @@
-//! The question before a message is deleted here for good: what happens on the server
-//! follows the account's policy, and the dialog says which.
+//! The question before a message is deleted here for good, or Trash is emptied: what
+//! happens on the server follows the account's policy, and the dialog says which.
 
 use leptos::prelude::*;
 
 use crate::i18n::T;
 use crate::model::MessageMeta;
-use crate::state::AppStore;
+use crate::state::{AppStore, Deleting};
 use crate::sync;
 
 /// Asks about deleting the message in `store.deleting`, when there is one.
@@ -22,9 +22,10 @@ pub fn DeleteDialog() -> impl IntoView {
 #[component]
 fn DeleteQuestion() -> impl IntoView {
     let store = expect_context::<AppStore>();
-    let account = move || {
-        let id = store.deleting.get()?;
-        Some(MessageMeta::account_of(&id).to_owned())
+    let trash = move || store.deleting.with(|d| *d == Some(Deleting::Trash));
+    let account = move || match store.deleting.get()? {
+        Deleting::Message(id) => Some(MessageMeta::account_of(&id).to_owned()),
+        Deleting::Trash => None,
     };
     // Kept mail of a removed account never syncs again: its server is not touched.
     let deletes_on_server = move || {
@@ -32,15 +33,22 @@ fn DeleteQuestion() -> impl IntoView {
             .and_then(|id| store.account(&id))
             .is_some_and(|a| a.removed_ms.is_none() && a.policy.delete_when_deleted_here)
     };
-    let waits_for_sync =
-        move || account().is_some_and(|id| store.live(&id).sync.with(|phase| phase.is_running()));
+    let running = move |id: &str| store.live(id).sync.with(|phase| phase.is_running());
+    let waits_for_sync = move || match account() {
+        Some(id) => running(&id),
+        None => store
+            .accounts
+            .with(|all| all.iter().any(|a| running(&a.id))),
+    };
     // Asked once: the worker answers for every tab, and this one closes on its word.
     let sent = RwSignal::new(false);
     let confirm = move |_| {
-        if let Some(id) = store.deleting.get_untracked() {
-            sent.set(true);
-            sync::delete(store, vec![id]);
+        match store.deleting.get_untracked() {
+            Some(Deleting::Message(id)) => sync::delete(store, vec![id]),
+            Some(Deleting::Trash) => sync::filing::empty_trash(store),
+            None => return,
         }
+        sent.set(true);
     };
     let close = move |_| {
         store.delete_error.set(None);
@@ -56,11 +64,12 @@ fn DeleteQuestion() -> impl IntoView {
     view! {
         <div class="backdrop">
             <div class="dialog" role="dialog" aria-modal="true" data-testid="delete-dialog">
-                <h2>{move || store.t(T::DeleteQuestion)}</h2>
+                <h2>{move || store.t(if trash() { T::EmptyTrashQuestion } else { T::DeleteQuestion })}</h2>
                 <p>
-                    {move || match deletes_on_server() {
-                        true => store.t(T::DeleteExplainServer),
-                        false => store.t(T::DeleteExplainKeep),
+                    {move || match (trash(), deletes_on_server()) {
+                        (true, _) => store.t(T::EmptyTrashExplain),
+                        (false, true) => store.t(T::DeleteExplainServer),
+                        (false, false) => store.t(T::DeleteExplainKeep),
                     }}
                 </p>
                 <Show when=waits_for_sync>

@@ -1,79 +1,174 @@
-//! The searchable message list.
+//! The message list: the search box and the rows of the view, virtualized. Only the rows on
+//! screen, and a margin, are loaded and drawn; the list is as tall as the whole view.
 
+use leptos::ev;
+use leptos::html::Ul;
 use leptos::prelude::*;
 
+use crate::components::folder_list::DRAG_TYPE;
 use crate::components::shortcuts::Shortcuts;
 use crate::format;
 use crate::i18n::T;
+use crate::listing;
 use crate::model::MessageMeta;
 use crate::state::AppStore;
 
-/// Rows rendered at first, and added by each "show more".
-const PAGE_ROWS: usize = 300;
+/// The height of a row, in CSS pixels (the style sheet's `.message-row` has it too).
+pub const ROW_PX: f64 = 58.0;
+/// Rows drawn beyond the screen, either side.
+const MARGIN_ROWS: usize = 20;
 
 /// Search box and rows, newest first.
 #[component]
 pub fn MessageList() -> impl IntoView {
     let store = expect_context::<AppStore>();
-    // Rows in the DOM, a page at a time: a sync of thousands of messages re-rendered every
-    // row of the list on each batch (long tasks on the page, and a slower sync on two
-    // cores). Issue 11 replaces this with a virtualized list paged from IndexedDB.
-    let limit = RwSignal::new(PAGE_ROWS);
-    let view = Memo::new(move |_| store.visible(limit.get()));
-    let count = move || view.with(|v| v.0);
-    let ids = Signal::derive(move || view.with(|v| v.1.iter().map(|m| m.id.clone()).collect()));
+    let list = NodeRef::<Ul>::new();
+    // Where the screen is over the list: its top, in rows, and its height, in pixels. The
+    // list may scroll inside its pane (wide screens) or with the page (phones).
+    let scrolled = RwSignal::new((0usize, 900.0f64));
+    let measure = move || {
+        let Some(ul) = list.get_untracked() else {
+            return;
+        };
+        let top = (-ul.get_bounding_client_rect().top()).max(0.0);
+        let height = window()
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or(900.0);
+        let now = ((top / ROW_PX) as usize, height);
+        if scrolled.get_untracked() != now {
+            scrolled.set(now);
+        }
+    };
+    let on_page_scroll = window_event_listener(ev::scroll, move |_| measure());
+    let on_resize = window_event_listener(ev::resize, move |_| measure());
+    on_cleanup(move || {
+        on_page_scroll.remove();
+        on_resize.remove();
+    });
+    let count = Memo::new(move |_| store.view_count());
+    let rows = Memo::new(move |_| {
+        let (first, height) = scrolled.get();
+        let on_screen = (height / ROW_PX).ceil() as usize + 1;
+        let count = count.get();
+        first.saturating_sub(MARGIN_ROWS).min(count)..(first + on_screen + MARGIN_ROWS).min(count)
+    });
+    let source = Memo::new(move |_| listing::source(store));
+    let shown_source = StoredValue::new(None::<listing::Source>);
+    Effect::new(move |_| {
+        let source = source.get();
+        if shown_source.with_value(|s| s.as_ref() != Some(&source)) {
+            listing::reset(store);
+            shown_source.set_value(Some(source.clone()));
+        }
+        store.window.track();
+        listing::load(store, &source, rows.get());
+    });
+    // A new view starts at its top.
+    Effect::new(move |_| {
+        source.track();
+        if let Some(ul) = list.get_untracked()
+            && let Some(pane) = ul.parent_element()
+        {
+            pane.set_scroll_top(0);
+        }
+    });
+    let shown = Memo::new(move |_| store.window.with(|w| w.rows(rows.get())));
     view! {
-        <section class="list-pane">
+        <section class="list-pane" on:scroll=move |_| measure()>
             <input
                 type="search"
                 data-testid="search-input"
                 placeholder=move || store.t(T::Search)
+                aria-label=move || store.t(T::Search)
                 bind:value=store.query
             />
-            <Shortcuts ids />
+            <Shortcuts />
+            <Show when=move || store.list_error.with(Option::is_some)>
+                <p class="error" role="alert" data-testid="list-error">
+                    {move || store.list_error.get().map(|t| store.t(t))}
+                </p>
+            </Show>
             <ul
+                node_ref=list
                 data-testid="message-list"
-                data-count=move || count().to_string()
+                data-count=move || count.get().to_string()
                 role="listbox"
+                aria-busy=move || store.searching.get().to_string()
                 aria-label=move || store.t(T::MessagesLabel)
+                style:height=move || format!("{}px", count.get() as f64 * ROW_PX)
             >
-                // Keyed by read state too: a row marked read is drawn again (a reactive
-                // lookup per row would scan the whole list for each of them).
-                <For each=move || view.get().1 key=|m| (m.id.clone(), m.unread) let:meta>
-                    <MessageRow meta />
+                // Keyed by message: a row keeps its element (and the focus) when new mail
+                // moves it down or it is marked; its place and marks follow `shown`.
+                <For each=move || shown.get() key=|(_, m)| m.id.clone() let:row>
+                    <MessageRow meta=row.1 shown count />
                 </For>
             </ul>
-            <Show when=move || view.with(|v| v.0 > v.1.len())>
-                <button class="secondary more" on:click=move |_| limit.update(|l| *l += PAGE_ROWS)>
-                    {move || store.t(T::ShowMore)}
-                </button>
-            </Show>
-            <Show when=move || count() == 0>
+            <Show when=move || count.get() == 0>
                 <p class="empty">{move || store.t(T::NoMessages)}</p>
             </Show>
         </section>
     }
 }
 
-/// One row: sender, date, subject.
+/// The place of a row, and its marks (unread, flagged).
+type RowState = (usize, bool, bool);
+
+/// One row: sender, date, subject; its place among `count` and its marks as `shown` has
+/// them.
 #[component]
-fn MessageRow(meta: MessageMeta) -> impl IntoView {
+fn MessageRow(
+    meta: MessageMeta,
+    shown: Memo<Vec<(usize, MessageMeta)>>,
+    count: Memo<usize>,
+) -> impl IntoView {
     let store = expect_context::<AppStore>();
     let id = meta.id.clone();
+    let state = {
+        let id = id.clone();
+        let first: RowState = (0, meta.unread, meta.flagged);
+        Memo::new(move |last: Option<&RowState>| {
+            let now = shown.with(|rows| {
+                rows.iter()
+                    .find(|(_, m)| m.id == id)
+                    .map(|(at, m)| (*at, m.unread, m.flagged))
+            });
+            now.or(last.copied()).unwrap_or(first)
+        })
+    };
+    let at = move || state.get().0;
+    let unread = move || state.get().1;
+    let flagged = move || state.get().2;
     let is_selected = {
         let id = id.clone();
         move || store.selected.with(|s| s.as_deref() == Some(id.as_str()))
     };
-    let open = {
-        let id = id.clone();
-        move |_| store.selected.set(Some(id.clone()))
+    // Opened as it is now (read or not).
+    let current = {
+        let meta = meta.clone();
+        move || MessageMeta {
+            unread: unread(),
+            flagged: flagged(),
+            ..meta.clone()
+        }
     };
-    let open_by_key = {
+    let open = {
+        let current = current.clone();
+        move |_| store.open(current())
+    };
+    let open_by_key = move |event: web_sys::KeyboardEvent| {
+        if event.key() == "Enter" || event.key() == " " {
+            event.prevent_default();
+            store.open(current());
+        }
+    };
+    let drag = {
         let id = id.clone();
-        move |event: web_sys::KeyboardEvent| {
-            if event.key() == "Enter" || event.key() == " " {
-                event.prevent_default();
-                store.selected.set(Some(id.clone()));
+        move |event: web_sys::DragEvent| {
+            if let Some(data) = event.data_transfer() {
+                let _ = data.set_data(DRAG_TYPE, &id);
+                data.set_effect_allowed("move");
             }
         }
     };
@@ -89,13 +184,18 @@ fn MessageRow(meta: MessageMeta) -> impl IntoView {
             data-uidl=meta.uidl.clone()
             data-id=id.clone()
             style:--account=colour
-            data-unread=meta.unread.to_string()
+            style:top=move || format!("{}px", at() as f64 * ROW_PX)
+            data-unread=move || unread().to_string()
             class="message-row"
-            class:unread=meta.unread
+            class:unread=unread
             class:selected=is_selected.clone()
             role="option"
             aria-selected=move || is_selected().to_string()
+            aria-posinset=move || (at() + 1).to_string()
+            aria-setsize=move || count.get().to_string()
             tabindex="0"
+            draggable="true"
+            on:dragstart=drag
             on:click=open
             on:keydown=open_by_key
         >
@@ -106,6 +206,14 @@ fn MessageRow(meta: MessageMeta) -> impl IntoView {
             <span data-testid="message-subject" class="subject" class:none=!has_subject title=title>
                 {move || if has_subject { subject.clone() } else { store.t(T::NoSubject).to_owned() }}
             </span>
+            <span class="marks">
+            <Show when=flagged>
+                <span class="flag" data-testid="message-flagged" role="img" aria-label=move || store.t(T::Flagged)>
+                    <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
+                        <path d="M5 21V4h11l-2 4 2 4H5" fill="currentColor" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" />
+                    </svg>
+                </span>
+            </Show>
             <Show when=move || { meta.attachments > 0 }>
                 <span class="clip" role="img" aria-label=move || store.t(T::Attachments)>
                     <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
@@ -114,6 +222,7 @@ fn MessageRow(meta: MessageMeta) -> impl IntoView {
                     </svg>
                 </span>
             </Show>
+            </span>
         </li>
     }
 }

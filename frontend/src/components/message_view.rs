@@ -4,13 +4,16 @@ use leptos::prelude::*;
 
 use crate::blob;
 use crate::components::attachment::AttachmentLink;
+use crate::components::folder_list::folder_name;
 use crate::components::forwarded::ForwardedMessage;
 use crate::components::html_body::HtmlBody;
 use crate::format;
 use crate::i18n::T;
 use crate::model::SenderList;
+use crate::model::folder::{ARCHIVE, BUILT_IN};
 use crate::state::AppStore;
 use crate::sync;
+use crate::sync::filing;
 use crate::sync::reading::{self, OpenMessage};
 
 /// The reading pane.
@@ -183,10 +186,15 @@ fn OpenMessage(id: String, message: OpenMessage, partial: Memo<Option<bool>>) ->
                 <a class="button secondary" data-testid="message-save-eml" href=eml_url download=eml_name>
                     {move || store.t(T::SaveEml)}
                 </a>
+                <FilingActions />
                 <button
                     class="danger"
                     data-testid="message-delete"
-                    on:click=move |_| store.deleting.set(store.selected.get_untracked())
+                    on:click=move |event: web_sys::MouseEvent| {
+                        if let Some(id) = store.selected.get_untracked() {
+                            filing::delete(store, id, event.shift_key());
+                        }
+                    }
                 >
                     {move || store.t(T::DeleteMessage)}
                 </button>
@@ -236,6 +244,62 @@ fn OpenMessage(id: String, message: OpenMessage, partial: Memo<Option<bool>>) ->
             {body}
             {message.forwarded.clone().into_iter().map(|message| view! { <ForwardedMessage message /> }).collect_view()}
         </article>
+    }
+}
+
+/// Flag, archive and move the open message.
+#[component]
+fn FilingActions() -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let flagged = move || {
+        store
+            .open_meta
+            .with(|m| m.as_ref().is_some_and(|m| m.flagged))
+    };
+    let folder = move || {
+        store
+            .open_meta
+            .with(|m| m.as_ref().map(|m| m.folder.clone()))
+    };
+    let with_open = move |act: &dyn Fn(String)| {
+        if let Some(id) = store.selected.get_untracked() {
+            act(id);
+        }
+    };
+    let choose = move |event: web_sys::Event| {
+        let to = event_target_value(&event);
+        if !to.is_empty() {
+            with_open(&|id| filing::move_to(store, vec![id], &to));
+        }
+    };
+    view! {
+        <button
+            class="secondary"
+            data-testid="message-flag"
+            aria-pressed=move || flagged().to_string()
+            on:click=move |_| with_open(&|id| filing::flag(store, vec![id], !flagged()))
+        >
+            {move || store.t(if flagged() { T::Unflag } else { T::Flag })}
+        </button>
+        <button
+            class="secondary"
+            data-testid="message-archive"
+            hidden=move || folder().as_deref() == Some(ARCHIVE)
+            on:click=move |_| with_open(&|id| filing::move_to(store, vec![id], ARCHIVE))
+        >
+            {move || store.t(T::Archive)}
+        </button>
+        <select data-testid="message-move" aria-label=move || store.t(T::MoveTo) on:change=choose prop:value="">
+            <option value="">{move || store.t(T::MoveTo)}</option>
+            {BUILT_IN.iter().map(|id| {
+                let name = folder_name(id).unwrap_or(T::FolderInbox);
+                view! {
+                    <option value=*id disabled=move || folder().as_deref() == Some(*id)>
+                        {move || store.t(name)}
+                    </option>
+                }
+            }).collect_view()}
+        </select>
     }
 }
 

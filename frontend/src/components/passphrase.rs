@@ -3,6 +3,8 @@
 //! new-mail notifications).
 
 use leptos::prelude::*;
+
+use crate::components::rules::RulesSettings;
 use web_sys::SubmitEvent;
 
 use crate::i18n::T;
@@ -140,12 +142,13 @@ pub fn Settings() -> impl IntoView {
                     </div>
                 </fieldset>
                 <NotifyField />
-                <div class="actions">
-                    <button type="button" class="secondary" data-testid="settings-close" on:click=move |_| store.form.set(None)>
-                        {move || store.t(T::Close)}
-                    </button>
-                </div>
             </form>
+            <RulesSettings />
+            <div class="actions">
+                <button type="button" class="secondary" data-testid="settings-close" on:click=move |_| store.form.set(None)>
+                    {move || store.t(T::Close)}
+                </button>
+            </div>
         </section>
     }
 }

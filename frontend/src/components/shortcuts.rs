@@ -1,5 +1,6 @@
 //! Keyboard shortcuts for the list, as mail clients have them: j/k next and previous,
-//! u mark unread, Delete delete, / search, Escape back to the list, ? this help.
+//! u mark unread, s flag, e archive, m move, Delete to Trash (Shift+Delete for good),
+//! / search, Escape back to the list, ? this help.
 //! Keys typed into a field, or with Ctrl, Alt or ⌘, are left alone.
 
 use leptos::ev;
@@ -8,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 
 use crate::i18n::T;
+use crate::model::folder::ARCHIVE;
 use crate::state::AppStore;
 use crate::sync;
 
@@ -16,7 +18,11 @@ const KEYS: &[(&str, T)] = &[
     ("j", T::KeyNext),
     ("k", T::KeyPrevious),
     ("u", T::KeyUnread),
+    ("s", T::KeyFlag),
+    ("e", T::KeyArchive),
+    ("m", T::KeyMove),
     ("Delete", T::KeyDelete),
+    ("⇧ Delete", T::KeyDeleteForGood),
     ("/", T::KeySearch),
     ("Esc", T::KeyBack),
     ("?", T::KeyHelp),
@@ -45,24 +51,31 @@ fn focus(css: &str) {
     }
 }
 
-/// Listens for the shortcuts while mounted; `ids` are the listed messages' ids, in order.
-/// Shows the help when asked.
+/// Focuses the list's row of message `id` (and so scrolls it into view).
+pub fn focus_row(id: &str) {
+    focus(&format!("[data-testid=\"message-row\"][data-id=\"{id}\"]"));
+}
+
+/// Listens for the shortcuts while mounted, over the list's loaded rows. Shows the help
+/// when asked.
 #[component]
-pub fn Shortcuts(ids: Signal<Vec<String>>) -> impl IntoView {
+pub fn Shortcuts() -> impl IntoView {
     let store = expect_context::<AppStore>();
     let help = RwSignal::new(false);
     let step = move |by: isize| {
-        let ids = ids.get_untracked();
-        let at = store
-            .selected
-            .with_untracked(|s| s.as_ref().and_then(|s| ids.iter().position(|id| id == s)));
-        let next = match at {
-            Some(at) => (at as isize + by).clamp(0, ids.len() as isize - 1) as usize,
-            None => 0,
-        };
-        if let Some(id) = ids.get(next) {
-            store.selected.set(Some(id.clone()));
-            focus(&format!("[data-testid=\"message-row\"][data-id=\"{id}\"]"));
+        let selected = store.selected.get_untracked();
+        let next = store.window.with_untracked(|w| {
+            let at = selected.as_deref().and_then(|id| w.position_of(id));
+            let next = match at {
+                Some(at) => at.saturating_add_signed(by),
+                None => 0,
+            };
+            w.at(next).or_else(|| at.and_then(|at| w.at(at))).cloned()
+        });
+        if let Some(meta) = next {
+            let id = meta.id.clone();
+            store.open(meta);
+            focus_row(&id);
         }
     };
     let handle = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
@@ -79,7 +92,26 @@ pub fn Shortcuts(ids: Signal<Vec<String>>) -> impl IntoView {
                     sync::mark(store, vec![id], unread);
                 }
             }
-            "Delete" if selected.is_some() => store.deleting.set(selected),
+            "s" => {
+                if let Some(id) = selected {
+                    let flagged = !store.is_flagged(&id);
+                    sync::filing::flag(store, vec![id], flagged);
+                }
+            }
+            "e" => {
+                if let Some(id) = selected {
+                    sync::filing::move_to(store, vec![id], ARCHIVE);
+                }
+            }
+            "m" if selected.is_some() => {
+                event.prevent_default();
+                focus("[data-testid=\"message-move\"]");
+            }
+            "Delete" => {
+                if let Some(id) = selected {
+                    sync::filing::delete(store, id, event.shift_key());
+                }
+            }
             "/" => {
                 event.prevent_default();
                 focus("[data-testid=\"search-input\"]");

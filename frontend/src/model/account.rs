@@ -120,6 +120,12 @@ pub struct MessageMeta {
     /// existed counts as read).
     #[serde(default)]
     pub unread: bool,
+    /// The folder it is filed in (mail stored before folders existed is in the Inbox).
+    #[serde(default = "super::folder::inbox")]
+    pub folder: String,
+    /// Flagged by the person.
+    #[serde(default)]
+    pub flagged: bool,
 }
 
 impl MessageMeta {

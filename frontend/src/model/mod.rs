@@ -3,13 +3,16 @@
 
 pub mod account;
 pub mod error;
+pub mod folder;
 pub mod phase;
 pub mod protocol;
 pub mod reading;
+pub mod rules;
 pub mod vault;
 
 pub use account::{Account, MessageMeta};
 pub use error::SyncError;
+pub use folder::Counter;
 pub use phase::SyncPhase;
 pub use protocol::{Intent, Notice, SenderList};
 pub use reading::Rendered;

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(doc)]
 use super::Rendered;
+use super::folder::FolderView;
+use super::rules::Rule;
 use super::{Account, MessageMeta, SyncPhase, Vault};
 
 /// The `BroadcastChannel` every tab listens on.
@@ -89,6 +91,28 @@ pub enum Intent {
         /// `true`: unread.
         unread: bool,
     },
+    /// Flag messages or take their flag off.
+    Flag {
+        /// Message ids (`account/uidl`).
+        ids: Vec<String>,
+        /// `true`: flagged.
+        flagged: bool,
+    },
+    /// File messages in another folder.
+    Move {
+        /// Message ids (`account/uidl`).
+        ids: Vec<String>,
+        /// The folder id.
+        folder: String,
+    },
+    /// Delete for good every message in a folder (emptying Trash), as [`Intent::Delete`]
+    /// does.
+    EmptyFolder {
+        /// The folder id.
+        folder: String,
+        /// Only this account's messages there.
+        account: Option<String>,
+    },
     /// Delete messages here for good. Each waits until no sync of its account runs; its
     /// UIDL is remembered as deleted here, so no sync brings it back (and the account's
     /// policy may delete it on the server at the next sync).
@@ -124,6 +148,45 @@ pub enum Intent {
         /// The attachment's place among the message's attachments.
         index: u32,
         /// Tells the answer to this request from others.
+        ticket: u64,
+    },
+    /// Store the person's rules (all of them, in order).
+    SaveRules {
+        /// The rules.
+        rules: Vec<Rule>,
+    },
+    /// Run the stored rules on the messages of a folder view (mail already stored).
+    RunRules {
+        /// The view (the Inbox, usually).
+        view: FolderView,
+    },
+    /// Read up to `limit` messages of a folder view from place `offset` on, newest first:
+    /// the worker answers this page alone with `[ticket, records or null]`.
+    Rows {
+        /// The view.
+        view: FolderView,
+        /// The first place.
+        offset: u32,
+        /// How many at most.
+        limit: u32,
+        /// Tells the answer to this request from others.
+        ticket: u64,
+    },
+    /// Read the messages `ids`: answered as [`Intent::Rows`] is.
+    RowsById {
+        /// Message ids (`account/uidl`), in the order wanted.
+        ids: Vec<String>,
+        /// Tells the answer to this request from others.
+        ticket: u64,
+    },
+    /// Search a folder view: the worker answers this page alone with `[ticket, ids]`,
+    /// newest first, or `[ticket, null]` when a newer search took over.
+    Search {
+        /// The view.
+        view: FolderView,
+        /// What was typed.
+        query: String,
+        /// Tells the answer to this request from others (newer searches have greater ones).
         ticket: u64,
     },
     /// Remove an account: its syncs stop (in every tab) and its server state goes.
@@ -170,6 +233,28 @@ pub enum Notice {
         account: String,
         /// What the list shows of each.
         messages: Vec<MessageMeta>,
+        /// How many of them are new here and unread (not bodies of messages stored
+        /// headers-only).
+        #[serde(default)]
+        fresh: u32,
+    },
+    /// The store was upgraded to a new schema (see `worker::migrate`): what the page read
+    /// of it is to be read again.
+    Upgraded,
+    /// The rules were stored.
+    RulesSaved {
+        /// The rules, as stored.
+        rules: Vec<Rule>,
+    },
+    /// The rules ran on stored mail.
+    RulesRan {
+        /// How many messages they filed or marked.
+        changed: u32,
+    },
+    /// Storing or running the rules failed; nothing changed.
+    RulesFailed {
+        /// The browser's storage is full.
+        full: bool,
     },
     /// An account was added or its settings saved.
     AccountSaved {
@@ -189,6 +274,25 @@ pub enum Notice {
         ids: Vec<String>,
         /// `true`: unread.
         unread: bool,
+    },
+    /// Messages were flagged, or their flag taken off.
+    Flagged {
+        /// Message ids.
+        ids: Vec<String>,
+        /// `true`: flagged.
+        flagged: bool,
+    },
+    /// Messages were filed in another folder.
+    Moved {
+        /// Message ids (those that moved).
+        ids: Vec<String>,
+        /// The folder id.
+        folder: String,
+    },
+    /// Moving messages failed; they are where they were.
+    MoveFailed {
+        /// Message ids.
+        ids: Vec<String>,
     },
     /// Messages were deleted here for good.
     Deleted {

@@ -9,7 +9,8 @@ use rexie::{Index, ObjectStore, Rexie};
 const DB_NAME: &str = "cartero";
 /// Bump when the stores change; [`open`] creates what a new version needs.
 /// 2: UIDL state and per-account sync facts. 3: settings (the primary passphrase's vault).
-const DB_VERSION: u32 = 3;
+/// 4: folders: messages indexed by folder and date, and counters (see `worker::migrate`).
+const DB_VERSION: u32 = 4;
 /// Accounts, keyed by `id`.
 pub const ACCOUNTS: &str = "accounts";
 /// Message metadata, keyed by `id` (`account/uidl`), indexed by `account`. A record also
@@ -19,6 +20,13 @@ pub const MESSAGES: &str = "messages";
 pub const RAW: &str = "raw";
 /// The index of [`MESSAGES`] and [`UIDL_STATE`] by account.
 pub const BY_ACCOUNT: &str = "by_account";
+/// The index of [`MESSAGES`] by folder and date: a folder of every account, by date.
+pub const BY_FOLDER_DATE: &str = "by_folder_date";
+/// The index of [`MESSAGES`] by account, folder and date: one account's folder, by date.
+pub const BY_ACCOUNT_FOLDER_DATE: &str = "by_account_folder_date";
+/// How many messages, and how many unread, per account and folder, keyed by
+/// `[account, folder]` (see `model::folder::Counter`).
+pub const COUNTERS: &str = "counters";
 /// Per-UIDL sync state of UIDLs with no message record of their own (and states written
 /// before they moved into the metadata), keyed by `key` (`account/uidl`), indexed by
 /// `account`; written in the same transaction as the message it describes.
@@ -67,8 +75,14 @@ pub async fn open() -> Result<Rc<Rexie>, StoreError> {
         .add_object_store(
             ObjectStore::new(MESSAGES)
                 .key_path("id")
-                .add_index(Index::new(BY_ACCOUNT, "account")),
+                .add_index(Index::new(BY_ACCOUNT, "account"))
+                .add_index(Index::new_array(BY_FOLDER_DATE, ["folder", "date_ms"]))
+                .add_index(Index::new_array(
+                    BY_ACCOUNT_FOLDER_DATE,
+                    ["account", "folder", "date_ms"],
+                )),
         )
+        .add_object_store(ObjectStore::new(COUNTERS).key_path_array(["account", "folder"]))
         .add_object_store(ObjectStore::new(RAW).key_path("id"))
         .add_object_store(
             ObjectStore::new(UIDL_STATE)

@@ -7,8 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
-use super::db::{self, MESSAGES, RAW, StoreError};
-use crate::model::MessageMeta;
+use super::db::{self, RAW, StoreError};
 
 /// Messages above this size are stored as a Blob: the bytes go from wasm memory to the
 /// browser's blob store once, without a JavaScript copy that IndexedDB would clone again
@@ -32,18 +31,6 @@ pub fn raw_record(id: &str, raw: &[u8]) -> Result<JsValue, StoreError> {
     };
     set("bytes", &bytes)?;
     Ok(record.into())
-}
-
-/// Every stored message, of every account.
-pub async fn list_all() -> Result<Vec<MessageMeta>, StoreError> {
-    let db = db::open().await?;
-    let tx = db.transaction(&[MESSAGES], TransactionMode::ReadOnly)?;
-    let values = tx.store(MESSAGES)?.get_all(None, None).await?;
-    tx.done().await?;
-    values
-        .into_iter()
-        .map(|v| serde_wasm_bindgen::from_value(v).map_err(StoreError::from))
-        .collect()
 }
 
 /// A stored message's raw bytes as IndexedDB holds them: a Blob (a big message) or a

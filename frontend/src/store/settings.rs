@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 use super::db::{self, SETTINGS, StoreError};
+use crate::model::rules::Rule;
 use crate::model::{SenderList, Vault};
 
 /// The key of the vault's record.
@@ -27,6 +28,26 @@ pub struct SendersRecord {
     pub key: String,
     /// Its addresses, lower-cased.
     pub addresses: Vec<String>,
+}
+
+/// The key of the rules' record.
+pub const RULES_KEY: &str = "rules";
+
+/// The rules' record: every rule, in the order they apply.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RulesRecord {
+    /// Always [`RULES_KEY`].
+    pub key: String,
+    /// The rules.
+    pub rules: Vec<Rule>,
+}
+
+/// The stored rules, in order.
+pub async fn load_rules() -> Result<Vec<Rule>, StoreError> {
+    Ok(setting::<RulesRecord>(RULES_KEY)
+        .await?
+        .map(|r| r.rules)
+        .unwrap_or_default())
 }
 
 /// The addresses on sender list `list`.

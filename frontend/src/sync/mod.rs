@@ -2,7 +2,9 @@
 //! notices every worker broadcasts (its own and other tabs'), so every open tab shows the
 //! same progress and new mail.
 
+pub mod filing;
 pub mod reading;
+pub mod rows;
 pub mod schedule;
 
 use std::cell::RefCell;
@@ -15,7 +17,7 @@ use web_sys::{BroadcastChannel, MessageEvent, Worker, WorkerOptions, WorkerType}
 use crate::i18n::T;
 use crate::model::protocol::{CHANNEL, READY};
 use crate::model::{Account, Intent, Notice, SyncError, SyncPhase};
-use crate::state::{AppStore, Form, Mailbox};
+use crate::state::{AppStore, Form, Mailbox, RulesStatus};
 
 /// The loader Trunk writes for the worker built from `src/bin/cartero-worker.rs`
 /// (`data-loader-shim`: it imports the bindings, then starts the wasm).
@@ -63,14 +65,39 @@ fn apply(store: AppStore, notice: Notice) {
                 live.sync.set(SyncPhase::Idle);
             }
         }
-        Notice::Saved { account, messages } => {
-            let new = store.count_new_unread(&messages);
+        Notice::Saved {
+            account,
+            messages,
+            fresh,
+        } => {
             store.add_messages(&account, messages);
-            if new > 0 {
-                crate::attention::new_mail(store, &account, new);
+            if fresh > 0 {
+                crate::attention::new_mail(store, &account, fresh as usize);
             }
         }
-        Notice::Marked { ids, unread } => store.set_unread(&ids, unread),
+        Notice::Marked { ids, unread } => {
+            store.set_unread(&ids, unread);
+            store.changed();
+        }
+        Notice::Flagged { ids, flagged } => {
+            store.set_flagged(&ids, flagged);
+            store.changed();
+        }
+        Notice::Moved { ids, folder } => {
+            store.set_folder(&ids, &folder);
+            store.changed();
+        }
+        Notice::Upgraded => store.changed(),
+        Notice::RulesSaved { rules } => {
+            store.rules.set(rules);
+            store.rules_status.set(Some(RulesStatus::Saved));
+        }
+        Notice::RulesRan { changed } => {
+            store.rules_status.set(Some(RulesStatus::Ran(changed)));
+            store.changed();
+        }
+        Notice::RulesFailed { .. } => store.rules_status.set(Some(RulesStatus::Failed)),
+        Notice::MoveFailed { .. } => store.list_error.set(Some(T::ErrMove)),
         Notice::Deleted { ids } => {
             if store.asks_to_delete_any(&ids) {
                 store.deleting.set(None);

@@ -31,7 +31,7 @@ pub struct OpenMessage {
 
 /// Posts the intent `make` builds with a new ticket and waits for the worker's answer to
 /// it; `None` when there is no worker, or it did not answer in time.
-async fn ask(make: impl FnOnce(u64) -> Intent) -> Option<Array> {
+pub(super) async fn ask(make: impl FnOnce(u64) -> Intent) -> Option<Array> {
     let ticket = TICKETS.with(|t| {
         t.set(t.get() + 1);
         t.get()

@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 
 use crate::model::{Account, MessageMeta, Vault};
 use crate::store::db::{
-    self, ACCOUNTS, MESSAGES, RAW, SETTINGS, SYNC_META, StoreError, UIDL_STATE,
+    self, ACCOUNTS, COUNTERS, MESSAGES, RAW, SETTINGS, SYNC_META, StoreError, UIDL_STATE,
 };
 use crate::store::settings::{VAULT_KEY, VaultRecord};
 
@@ -98,7 +98,7 @@ async fn remove_and_save(
     let db = db::open().await?;
     let stores: &[&str] = match kept {
         Some(_) => &[ACCOUNTS, UIDL_STATE, SYNC_META],
-        None => &[ACCOUNTS, UIDL_STATE, SYNC_META, MESSAGES, RAW],
+        None => &[ACCOUNTS, UIDL_STATE, SYNC_META, MESSAGES, RAW, COUNTERS],
     };
     let tx = db.transaction(stores, TransactionMode::ReadWrite)?;
     let accounts = tx.store(ACCOUNTS)?;
@@ -112,6 +112,7 @@ async fn remove_and_save(
             accounts.delete(JsValue::from_str(id)).await?;
             tx.store(MESSAGES)?.delete(keys_of(id)?.into()).await?;
             tx.store(RAW)?.delete(keys_of(id)?.into()).await?;
+            crate::store::counters::forget(&tx.store(COUNTERS)?, id).await?;
         }
     }
     if let Some(new) = new {

@@ -9,7 +9,10 @@ use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
 use super::idb_store::{StateRecord, WithState, committed, stored_without_state};
-use crate::store::db::{self, MESSAGES, RAW, StoreError, UIDL_STATE};
+use super::record::{flag_field, text_field};
+use crate::model::folder::{self, Tally};
+use crate::store::counters;
+use crate::store::db::{self, COUNTERS, MESSAGES, RAW, StoreError, UIDL_STATE};
 
 /// The state a deleted message leaves: its own, marked deleted here. A message stored
 /// before states existed has none, and gets one.
@@ -31,7 +34,10 @@ fn deleted_state(message: WithState, apart: Option<JsValue>) -> Result<StateReco
 pub async fn delete_here(ids: &[String]) -> Result<(), StoreError> {
     let keys: Vec<JsValue> = ids.iter().map(|id| JsValue::from_str(id)).collect();
     let db = db::open().await?;
-    let tx = db.transaction(&[MESSAGES, RAW, UIDL_STATE], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(
+        &[MESSAGES, RAW, UIDL_STATE, COUNTERS],
+        TransactionMode::ReadWrite,
+    )?;
     let messages = tx.store(MESSAGES)?;
     let raws = tx.store(RAW)?;
     let states = tx.store(UIDL_STATE)?;
@@ -40,11 +46,15 @@ pub async fn delete_here(ids: &[String]) -> Result<(), StoreError> {
     let apart = try_join_all(keys.iter().map(|key| states.get(key.clone()))).await?;
     let mut deleted = Vec::new();
     let mut left = Vec::new();
+    let mut tally = Tally::default();
     for ((key, record), apart) in keys.iter().zip(found).zip(apart) {
         let Some(record) = record.filter(|r| !r.is_undefined()) else {
             continue;
         };
+        let folder = text_field(&record, "folder").unwrap_or_else(folder::inbox);
+        let unread = flag_field(&record, "unread");
         let message: WithState = serde_wasm_bindgen::from_value(record)?;
+        tally.count(&message.account, &folder, unread, -1);
         left.push((
             serde_wasm_bindgen::to_value(&deleted_state(message, apart)?)?,
             None,
@@ -54,5 +64,6 @@ pub async fn delete_here(ids: &[String]) -> Result<(), StoreError> {
     try_join_all(deleted.iter().map(|key| messages.delete(key.clone()))).await?;
     try_join_all(deleted.iter().map(|key| raws.delete(key.clone()))).await?;
     states.put_all(left.into_iter()).await?;
+    counters::apply(&tx.store(COUNTERS)?, &tally).await?;
     committed(tx.done().await?)
 }

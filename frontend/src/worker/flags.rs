@@ -1,28 +1,52 @@
-//! Marks on stored messages that the person sets: read and unread.
+//! Marks on stored messages that the person sets: read and unread, and the flag.
 
 use js_sys::Reflect;
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
-use crate::store::db::{self, MESSAGES, StoreError};
+use super::record::{flag_field, text_field};
+use crate::model::folder::{self, Tally};
+use crate::store::counters;
+use crate::store::db::{self, COUNTERS, MESSAGES, StoreError};
 
-/// Marks the messages `ids` read or unread, in one transaction; ids not stored (removed
-/// meanwhile) are skipped.
-pub async fn mark(ids: &[String], unread: bool) -> Result<(), StoreError> {
+/// A mark the person sets on messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// Unread (`true`) or read.
+    Unread(bool),
+    /// Flagged or not.
+    Flagged(bool),
+}
+
+/// Sets `mark` on the messages `ids`, in one transaction (with the unread counters); ids
+/// not stored (removed meanwhile) are skipped.
+pub async fn mark(ids: &[String], mark: Mark) -> Result<(), StoreError> {
+    let (field, on) = match mark {
+        Mark::Unread(on) => ("unread", on),
+        Mark::Flagged(on) => ("flagged", on),
+    };
     let db = db::open().await?;
-    let tx = db.transaction(&[MESSAGES], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&[MESSAGES, COUNTERS], TransactionMode::ReadWrite)?;
     let store = tx.store(MESSAGES)?;
+    let mut tally = Tally::default();
     for id in ids {
         let Some(record) = store.get(JsValue::from_str(id)).await? else {
             continue;
         };
-        if record.is_undefined() {
+        if record.is_undefined() || flag_field(&record, field) == on {
             continue;
         }
-        Reflect::set(&record, &"unread".into(), &JsValue::from_bool(unread))
+        if let Mark::Unread(unread) = mark {
+            let account = text_field(&record, "account").unwrap_or_default();
+            let folder = text_field(&record, "folder").unwrap_or_else(folder::inbox);
+            tally.count(&account, &folder, !unread, -1);
+            tally.count(&account, &folder, unread, 1);
+        }
+        Reflect::set(&record, &field.into(), &JsValue::from_bool(on))
             .map_err(|_| StoreError::Failed("cannot mark a message".into()))?;
         store.put(&record, None).await?;
     }
+    counters::apply(&tx.store(COUNTERS)?, &tally).await?;
     if tx.done().await?.is_committed() {
         Ok(())
     } else {

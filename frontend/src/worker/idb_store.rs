@@ -16,9 +16,16 @@ use rexie::{KeyRange, TransactionMode};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::record::{flag_field, text_field};
+use crate::mime::facts::facts;
 use crate::mime::render::summarize;
 use crate::model::MessageMeta;
-use crate::store::db::{self, BY_ACCOUNT, MESSAGES, RAW, SYNC_META, StoreError, UIDL_STATE};
+use crate::model::folder::{self, Tally};
+use crate::model::rules::{self, Outcome, Rule};
+use crate::store::counters;
+use crate::store::db::{
+    self, BY_ACCOUNT, COUNTERS, MESSAGES, RAW, SYNC_META, StoreError, UIDL_STATE,
+};
 use crate::store::messages::raw_record;
 
 /// A UIDL state as stored: the engine's state plus its keys.
@@ -184,24 +191,36 @@ async fn abort_reason(octets: usize) -> StoreError {
 }
 
 /// One account's store, as the engine sees it. `saved` hears of every committed batch's
-/// message metadata (the worker broadcasts it to the tabs).
+/// message metadata, and how many of them are new and unread in the Inbox (the worker
+/// broadcasts it to the tabs).
 pub struct IdbStore<F> {
     account: String,
     /// UIDLs of messages the person opened (their bodies are fetched): stored read.
     opened: HashSet<String>,
     saved: F,
+    /// The person's rules (those on), applied to each new message.
+    rules: Vec<Rule>,
     /// States made up by `load` for schema-1 messages, written by `set_identity`.
     legacy: Vec<UidlState>,
 }
 
-impl<F: FnMut(Vec<MessageMeta>)> IdbStore<F> {
-    /// The store of `account`; messages in `opened` are stored read.
-    pub fn new(account: &str, opened: HashSet<String>, saved: F) -> Self {
+impl<F: FnMut(Vec<MessageMeta>, u32)> IdbStore<F> {
+    /// The store of `account`; messages in `opened` are stored read; `rules` file new ones.
+    pub fn new(account: &str, opened: HashSet<String>, rules: Vec<Rule>, saved: F) -> Self {
         IdbStore {
             account: account.to_owned(),
             opened,
             saved,
+            rules: rules.into_iter().filter(|r| r.enabled).collect(),
             legacy: Vec::new(),
+        }
+    }
+
+    /// What the rules decide for a new message (nothing is read when there are none).
+    fn decide(&self, raw: &[u8]) -> Outcome {
+        match self.rules.is_empty() {
+            true => Outcome::default(),
+            false => rules::decide(&self.rules, &facts(raw, &self.account)),
         }
     }
 
@@ -219,11 +238,13 @@ impl<F: FnMut(Vec<MessageMeta>)> IdbStore<F> {
             attachments: summary.attachments,
             partial: record.state.status == Status::HeadersOnly,
             unread: !self.opened.contains(&record.state.uidl),
+            folder: folder::inbox(),
+            flagged: false,
         }
     }
 }
 
-impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
+impl<F: FnMut(Vec<MessageMeta>, u32)> Store for IdbStore<F> {
     type Error = StoreError;
 
     async fn load(&mut self) -> Result<Stored, StoreError> {
@@ -288,12 +309,13 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
     }
 
     async fn commit(&mut self, batch: Vec<Record>) -> Result<(), StoreError> {
-        // Build every value before the transaction opens: awaiting anything else inside an
-        // IndexedDB transaction lets it auto-commit early.
+        // Build every value that needs no read before the transaction opens: awaiting
+        // anything but its own requests inside an IndexedDB transaction lets it commit early.
         let mut states = Vec::new();
-        let mut metas_out = Vec::with_capacity(batch.len());
         let mut raws_out = Vec::with_capacity(batch.len());
         let mut metas = Vec::new();
+        let mut inline = Vec::new();
+        let mut outcomes = Vec::new();
         let octets: usize = batch
             .iter()
             .filter_map(|r| r.raw.as_ref())
@@ -306,20 +328,59 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
                 continue;
             };
             let meta = self.meta(record, raw);
-            let value = serde_wasm_bindgen::to_value(&meta)?;
-            let state = serde_wasm_bindgen::to_value(&InlineState::new(&record.state))?;
-            js_sys::Reflect::set(&value, &STATE_FIELD.into(), &state)
-                .map_err(|_| StoreError::Failed("cannot build a record".into()))?;
-            metas_out.push(value);
+            outcomes.push(self.decide(raw));
+            inline.push(serde_wasm_bindgen::to_value(&InlineState::new(
+                &record.state,
+            ))?);
             raws_out.push(raw_record(&meta.id, raw)?);
             metas.push(meta);
         }
         let db = db::open().await?;
-        let tx = db.transaction(&[MESSAGES, RAW, UIDL_STATE], TransactionMode::ReadWrite)?;
+        let tx = db.transaction(
+            &[MESSAGES, RAW, UIDL_STATE, COUNTERS],
+            TransactionMode::ReadWrite,
+        )?;
         let meta_store = tx.store(MESSAGES)?;
         let raw_store = tx.store(RAW)?;
         let state_store = tx.store(UIDL_STATE)?;
-        // Every request is issued at once and only the last of each store awaited: one
+        // A message stored again (a headers-only one whose body came) keeps where the
+        // person filed it and their marks. All reads are issued in one turn.
+        let before = futures_util::future::try_join_all(
+            metas
+                .iter()
+                .map(|m| meta_store.get(JsValue::from_str(&m.id))),
+        )
+        .await?;
+        let mut tally = Tally::default();
+        let mut fresh = 0;
+        let mut metas_out = Vec::with_capacity(metas.len());
+        let each = metas.iter_mut().zip(before).zip(inline).zip(outcomes);
+        for (((meta, old), state), outcome) in each {
+            match old.filter(|v| !v.is_undefined()) {
+                Some(old) => {
+                    meta.folder = text_field(&old, "folder").unwrap_or_else(folder::inbox);
+                    meta.flagged = flag_field(&old, "flagged");
+                    let was_unread = flag_field(&old, "unread");
+                    meta.unread &= was_unread;
+                    tally.count(&self.account, &meta.folder, was_unread, -1);
+                }
+                None => {
+                    // New here: filed by the rules, in this transaction.
+                    if let Some(folder) = outcome.folder {
+                        meta.folder = folder;
+                    }
+                    meta.unread &= !outcome.read;
+                    meta.flagged = outcome.flagged;
+                    fresh += u32::from(meta.unread && meta.folder == folder::INBOX);
+                }
+            }
+            tally.count(&self.account, &meta.folder, meta.unread, 1);
+            let value = serde_wasm_bindgen::to_value(&*meta)?;
+            js_sys::Reflect::set(&value, &STATE_FIELD.into(), &state)
+                .map_err(|_| StoreError::Failed("cannot build a record".into()))?;
+            metas_out.push(value);
+        }
+        // Every write is issued at once and only the last of each store awaited: one
         // await per request cost a trip through the event loop each, 87 % of a 5,000
         // message sync (docs/benchmarks.md). A failed request aborts the transaction.
         raw_store
@@ -331,11 +392,12 @@ impl<F: FnMut(Vec<MessageMeta>)> Store for IdbStore<F> {
         state_store
             .put_all(states.into_iter().map(|v| (v, None)))
             .await?;
+        counters::apply(&tx.store(COUNTERS)?, &tally).await?;
         if !tx.done().await?.is_committed() {
             return Err(abort_reason(octets).await);
         }
         if !metas.is_empty() {
-            (self.saved)(metas);
+            (self.saved)(metas, fresh);
         }
         Ok(())
     }

@@ -5,9 +5,15 @@
 pub mod accounts;
 pub mod deletion;
 pub mod flags;
+pub mod folders;
 pub mod idb_store;
 pub mod locks;
+pub mod migrate;
 pub mod reader;
+pub mod record;
+pub mod rows;
+pub mod rules;
+pub mod search;
 pub mod senders;
 pub mod session;
 pub mod socket;
@@ -21,9 +27,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{BroadcastChannel, DedicatedWorkerGlobalScope, MessageEvent};
 
+use crate::model::folder::FolderView;
 use crate::model::protocol::{CHANNEL, READY};
 use crate::model::{Account, Intent, MessageMeta, Notice, SyncPhase};
 use crate::store::db::StoreError;
+use flags::Mark;
 use session::SyncRequest;
 
 /// A sync of this worker.
@@ -114,10 +122,11 @@ fn start_sync(herald: &Herald, running: &Running, id: String, request: SyncReque
             let end = match accounts::load(&id).await {
                 Ok(Some(account)) if account.removed_ms.is_none() => {
                     let report = |phase| herald.phase(&id, phase);
-                    let saved = |messages| {
+                    let saved = |messages, fresh| {
                         herald.tell(&Notice::Saved {
                             account: id.clone(),
                             messages,
+                            fresh,
                         })
                     };
                     match session::run(&account, request, report, saved).await {
@@ -326,8 +335,37 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
             let herald = herald.clone();
             spawn_local(async move {
                 // A failed mark only leaves the message as it was; the next open marks it.
-                if flags::mark(&ids, unread).await.is_ok() {
+                if flags::mark(&ids, Mark::Unread(unread)).await.is_ok() {
                     herald.tell(&Notice::Marked { ids, unread });
+                }
+            });
+        }
+        Intent::Flag { ids, flagged } => {
+            let herald = herald.clone();
+            spawn_local(async move {
+                if flags::mark(&ids, Mark::Flagged(flagged)).await.is_ok() {
+                    herald.tell(&Notice::Flagged { ids, flagged });
+                }
+            });
+        }
+        Intent::Move { ids, folder } => {
+            let herald = herald.clone();
+            spawn_local(async move {
+                let notice = match folders::move_to(&ids, &folder).await {
+                    Ok(ids) => Notice::Moved { ids, folder },
+                    Err(_) => Notice::MoveFailed { ids },
+                };
+                herald.tell(&notice);
+            });
+        }
+        Intent::EmptyFolder { folder, account } => {
+            let herald = herald.clone();
+            spawn_local(async move {
+                let view = FolderView { folder, account };
+                match folders::ids_in(&view).await {
+                    Ok(ids) if !ids.is_empty() => delete_now(&herald, ids).await,
+                    Ok(_) => {}
+                    Err(_) => herald.tell(&Notice::DeleteFailed { ids: Vec::new() }),
                 }
             });
         }
@@ -347,6 +385,48 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
             let herald = herald.clone();
             spawn_local(async move { delete_now(&herald, ids).await });
         }
+        Intent::SaveRules { rules } => {
+            let herald = herald.clone();
+            spawn_local(async move {
+                let notice = match rules::save(&rules).await {
+                    Ok(()) => Notice::RulesSaved { rules },
+                    Err(error) => Notice::RulesFailed {
+                        full: error == StoreError::Full,
+                    },
+                };
+                herald.tell(&notice);
+            });
+        }
+        Intent::RunRules { view } => {
+            let herald = herald.clone();
+            spawn_local(async move {
+                let stored = crate::store::settings::load_rules().await;
+                let notice = match stored {
+                    Ok(list) => match rules::run_on(&view, &list).await {
+                        Ok(changed) => Notice::RulesRan { changed },
+                        Err(error) => Notice::RulesFailed {
+                            full: error == StoreError::Full,
+                        },
+                    },
+                    Err(_) => Notice::RulesFailed { full: false },
+                };
+                herald.tell(&notice);
+            });
+        }
+        Intent::Rows {
+            view,
+            offset,
+            limit,
+            ticket,
+        } => spawn_local(async move { rows::answer_page(&view, offset, limit, ticket).await }),
+        Intent::RowsById { ids, ticket } => {
+            spawn_local(async move { rows::answer_ids(&ids, ticket).await })
+        }
+        Intent::Search {
+            view,
+            query,
+            ticket,
+        } => spawn_local(async move { search::answer(&view, &query, ticket).await }),
         Intent::Open { id, ticket } => spawn_local(async move { reader::open(&id, ticket).await }),
         Intent::Attachment { id, index, ticket } => {
             spawn_local(async move { reader::attachment(&id, index, ticket).await })
@@ -382,6 +462,15 @@ pub fn run() {
     };
     let herald = Herald { channel };
     let running = Running::default();
+    {
+        let herald = herald.clone();
+        spawn_local(async move {
+            // Every tab reads the list and the counts again once the store is upgraded.
+            if let Ok(true) = migrate::run().await {
+                herald.tell(&Notice::Upgraded);
+            }
+        });
+    }
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         if let Some(intent) = Intent::from_value(event.data()) {
             handle(&herald, &running, intent);

@@ -41,7 +41,7 @@ async fn answer(id: &str, ticket: u64) -> Array {
 }
 
 /// Posts `answer` to this worker's page.
-fn post(answer: &Array) {
+pub(super) fn post(answer: &Array) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     // A page that went away needs no answer.
     let _ = scope.post_message(answer);

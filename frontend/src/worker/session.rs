@@ -170,7 +170,7 @@ pub async fn run(
     account: &Account,
     request: SyncRequest,
     report: impl Fn(SyncPhase),
-    saved: impl FnMut(Vec<MessageMeta>),
+    saved: impl FnMut(Vec<MessageMeta>, u32),
 ) -> Result<SyncPhase, SyncError> {
     wait_login_delay(&account.id, &report).await?;
     report(SyncPhase::Connecting);
@@ -184,7 +184,12 @@ pub async fn run(
     options.bodies_wanted = request.bodies.into_iter().collect();
     // A body fetched because its message was opened arrives read.
     let opened = options.bodies_wanted.clone();
-    let mut store = IdbStore::new(&account.id, opened, saved);
+    // Rules file each new message in the transaction that stores it. Unreadable rules
+    // file nothing: the mail still arrives, in the Inbox.
+    let rules = crate::store::settings::load_rules()
+        .await
+        .unwrap_or_default();
+    let mut store = IdbStore::new(&account.id, opened, rules, saved);
     let (mut total, mut octets_total) = (0, 0);
     let mut progress = |p: Progress| match p {
         Progress::Planned { messages, octets } => {

@@ -100,7 +100,10 @@ async fn main() {
                 shot("message"),
                 browser.client.screenshot().await.expect("shot"),
             );
-            page.click("message-delete").await;
+            // Shift+Delete: the question before deleting for good (Delete moves to Trash).
+            body.send_keys("\u{E008}\u{E017}\u{E000}")
+                .await
+                .expect("ask to delete");
             page.find("delete-dialog").await;
             save(
                 shot("delete"),

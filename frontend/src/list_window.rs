@@ -1,0 +1,219 @@
+//! The part of the message list that is loaded: chunks of rows around what is on screen.
+//! The list shows a view of any size; only these rows are in memory and in the DOM.
+
+use std::ops::Range;
+
+use crate::model::MessageMeta;
+
+/// Rows read from the store at a time.
+pub const CHUNK: usize = 50;
+
+/// The loaded rows of the list's view.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Window {
+    /// Bumped whenever the view or the stored messages change: an answer asked for before
+    /// is dropped.
+    epoch: u64,
+    /// Rows by chunk (chunk `c` holds rows `c * CHUNK ..`). A handful at a time: plain
+    /// vectors (a B-tree cost the page's bundle 4 KB).
+    chunks: Vec<(usize, Vec<MessageMeta>)>,
+    /// Chunks loaded before the stored messages last changed: shown until their new
+    /// answer comes.
+    stale: Vec<usize>,
+    /// Chunks asked for in this epoch.
+    loading: Vec<usize>,
+}
+
+/// The chunks that hold rows `rows`.
+pub fn chunks_of(rows: Range<usize>) -> Range<usize> {
+    if rows.is_empty() {
+        return 0..0;
+    }
+    rows.start / CHUNK..rows.end.div_ceil(CHUNK)
+}
+
+impl Window {
+    /// The current epoch (to hand back with an answer).
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// Another view is shown: nothing loaded counts any more.
+    pub fn reset(&mut self) {
+        *self = Window {
+            epoch: self.epoch + 1,
+            ..Window::default()
+        };
+    }
+
+    /// The stored messages changed: what is loaded shows until it is loaded again.
+    pub fn refresh(&mut self) {
+        self.epoch += 1;
+        self.stale = self.chunks.iter().map(|(c, _)| *c).collect();
+        self.loading.clear();
+    }
+
+    fn chunk(&self, chunk: usize) -> Option<&Vec<MessageMeta>> {
+        self.chunks
+            .iter()
+            .find(|(c, _)| *c == chunk)
+            .map(|(_, rows)| rows)
+    }
+
+    /// Chunk `chunk` could not be read: it may be asked for again.
+    pub fn give_up(&mut self, chunk: usize) {
+        self.loading.retain(|c| *c != chunk);
+    }
+
+    /// Of chunks `wanted`, those to ask for now (missing or stale, and not asked for yet);
+    /// they count as asked for.
+    pub fn to_load(&mut self, wanted: Range<usize>) -> Vec<usize> {
+        let ask: Vec<usize> = wanted
+            .filter(|c| !self.loading.contains(c))
+            .filter(|c| self.chunk(*c).is_none() || self.stale.contains(c))
+            .collect();
+        self.loading.extend(&ask);
+        ask
+    }
+
+    /// Chunk `chunk`'s rows, asked for in `epoch`. Chunks outside `keep` are let go.
+    /// Returns whether the answer was taken (an older epoch's is not).
+    pub fn loaded(
+        &mut self,
+        epoch: u64,
+        chunk: usize,
+        rows: Vec<MessageMeta>,
+        keep: Range<usize>,
+    ) -> bool {
+        if epoch != self.epoch {
+            return false;
+        }
+        self.loading.retain(|c| *c != chunk);
+        self.chunks.retain(|(c, _)| *c != chunk && keep.contains(c));
+        self.chunks.push((chunk, rows));
+        self.stale.retain(|c| *c != chunk && keep.contains(c));
+        true
+    }
+
+    /// The loaded rows among `rows`, with their places.
+    pub fn rows(&self, rows: Range<usize>) -> Vec<(usize, MessageMeta)> {
+        let mut out = Vec::new();
+        for chunk in chunks_of(rows.clone()) {
+            let Some(list) = self.chunk(chunk) else {
+                continue;
+            };
+            for (i, meta) in list.iter().enumerate() {
+                let at = chunk * CHUNK + i;
+                if rows.contains(&at) {
+                    out.push((at, meta.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The row at place `at`, if loaded.
+    pub fn at(&self, at: usize) -> Option<&MessageMeta> {
+        self.chunk(at / CHUNK)?.get(at % CHUNK)
+    }
+
+    /// The place of message `id`, if loaded.
+    pub fn position_of(&self, id: &str) -> Option<usize> {
+        self.chunks.iter().find_map(|(chunk, list)| {
+            let i = list.iter().position(|m| m.id == id)?;
+            Some(chunk * CHUNK + i)
+        })
+    }
+
+    /// Changes the loaded rows of messages `ids` (a mark shows before the store has it).
+    pub fn patch(&mut self, ids: &[String], change: impl Fn(&mut MessageMeta)) {
+        for meta in self.chunks.iter_mut().flat_map(|(_, rows)| rows) {
+            if ids.contains(&meta.id) {
+                change(meta);
+            }
+        }
+    }
+
+    /// How many rows are loaded.
+    pub fn loaded_rows(&self) -> usize {
+        self.chunks.iter().map(|(_, rows)| rows.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(from: usize, n: usize) -> Vec<MessageMeta> {
+        (from..from + n)
+            .map(|i| MessageMeta {
+                id: format!("a/{i}"),
+                account: "a".into(),
+                uidl: i.to_string(),
+                from: String::new(),
+                from_address: String::new(),
+                subject: String::new(),
+                date_ms: 0.0,
+                size: 0,
+                attachments: 0,
+                partial: false,
+                unread: true,
+                folder: "inbox".into(),
+                flagged: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chunks_cover_the_rows_asked_for() {
+        assert_eq!(chunks_of(0..0), 0..0);
+        assert_eq!(chunks_of(0..1), 0..1);
+        assert_eq!(chunks_of(49..51), 0..2);
+        assert_eq!(chunks_of(100..150), 2..3);
+    }
+
+    #[test]
+    fn a_chunk_is_asked_for_once_and_an_old_answer_is_dropped() {
+        let mut w = Window::default();
+        assert_eq!(w.to_load(0..2), [0, 1]);
+        assert!(w.to_load(0..2).is_empty(), "already asked for");
+        let epoch = w.epoch();
+        w.reset();
+        assert!(
+            !w.loaded(epoch, 0, rows(0, CHUNK), 0..10),
+            "asked for another view"
+        );
+        assert_eq!(w.to_load(0..1), [0]);
+        assert!(w.loaded(w.epoch(), 0, rows(0, CHUNK), 0..10));
+        assert_eq!(w.at(3).map(|m| m.id.as_str()), Some("a/3"));
+        assert_eq!(w.position_of("a/7"), Some(7));
+        assert_eq!(w.rows(45..60).len(), 5, "chunk 1 is not loaded");
+    }
+
+    #[test]
+    fn a_refresh_keeps_rows_shown_until_they_are_loaded_again() {
+        let mut w = Window::default();
+        w.to_load(0..1);
+        w.loaded(w.epoch(), 0, rows(0, CHUNK), 0..10);
+        w.refresh();
+        assert_eq!(w.rows(0..5).len(), 5, "still shown");
+        assert_eq!(w.to_load(0..1), [0], "loaded again");
+        w.loaded(w.epoch(), 0, rows(100, CHUNK), 0..10);
+        assert_eq!(w.at(0).map(|m| m.id.as_str()), Some("a/100"));
+        assert!(w.to_load(0..1).is_empty());
+    }
+
+    #[test]
+    fn chunks_far_from_the_screen_are_let_go() {
+        let mut w = Window::default();
+        for c in w.to_load(0..3) {
+            w.loaded(w.epoch(), c, rows(c * CHUNK, CHUNK), 0..3);
+        }
+        assert_eq!(w.loaded_rows(), 3 * CHUNK);
+        w.to_load(40..41);
+        w.loaded(w.epoch(), 40, rows(2000, CHUNK), 39..42);
+        assert_eq!(w.loaded_rows(), CHUNK, "only what is near the screen stays");
+        w.patch(&["a/2001".into()], |m| m.unread = false);
+        assert_eq!(w.at(2001).map(|m| m.unread), Some(false));
+    }
+}

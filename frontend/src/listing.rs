@@ -1,0 +1,181 @@
+//! The page's side of the list: it reads the rows near the screen from the store, reads
+//! the counters and the loaded rows again when stored messages change, and runs searches.
+
+use std::cell::Cell;
+use std::ops::Range;
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::list_window::{CHUNK, Window, chunks_of};
+use crate::model::folder::FolderView;
+use crate::state::AppStore;
+use crate::store::counters;
+use crate::sync::rows;
+
+/// How long after a keystroke a search starts (a newer keystroke starts it again).
+const SEARCH_AFTER: Duration = Duration::from_millis(150);
+/// Changes to the store are taken in at most this often (a sync saves batch after batch).
+const REFRESH_EVERY: Duration = Duration::from_millis(200);
+/// Rows kept loaded beyond those asked for, either side.
+const KEEP_ROWS: usize = 4 * CHUNK;
+
+/// What the list lists: a folder view, or what a search found there.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A folder view, newest first.
+    Folder(FolderView),
+    /// Messages by id, in this order.
+    Found(Arc<Vec<String>>),
+}
+
+thread_local! {
+    /// The newest search: an older one that sees another number stops.
+    static SEARCH: Cell<u64> = const { Cell::new(0) };
+    /// The view the last search looked in.
+    static SEARCHED: std::cell::RefCell<Option<FolderView>> = const { std::cell::RefCell::new(None) };
+    /// A refresh is waiting to run.
+    static REFRESH_PENDING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// What the list lists now (reactive).
+pub fn source(store: AppStore) -> Source {
+    match store.found.get() {
+        Some(ids) => Source::Found(ids),
+        None => Source::Folder(store.view()),
+    }
+}
+
+/// Loads the chunks of rows `rows` of `source` that are not loaded; chunks far from them
+/// are let go.
+pub fn load(store: AppStore, source: &Source, rows: Range<usize>) {
+    let Some(ask) = store
+        .window
+        .try_update_untracked(|w| (w.epoch(), w.to_load(chunks_of(rows.clone()))))
+    else {
+        return;
+    };
+    let (epoch, chunks) = ask;
+    let keep = chunks_of(rows.start.saturating_sub(KEEP_ROWS)..rows.end + KEEP_ROWS);
+    for chunk in chunks {
+        let (source, keep) = (source.clone(), keep.clone());
+        spawn_local(async move {
+            let from = chunk * CHUNK;
+            let rows = match &source {
+                Source::Folder(view) => rows::page(view, from as u32, CHUNK as u32).await,
+                Source::Found(ids) => {
+                    let to = (from + CHUNK).min(ids.len());
+                    rows::by_ids(ids.get(from..to).unwrap_or_default()).await
+                }
+            };
+            match rows {
+                Some(rows) => {
+                    let focused = focused_row();
+                    store
+                        .window
+                        .maybe_update(|w| w.loaded(epoch, chunk, rows, keep));
+                    if let Some(id) = focused {
+                        keep_focus(id);
+                    }
+                }
+                // Asked for again when the list next needs it.
+                None => store.window.update_untracked(|w| w.give_up(chunk)),
+            }
+        });
+    }
+}
+
+/// The id of the list's row that has the focus, if one has.
+fn focused_row() -> Option<String> {
+    let active = document().active_element()?;
+    (active.get_attribute("data-testid")? == "message-row")
+        .then(|| active.get_attribute("data-id"))?
+}
+
+/// Gives row `id` the focus back once the list is drawn again, when the drawing took it
+/// (a row moved in the DOM loses the focus).
+fn keep_focus(id: String) {
+    request_animation_frame(move || {
+        let lost = document()
+            .active_element()
+            .is_none_or(|el| el.tag_name() == "BODY");
+        if lost {
+            crate::components::shortcuts::focus_row(&id);
+        }
+    });
+}
+
+/// Starts over for another source (another folder, account or search).
+pub fn reset(store: AppStore) {
+    store.window.update_untracked(Window::reset);
+}
+
+/// Follows the search text and changes to the store; call once at the root.
+pub fn follow(store: AppStore) {
+    Effect::new(move |_| {
+        let query = store.query.get();
+        let _ = store.view();
+        search_later(store, query);
+    });
+    Effect::new(move |first: Option<()>| {
+        store.changes.track();
+        if first.is_some() {
+            refresh_later(store);
+        }
+    });
+}
+
+/// Searches the list's view for `query` after a pause; an empty query shows the view.
+fn search_later(store: AppStore, query: String) {
+    let ticket = SEARCH.with(|s| {
+        s.set(s.get() + 1);
+        s.get()
+    });
+    let current = move || SEARCH.with(Cell::get) == ticket;
+    let needle = crate::model::account::lower_case(query.trim());
+    if needle.is_empty() {
+        if store.found.with_untracked(Option::is_some) {
+            store.found.set(None);
+        }
+        store.searching.set(false);
+        return;
+    }
+    store.searching.set(true);
+    // Another folder's results are not this one's: none show until its own come.
+    let view = store.view_untracked();
+    if SEARCHED.with(|v| v.replace(Some(view.clone()))).as_ref() != Some(&view) {
+        store.found.set(Some(Arc::new(Vec::new())));
+    }
+    spawn_local(async move {
+        gloo_timers::future::sleep(SEARCH_AFTER).await;
+        if !current() {
+            return;
+        }
+        let ids = rows::search(&view, &needle).await;
+        if current() {
+            store.found.set(Some(Arc::new(ids.unwrap_or_default())));
+            store.searching.set(false);
+        }
+    });
+}
+
+/// Reads the counters and the shown rows again soon (once for many changes).
+fn refresh_later(store: AppStore) {
+    if REFRESH_PENDING.with(|p| p.replace(true)) {
+        return;
+    }
+    spawn_local(async move {
+        gloo_timers::future::sleep(REFRESH_EVERY).await;
+        REFRESH_PENDING.with(|p| p.set(false));
+        if let Ok(all) = counters::load_all().await {
+            store.counters.set(all);
+        }
+        store.window.update(Window::refresh);
+        let query = store.query.get_untracked();
+        if !query.trim().is_empty() {
+            search_later(store, query);
+        }
+    });
+}

@@ -1,0 +1,85 @@
+//! What a rule's conditions look at in a raw message: sender, recipients, subject and every
+//! header. Read from the headers alone.
+
+use mail_parser::{Address, MessageParser};
+
+use crate::model::rules::Facts;
+
+/// Every address in `address`, each as `Name <address>` (or the address alone).
+fn addresses(address: Option<&Address>) -> Vec<String> {
+    let Some(address) = address else {
+        return Vec::new();
+    };
+    address
+        .iter()
+        .map(|a| match (a.name(), a.address()) {
+            (Some(name), Some(addr)) => format!("{name} <{addr}>"),
+            (None, Some(addr)) => addr.to_owned(),
+            (Some(name), None) => name.to_owned(),
+            (None, None) => String::new(),
+        })
+        .collect()
+}
+
+/// The facts of message `raw` of `account`.
+pub fn facts(raw: &[u8], account: &str) -> Facts {
+    let Some(message) = MessageParser::default().parse_headers(raw) else {
+        return Facts {
+            size: raw.len() as u64,
+            account: account.to_owned(),
+            ..Facts::default()
+        };
+    };
+    let headers = message
+        .headers()
+        .iter()
+        .map(|h| {
+            let value = raw
+                .get(h.offset_start as usize..h.offset_end as usize)
+                .unwrap_or_default();
+            let value = String::from_utf8_lossy(value);
+            // Unfolded: a line break inside a header is a space.
+            let value: Vec<&str> = value
+                .split(['\r', '\n'])
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .collect();
+            let value = value.join(" ");
+            (h.name.as_str().to_owned(), value.trim().to_owned())
+        })
+        .collect();
+    let mut to_cc = addresses(message.to());
+    to_cc.extend(addresses(message.cc()));
+    Facts {
+        from: addresses(message.from()).join(", "),
+        to_cc: to_cc.join(", "),
+        subject: message.subject().unwrap_or_default().to_owned(),
+        headers,
+        size: raw.len() as u64,
+        account: account.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_come_decoded_from_the_headers() {
+        let raw = b"From: =?utf-8?q?Banco_Rural?= <avisos@banco.example>\r\n\
+            To: ana@x.example\r\nCc: Luis <luis@x.example>\r\n\
+            Subject: =?iso-8859-1?q?Extracto_de_peque=F1os?=\r\n\
+            List-Id: Boletin\r\n <boletin.pueblo.example>\r\n\r\nHola\r\n";
+        let f = facts(raw, "acct-1");
+        assert_eq!(f.from, "Banco Rural <avisos@banco.example>");
+        assert_eq!(f.to_cc, "ana@x.example, Luis <luis@x.example>");
+        assert_eq!(f.subject, "Extracto de pequeños");
+        let list = f
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("list-id"));
+        let list = list.unwrap_or_else(|| panic!("{:?}", f.headers));
+        assert_eq!(list.1, "Boletin <boletin.pueblo.example>");
+        assert_eq!((f.size, f.account.as_str()), (raw.len() as u64, "acct-1"));
+    }
+}

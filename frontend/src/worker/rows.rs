@@ -1,0 +1,76 @@
+//! What the page's message list reads, answered by the worker: a folder's messages a page
+//! at a time, newest first, through the folder indexes, and messages by id. Nothing here
+//! reads a whole folder. The records go to the page as IndexedDB gives them (structured
+//! clones): the worker does not decode them.
+
+use futures_util::future::try_join_all;
+use js_sys::Array;
+use rexie::{Direction, KeyRange, TransactionMode};
+use wasm_bindgen::JsValue;
+
+use super::reader::post;
+use crate::model::folder::FolderView;
+use crate::store::counters::prefixed;
+use crate::store::db::{self, BY_ACCOUNT_FOLDER_DATE, BY_FOLDER_DATE, MESSAGES, StoreError};
+
+/// The index that lists `view` by date, and the view's range in it.
+pub fn index_of(view: &FolderView) -> Result<(&'static str, KeyRange), StoreError> {
+    Ok(match &view.account {
+        Some(account) => (BY_ACCOUNT_FOLDER_DATE, prefixed(&[account, &view.folder])?),
+        None => (BY_FOLDER_DATE, prefixed(&[&view.folder])?),
+    })
+}
+
+/// Posts `[ticket, records]` (`null` when they could not be read).
+fn answer(ticket: u64, records: Result<Vec<JsValue>, StoreError>) {
+    let records = match records {
+        Ok(list) => list.into_iter().collect::<Array>().into(),
+        Err(_) => JsValue::NULL,
+    };
+    post(&Array::of2(&JsValue::from_f64(ticket as f64), &records));
+}
+
+/// Answers request `ticket` with up to `limit` records of `view` from place `offset` on.
+pub async fn answer_page(view: &FolderView, offset: u32, limit: u32, ticket: u64) {
+    answer(ticket, page(view, offset, limit).await);
+}
+
+/// Answers request `ticket` with the stored records among `ids`.
+pub async fn answer_ids(ids: &[String], ticket: u64) {
+    answer(ticket, by_ids(ids).await);
+}
+
+/// Up to `limit` records of `view` from place `offset` on, newest first.
+async fn page(view: &FolderView, offset: u32, limit: u32) -> Result<Vec<JsValue>, StoreError> {
+    let (index, range) = index_of(view)?;
+    let db = db::open().await?;
+    let tx = db.transaction(&[MESSAGES], TransactionMode::ReadOnly)?;
+    let found = tx
+        .store(MESSAGES)?
+        .index(index)?
+        // The cursor skips `offset` records in one step inside the browser (advancing by
+        // zero is an error, hence `None`).
+        .scan(
+            Some(range),
+            Some(limit),
+            (offset > 0).then_some(offset),
+            Some(Direction::Prev),
+        )
+        .await?;
+    tx.done().await?;
+    Ok(found.into_iter().map(|(_, value)| value).collect())
+}
+
+/// The stored records among `ids`, in their order (those no longer stored are left out).
+async fn by_ids(ids: &[String]) -> Result<Vec<JsValue>, StoreError> {
+    let db = db::open().await?;
+    let tx = db.transaction(&[MESSAGES], TransactionMode::ReadOnly)?;
+    let store = tx.store(MESSAGES)?;
+    let found = try_join_all(ids.iter().map(|id| store.get(JsValue::from_str(id)))).await?;
+    tx.done().await?;
+    Ok(found
+        .into_iter()
+        .flatten()
+        .filter(|v| !v.is_undefined())
+        .collect())
+}

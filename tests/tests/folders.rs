@@ -1,0 +1,409 @@
+//! Folders (issue 11): a store written before folders opens with its mail in the Inbox and
+//! its counts right; messages move by drag and drop; Trash empties for good; a search looks
+//! in the folder shown and needs every word.
+
+use std::time::Duration;
+
+use cartero_tests::browser::{Browser, CarteroPage};
+use cartero_tests::dovecot::Mail;
+use cartero_tests::relay::Relay;
+use cartero_tests::wait::wait_until;
+use serde_json::json;
+
+use crate::html_mail::Mailroom;
+
+/// Writes the database as schema 3 (the last before folders) wrote it: its stores, a kept
+/// account (removed, its mail kept, so nothing syncs) and `arguments[0]` messages with no
+/// folder, every other one unread. Run on a page of the app's origin that is not the app.
+const SCHEMA_3: &str = r#"
+const [n, done] = [arguments[0], arguments[arguments.length - 1]];
+const open = indexedDB.open('cartero', 3);
+open.onupgradeneeded = () => {
+  const db = open.result;
+  db.createObjectStore('accounts', { keyPath: 'id' });
+  db.createObjectStore('messages', { keyPath: 'id' }).createIndex('by_account', 'account');
+  db.createObjectStore('raw', { keyPath: 'id' });
+  db.createObjectStore('uidl_state', { keyPath: 'key' }).createIndex('by_account', 'account');
+  db.createObjectStore('sync_meta', { keyPath: 'account' });
+  db.createObjectStore('settings', { keyPath: 'key' });
+};
+open.onerror = () => done('open: ' + open.error);
+open.onsuccess = () => {
+  const db = open.result;
+  const tx = db.transaction(['accounts', 'messages', 'raw'], 'readwrite');
+  tx.objectStore('accounts').put({
+    id: 'acct-old', email: 'old@example.org', host: '127.0.0.1', port: 9, security: 'tls',
+    username: 'old', password: null, demo: false, removed_ms: 1700000000000,
+  });
+  for (let i = 0; i < n; i++) {
+    const id = 'acct-old/old-' + i;
+    tx.objectStore('messages').put({
+      id, account: 'acct-old', uidl: 'old-' + i, from: 'Ana', from_address: 'ana@example.org',
+      subject: 'Antiguo ' + i, date_ms: 1700000000000 + i * 1000, size: 40, attachments: 0,
+      partial: false, unread: i % 2 === 0,
+    });
+    const raw = 'From: Ana <ana@example.org>\r\nSubject: Antiguo ' + i + '\r\n\r\nHola ' + i + '\r\n';
+    tx.objectStore('raw').put({ id, bytes: new TextEncoder().encode(raw) });
+  }
+  tx.oncomplete = () => { db.close(); done('ok'); };
+  tx.onerror = () => done('write: ' + tx.error);
+};
+"#;
+
+/// The count shown on folder `folder` (`folder-unread` or `folder-count`), if any.
+async fn folder_shows(page: &CarteroPage<'_>, folder: &str, id: &str) -> Option<String> {
+    let css =
+        format!("[data-testid=\"folder-row\"][data-folder=\"{folder}\"] [data-testid=\"{id}\"]");
+    let found = page
+        .client
+        .find(fantoccini::Locator::Css(&css))
+        .await
+        .ok()?;
+    found.text().await.ok()
+}
+
+/// Waits until folder `folder` shows `want` as its count `id`.
+async fn wait_folder(page: &CarteroPage<'_>, folder: &str, id: &str, want: Option<&str>) {
+    wait_until(
+        &format!("{folder} to show {id} {want:?}"),
+        Duration::from_secs(20),
+        || async { (folder_shows(page, folder, id).await.as_deref() == want).then_some(()) },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_stored_before_folders_opens_in_the_inbox_with_its_counts() {
+    let relay = Relay::serving_app(([127, 0, 0, 1], 9).into()).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        // A page of the app's origin that does not open the store.
+        page.client
+            .goto(&format!("{}/sw.js", relay.url()))
+            .await
+            .expect("the origin");
+        let written = page
+            .client
+            .execute_async(SCHEMA_3, vec![json!(7)])
+            .await
+            .expect("write schema 3");
+        assert_eq!(written, json!("ok"));
+        page.open(&relay.url()).await;
+        page.wait_count(7).await;
+        wait_folder(&page, "inbox", "folder-unread", Some("4")).await;
+        let kept = page.find("kept-row").await.text().await.unwrap_or_default();
+        assert!(kept.contains('7'), "the kept mail's count: {kept}");
+        // The old mail reads, moves and counts like any other.
+        page.open_message("old-6").await;
+        let body = page
+            .find("message-body")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(body.contains("Hola 6"), "{body}");
+        wait_folder(&page, "inbox", "folder-unread", Some("3")).await;
+        page.click("message-archive").await;
+        page.wait_count(6).await;
+        page.open_folder("archive").await;
+        page.wait_count(1).await;
+        assert_eq!(page.texts("message-subject").await, ["Antiguo 6"]);
+        // The upgrade ran once: a reload finds the same.
+        browser.client.refresh().await.expect("reload");
+        page.wait_ready().await;
+        page.wait_count(6).await;
+        wait_folder(&page, "inbox", "folder-unread", Some("3")).await;
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+}
+
+/// Drags the row of message `uidl` onto folder `folder`, as the browser's drag and drop
+/// would (one `DataTransfer` from the drag's start to its drop).
+const DRAG: &str = r#"
+const [uidl, folder, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+const row = document.querySelector(`[data-testid="message-row"][data-uidl="${uidl}"]`);
+const target = document.querySelector(`[data-testid="folder-row"][data-folder="${folder}"]`);
+const data = new DataTransfer();
+const fire = (el, type) => el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+fire(row, 'dragstart');
+const accepted = !fire(target, 'dragover');
+fire(target, 'drop');
+fire(row, 'dragend');
+done(accepted);
+"#;
+
+/// A short message.
+fn note(uidl: &str, subject: &str) -> Mail {
+    Mail::new(
+        uidl,
+        format!(
+            "From: Lucía <lucia@example.org>\nTo: ana@x.example\nSubject: {subject}\n\
+             Message-ID: <{uidl}@example.org>\n\nHola.\n"
+        ),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_move_by_drag_and_drop_and_trash_empties_for_good() {
+    let room = Mailroom::start(vec![
+        note("a", "Camión de mudanza"),
+        note("b", "Factura de la luz"),
+        note("c", "Factura del agua"),
+    ])
+    .await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        room.sync(&page, 3).await;
+        page.wait_sync_settled().await;
+        wait_folder(&page, "inbox", "folder-unread", Some("3")).await;
+
+        let accepted = page
+            .client
+            .execute_async(DRAG, vec![json!("b"), json!("archive")])
+            .await
+            .expect("drag");
+        assert_eq!(accepted, json!(true), "the folder takes a message");
+        page.wait_count(2).await;
+        wait_folder(&page, "inbox", "folder-unread", Some("2")).await;
+        wait_folder(&page, "archive", "folder-unread", Some("1")).await;
+
+        // A search looks in the folder shown, and needs every word.
+        page.search("factura").await;
+        page.wait_count(1).await;
+        assert_eq!(page.texts("message-subject").await, ["Factura del agua"]);
+        page.search("factura luz").await;
+        page.wait_count(0).await;
+        page.open_folder("archive").await;
+        page.wait_count(1).await;
+        let list = page.find("message-list").await;
+        wait_until("the archive's search", Duration::from_secs(10), || async {
+            (list.attr("aria-busy").await.ok()?? == "false").then_some(())
+        })
+        .await;
+        assert_eq!(page.texts("message-subject").await, ["Factura de la luz"]);
+        page.search("").await;
+        page.wait_count(1).await;
+
+        // Into Trash, then emptied: gone for good, and the server keeps its copy.
+        let accepted = page
+            .client
+            .execute_async(DRAG, vec![json!("b"), json!("trash")])
+            .await
+            .expect("drag");
+        assert_eq!(accepted, json!(true));
+        page.open_folder("trash").await;
+        page.wait_count(1).await;
+        wait_folder(&page, "trash", "folder-count", Some("1")).await;
+        page.click("empty-trash").await;
+        let question = page.find("delete-dialog").await.text().await.unwrap();
+        assert!(
+            question.contains("Delete the messages in Trash for good?"),
+            "{question}"
+        );
+        page.click("delete-confirm").await;
+        page.wait_count(0).await;
+        wait_folder(&page, "trash", "folder-count", None).await;
+        page.open_folder("inbox").await;
+        page.wait_count(2).await;
+        page.click("sync-button").await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed && status.contains("Up to date"), "{status}");
+        page.wait_count(2).await;
+        assert_eq!(room.dovecot.mailbox("ana").len(), 3, "left on the server");
+    };
+    browser.check(Duration::from_secs(90), steps).await;
+}
+
+/// A message from `from`, with extra header lines `extra`.
+fn from(uidl: &str, from: &str, subject: &str, extra: &str) -> Mail {
+    Mail::new(
+        uidl,
+        format!(
+            "From: {from}\nTo: ana@x.example\nSubject: {subject}\n{extra}\
+             Message-ID: <{uidl}@example.org>\n\nHola.\n"
+        ),
+    )
+}
+
+/// Records in `window.seen` every message row the list draws from now on.
+const WATCH_ROWS: &str = r#"
+window.seen = [];
+const list = document.querySelector('[data-testid="message-list"]');
+const note = () => list.querySelectorAll('[data-testid="message-row"]')
+  .forEach((r) => window.seen.includes(r.dataset.uidl) || window.seen.push(r.dataset.uidl));
+new MutationObserver(note).observe(list, { childList: true, subtree: true });
+note();
+"#;
+
+/// Fills the open rule editor's condition `i`: its field, test and value.
+async fn condition(page: &CarteroPage<'_>, i: usize, field: &str, test: &str, value: &str) {
+    let rows = page.all("rule-condition").await;
+    let row = &rows[i];
+    let select = |id: &str| format!("[data-testid=\"{id}\"]");
+    let field_el = row
+        .find(fantoccini::Locator::Css(&select("rule-field")))
+        .await
+        .expect("field");
+    field_el
+        .select_by_value(field)
+        .await
+        .expect("choose the field");
+    let test_el = row
+        .find(fantoccini::Locator::Css(&select("rule-test")))
+        .await
+        .expect("test");
+    test_el
+        .select_by_value(test)
+        .await
+        .expect("choose the test");
+    let value_el = row
+        .find(fantoccini::Locator::Css(&select("rule-value")))
+        .await
+        .expect("value");
+    value_el.send_keys(value).await.expect("type the value");
+}
+
+/// Waits until the rules' status says `words`.
+async fn rules_say(page: &CarteroPage<'_>, words: &str) {
+    wait_until(
+        &format!("the rules to say {words:?}"),
+        Duration::from_secs(20),
+        || async {
+            let text = page.find("rules-status").await.text().await.ok()?;
+            text.contains(words).then_some(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rules_file_new_mail_as_it_arrives_and_run_on_mail_already_here() {
+    let room = Mailroom::start(vec![
+        from(
+            "bank-1",
+            "Banco Rural <avisos@banco.example>",
+            "Extracto de octubre",
+            "",
+        ),
+        from("friend-1", "Luis <luis@x.example>", "¿Cenamos?", ""),
+    ])
+    .await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        room.sync(&page, 2).await;
+        page.wait_sync_settled().await;
+
+        // A rule: from the bank, to Archive and read.
+        page.click("settings-button").await;
+        page.click("rule-add").await;
+        page.fill("rule-name", "Banco").await;
+        condition(&page, 0, "from", "contains", "banco.example").await;
+        // Without an action, the rule cannot be saved, and says why.
+        page.click("rule-save").await;
+        let error = page
+            .find("rule-error")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(error.contains("Choose what the rule does"), "{error}");
+        page.find("rule-move")
+            .await
+            .select_by_value("archive")
+            .await
+            .expect("move to");
+        page.click("rule-read").await;
+        page.click("rule-save").await;
+        rules_say(&page, "Rules saved.").await;
+        // Run on the mail already here: the bank's message leaves the Inbox, read.
+        page.click("rule-run").await;
+        rules_say(&page, "1 message filed or marked by the rules.").await;
+
+        // A second rule, on a header: the village list's mail, flagged, to Trash.
+        page.click("rule-add").await;
+        page.fill("rule-name", "Boletín").await;
+        page.find("rule-condition").await;
+        let field = page.find("rule-field").await;
+        field.select_by_value("header").await.expect("a header");
+        page.fill("rule-header", "List-Id").await;
+        page.find("rule-value")
+            .await
+            .send_keys("pueblo")
+            .await
+            .expect("value");
+        page.click("rule-flag").await;
+        page.click("rule-trash").await;
+        page.click("rule-save").await;
+        rules_say(&page, "Rules saved.").await;
+        let names = page.texts("rule-row").await;
+        assert_eq!(names.len(), 2, "{names:?}");
+        page.click("settings-close").await;
+
+        page.wait_count(1).await;
+        wait_folder(&page, "archive", "folder-unread", None).await;
+        page.open_folder("archive").await;
+        page.wait_count(1).await;
+        assert_eq!(page.texts("message-subject").await, ["Extracto de octubre"]);
+        page.open_folder("inbox").await;
+        page.wait_count(1).await;
+
+        // New mail: what the rules file never shows in the Inbox, not even for a moment.
+        room.dovecot.deliver(
+            "ana",
+            &from(
+                "bank-2",
+                "Banco Rural <avisos@banco.example>",
+                "Extracto de noviembre",
+                "",
+            ),
+        );
+        room.dovecot.deliver(
+            "ana",
+            &from(
+                "list-1",
+                "Ayuntamiento <info@pueblo.example>",
+                "Fiestas",
+                "List-Id: Boletín <boletin.pueblo.example>\n",
+            ),
+        );
+        room.dovecot.deliver(
+            "ana",
+            &from("friend-2", "Luis <luis@x.example>", "Mañana", ""),
+        );
+        page.client
+            .execute(WATCH_ROWS, vec![])
+            .await
+            .expect("watch the rows");
+        page.click("sync-button").await;
+        let (status, failed) = page.wait_sync_settled().await;
+        assert!(!failed, "{status}");
+        page.wait_count(2).await;
+        let seen = page
+            .client
+            .execute("return window.seen", vec![])
+            .await
+            .expect("seen");
+        let seen: Vec<String> = serde_json::from_value(seen).unwrap_or_default();
+        assert!(seen.contains(&"friend-2".to_owned()), "{seen:?}");
+        assert!(
+            !seen.iter().any(|u| u == "bank-2" || u == "list-1"),
+            "filed mail showed in the Inbox: {seen:?}"
+        );
+        page.open_folder("archive").await;
+        page.wait_count(2).await;
+        let unread = page.all("message-row").await;
+        for row in unread {
+            assert_eq!(
+                row.attr("data-unread").await.unwrap().as_deref(),
+                Some("false")
+            );
+        }
+        page.open_folder("trash").await;
+        page.wait_count(1).await;
+        page.find_in_row("list-1", "message-flagged").await;
+    };
+    browser.check(Duration::from_secs(120), steps).await;
+}
