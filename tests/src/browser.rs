@@ -261,6 +261,19 @@ impl CarteroPage<'_> {
         .await
     }
 
+    /// Waits until the element with test id `id` says `words` (within 30 s).
+    pub async fn wait_text(&self, id: &str, words: &str) {
+        wait_until(
+            &format!("{id} to say {words:?}"),
+            Duration::from_secs(30),
+            || async {
+                let text = self.find(id).await.text().await.ok()?;
+                text.contains(words).then_some(())
+            },
+        )
+        .await
+    }
+
     /// Types `text` into the search box (what was there goes) and waits until the search
     /// has answered: the list is no longer `aria-busy`.
     pub async fn search(&self, text: &str) {

@@ -240,26 +240,16 @@ note();
 /// Fills the open rule editor's condition `i`: its field, test and value.
 async fn condition(page: &CarteroPage<'_>, i: usize, field: &str, test: &str, value: &str) {
     let rows = page.all("rule-condition").await;
-    let row = &rows[i];
-    let select = |id: &str| format!("[data-testid=\"{id}\"]");
-    let field_el = row
-        .find(fantoccini::Locator::Css(&select("rule-field")))
-        .await
-        .expect("field");
-    field_el
-        .select_by_value(field)
-        .await
-        .expect("choose the field");
-    let test_el = row
-        .find(fantoccini::Locator::Css(&select("rule-test")))
-        .await
-        .expect("test");
-    test_el
-        .select_by_value(test)
-        .await
-        .expect("choose the test");
-    let value_el = row
-        .find(fantoccini::Locator::Css(&select("rule-value")))
+    let part = |id: &str| format!("[data-testid=\"{id}\"]");
+    for (id, choice) in [("rule-field", field), ("rule-test", test)] {
+        let select = rows[i]
+            .find(fantoccini::Locator::Css(&part(id)))
+            .await
+            .expect(id);
+        select.select_by_value(choice).await.expect(id);
+    }
+    let value_el = rows[i]
+        .find(fantoccini::Locator::Css(&part("rule-value")))
         .await
         .expect("value");
     value_el.send_keys(value).await.expect("type the value");
@@ -267,15 +257,7 @@ async fn condition(page: &CarteroPage<'_>, i: usize, field: &str, test: &str, va
 
 /// Waits until the rules' status says `words`.
 async fn rules_say(page: &CarteroPage<'_>, words: &str) {
-    wait_until(
-        &format!("the rules to say {words:?}"),
-        Duration::from_secs(20),
-        || async {
-            let text = page.find("rules-status").await.text().await.ok()?;
-            text.contains(words).then_some(())
-        },
-    )
-    .await;
+    page.wait_text("rules-status", words).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

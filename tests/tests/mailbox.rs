@@ -47,15 +47,7 @@ async fn row_date(page: &CarteroPage<'_>, uidl: &str) -> (String, String) {
 
 /// Waits until the sync status says `words`.
 async fn status_says(page: &CarteroPage<'_>, words: &str) {
-    wait_until(
-        &format!("the status to say {words:?}"),
-        Duration::from_secs(30),
-        || async {
-            let text = page.find("sync-status").await.text().await.ok()?;
-            text.contains(words).then_some(())
-        },
-    )
-    .await
+    page.wait_text("sync-status", words).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,8 +4,10 @@
 //! the sync worker wrote them) into N messages, reloads, and measures:
 //! - the time from the reload to the first rows, and to the list's whole count;
 //! - the page's wasm memory and JS heap once the list shows;
-//! - a one-word search that matches one message, from the keystroke to the one row,
-//!   measured inside the page.
+//! - the time to open a folder (Archive, then back to the Inbox);
+//! - scrolling the Inbox from top to bottom, 24 rows per frame: frames over 16 ms;
+//! - a one-word and a two-word search that match one message, from the keystroke to the
+//!   one row, measured inside the page.
 //!
 //! Each size runs in the same process, the smallest first: its numbers are the baseline
 //! the larger ones are read against.
@@ -108,6 +110,35 @@ new MutationObserver(check).observe(list, { attributes: true, childList: true, s
 document.querySelector(`[data-testid="folder-row"][data-folder="${folder}"]`).click();
 "#;
 
+/// Scrolls the list from its top to its bottom, `arguments[0]` pixels per frame, and
+/// answers `[frames, frames over 16 ms, the longest frame in ms, rows in the DOM at the
+/// end, a second later]`. A frame is the time between two animation frames while the list scrolls.
+const SCROLL: &str = r#"
+const [step, done] = [arguments[0], arguments[arguments.length - 1]];
+// The list scrolls in its pane on a wide window, with the page on a narrow one.
+const inPane = document.querySelector('.list-pane');
+const pane = inPane.scrollHeight > inPane.clientHeight + 1 ? inPane : document.scrollingElement;
+pane.scrollTop = 0;
+let last = null, frames = 0, long = 0, longest = 0;
+const tick = (now) => {
+  if (last !== null) {
+    const frame = now - last;
+    frames += 1; long += frame > 16.7; longest = Math.max(longest, frame);
+  }
+  last = now;
+  if (pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 1) {
+    // The rows at the end, once they are read (a second later).
+    return setTimeout(() => {
+      const rows = document.querySelectorAll('[data-testid="message-row"]').length;
+      done([frames, long, longest, rows]);
+    }, 1000);
+  }
+  pane.scrollTop += step;
+  requestAnimationFrame(tick);
+};
+requestAnimationFrame(tick);
+"#;
+
 /// The median of `runs`.
 fn median(mut runs: Vec<f64>) -> f64 {
     runs.sort_by(f64::total_cmp);
@@ -116,6 +147,8 @@ fn median(mut runs: Vec<f64>) -> f64 {
 
 /// Runs of each measure.
 const RUNS: usize = 5;
+/// Rows the scroll measure moves the list by per frame.
+const ROWS_PER_FRAME: usize = 24;
 
 #[tokio::main]
 async fn main() {
@@ -134,9 +167,9 @@ async fn main() {
         "Medians of {RUNS} runs; the upgrade (filing and counting a store from before folders) runs once."
     );
     println!(
-        "| messages | upgrade | first rows | Inbox's count | rows in the DOM | open a folder | page wasm memory | page JS heap | search, one word | two words | cleared |"
+        "| messages | upgrade | first rows | Inbox's count | rows in the DOM | open a folder | scroll to the end | page wasm memory | page JS heap | search, one word | two words | cleared |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
     for n in sizes {
         let browser = Browser::start().await;
@@ -192,6 +225,19 @@ async fn main() {
                     .unwrap_or(-1.0)
             }
         };
+        // A screen and a half of rows per frame, top to bottom of the Inbox.
+        let scrolled = page
+            .client
+            .execute_async(SCROLL, vec![json!(ROWS_PER_FRAME * 58)])
+            .await
+            .expect("scroll");
+        let scrolled: Vec<f64> = serde_json::from_value(scrolled).unwrap_or_default();
+        let scroll = match scrolled.as_slice() {
+            [frames, long, longest, rows] => format!(
+                "{frames:.0} frames, {long:.0} over 16 ms (longest {longest:.0} ms), {rows:.0} rows drawn"
+            ),
+            _ => "?".to_owned(),
+        };
         let (mut folder, mut one, mut two, mut cleared) = (vec![], vec![], vec![], vec![]);
         for _ in 0..RUNS {
             folder.push(in_page(OPEN_FOLDER, vec![json!("archive"), json!(archive)]).await);
@@ -203,7 +249,7 @@ async fn main() {
         }
         browser.close().await;
         println!(
-            "| {n} | {upgrade:.2} s | {:.3} s | {:.3} s | {rows} | {:.0} ms | {:.0} MiB | {:.0} MiB | {:.0} ms | {:.0} ms | {:.0} ms |",
+            "| {n} | {upgrade:.2} s | {:.3} s | {:.3} s | {rows} | {:.0} ms | {scroll} | {:.0} MiB | {:.0} MiB | {:.0} ms | {:.0} ms | {:.0} ms |",
             median(first_rows),
             median(whole),
             median(folder),

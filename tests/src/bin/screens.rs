@@ -100,6 +100,13 @@ async fn main() {
                 shot("message"),
                 browser.client.screenshot().await.expect("shot"),
             );
+            // Issue 11: a flagged message, in the list beside the folders.
+            page.click("message-flag").await;
+            page.find("message-flagged").await;
+            save(
+                shot("flagged"),
+                browser.client.screenshot().await.expect("shot"),
+            );
             // Shift+Delete: the question before deleting for good (Delete moves to Trash).
             body.send_keys("\u{E008}\u{E017}\u{E000}")
                 .await
@@ -141,6 +148,47 @@ async fn main() {
             page.find("passphrase-remove").await;
             save(
                 shot("settings"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            // Issue 11: a rule being written.
+            page.click("rule-add").await;
+            page.fill(
+                "rule-name",
+                if lang == "es" {
+                    "Boletín"
+                } else {
+                    "Newsletter"
+                },
+            )
+            .await;
+            page.find("rule-field")
+                .await
+                .select_by_value("header")
+                .await
+                .expect("header");
+            page.fill("rule-header", "List-Id").await;
+            page.find("rule-value")
+                .await
+                .send_keys("pueblo")
+                .await
+                .expect("value");
+            page.find("rule-move")
+                .await
+                .select_by_value("archive")
+                .await
+                .expect("move");
+            page.click("rule-read").await;
+            let editor = page.find("rule-editor").await;
+            let element = serde_json::to_value(&editor).expect("the element as an argument");
+            page.client
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center'});",
+                    vec![element],
+                )
+                .await
+                .expect("scroll");
+            save(
+                shot("rules"),
                 browser.client.screenshot().await.expect("shot"),
             );
             page.click("settings-close").await;
