@@ -7,6 +7,11 @@ use crate::model::MessageMeta;
 
 /// Rows read from the store at a time.
 pub const CHUNK: usize = 50;
+/// Chunks asked for and not answered yet, at most. Scrolling fast through a big folder
+/// asked for every chunk it passed, and the worker answered thousands of them, in order,
+/// long after the list had moved on; now the list asks again for where it is when an
+/// answer comes.
+pub const IN_FLIGHT: usize = 2;
 
 /// The loaded rows of the list's view.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -65,13 +70,17 @@ impl Window {
         self.loading.retain(|c| *c != chunk);
     }
 
-    /// Of chunks `wanted`, those to ask for now (missing or stale, and not asked for yet);
-    /// they count as asked for.
+    /// Of chunks `wanted`, those to ask for now (missing or stale, and not asked for yet),
+    /// the middle ones first, no more than [`IN_FLIGHT`] waiting in all; they count as
+    /// asked for.
     pub fn to_load(&mut self, wanted: Range<usize>) -> Vec<usize> {
-        let ask: Vec<usize> = wanted
+        let middle = (wanted.start + wanted.end) / 2;
+        let mut ask: Vec<usize> = wanted
             .filter(|c| !self.loading.contains(c))
             .filter(|c| self.chunk(*c).is_none() || self.stale.contains(c))
             .collect();
+        ask.sort_by_key(|c| c.abs_diff(middle));
+        ask.truncate(IN_FLIGHT.saturating_sub(self.loading.len()));
         self.loading.extend(&ask);
         ask
     }
@@ -175,7 +184,7 @@ mod tests {
     #[test]
     fn a_chunk_is_asked_for_once_and_an_old_answer_is_dropped() {
         let mut w = Window::default();
-        assert_eq!(w.to_load(0..2), [0, 1]);
+        assert_eq!(w.to_load(0..2), [1, 0]);
         assert!(w.to_load(0..2).is_empty(), "already asked for");
         let epoch = w.epoch();
         w.reset();
@@ -206,9 +215,13 @@ mod tests {
     #[test]
     fn chunks_far_from_the_screen_are_let_go() {
         let mut w = Window::default();
-        for c in w.to_load(0..3) {
+        assert_eq!(w.to_load(0..3), [1, 0], "the middle first, two at a time");
+        assert!(w.to_load(0..3).is_empty(), "two are waiting");
+        for c in [1, 0] {
             w.loaded(w.epoch(), c, rows(c * CHUNK, CHUNK), 0..3);
         }
+        assert_eq!(w.to_load(0..3), [2], "asked once an answer came");
+        w.loaded(w.epoch(), 2, rows(2 * CHUNK, CHUNK), 0..3);
         assert_eq!(w.loaded_rows(), 3 * CHUNK);
         w.to_load(40..41);
         w.loaded(w.epoch(), 40, rows(2000, CHUNK), 39..42);

@@ -20,7 +20,7 @@ pub fn AccountList() -> impl IntoView {
                 class="mailbox all"
                 class:selected=in_all
                 data-testid="account-all"
-                on:click=move |_| store.mailbox.set(Mailbox::All)
+                on:click=move |_| show(store, Mailbox::All)
             >
                 <span class="name">{move || store.t(T::AllInboxes)}</span>
                 <Counts counts=all />
@@ -50,6 +50,12 @@ pub fn AccountList() -> impl IntoView {
             </button>
         </nav>
     }
+}
+
+/// Shows `mailbox`'s mail, from the top of the list.
+fn show(store: AppStore, mailbox: Mailbox) {
+    store.mailbox.set(mailbox);
+    crate::components::message_list::scroll_to_top();
 }
 
 /// How many unread messages, when there are any; else how many in all (`counts`: in all,
@@ -119,7 +125,7 @@ fn AccountRow(id: String) -> impl IntoView {
             <button
                 class="mailbox"
                 data-testid="account-view"
-                on:click=move |_| store.mailbox.set(Mailbox::Account(show_id.clone()))
+                on:click=move |_| show(store, Mailbox::Account(show_id.clone()))
             >
                 <span
                     class="dot"
@@ -165,7 +171,7 @@ fn KeptRow(account: Account) -> impl IntoView {
             data-account=account.email.clone()
             style:--account=account.colour().to_owned()
         >
-            <button class="mailbox" on:click=move |_| store.mailbox.set(Mailbox::Account(show_id.clone()))>
+            <button class="mailbox" on:click=move |_| show(store, Mailbox::Account(show_id.clone()))>
                 <span class="dot" aria-hidden="true"></span>
                 <span class="name" title=account.email.clone()>{account.label().to_owned()}</span>
                 <span class="count">{move || store.count(Some(&count_id), None).0}</span>

@@ -89,6 +89,7 @@ fn FolderRow(id: &'static str) -> impl IntoView {
             on:click=move |_| {
                 store.selected.set(None);
                 store.folder.set(id.to_owned());
+                crate::components::message_list::scroll_to_top();
             }
             on:dragover=allow
             on:dragleave=move |_| over.set(false)

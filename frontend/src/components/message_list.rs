@@ -52,7 +52,9 @@ pub fn MessageList() -> impl IntoView {
         let (first, height) = scrolled.get();
         let on_screen = (height / ROW_PX).ceil() as usize + 1;
         let count = count.get();
-        first.saturating_sub(MARGIN_ROWS).min(count)..(first + on_screen + MARGIN_ROWS).min(count)
+        // Scrolled past the end of a view that shrank: its last screen.
+        let first = first.min(count.saturating_sub(on_screen));
+        first.saturating_sub(MARGIN_ROWS)..(first + on_screen + MARGIN_ROWS).min(count)
     });
     let source = Memo::new(move |_| listing::source(store));
     let shown_source = StoredValue::new(None::<listing::Source>);
@@ -114,6 +116,15 @@ pub fn MessageList() -> impl IntoView {
 
 /// The place of a row, and its marks (unread, flagged).
 type RowState = (usize, bool, bool);
+
+/// Scrolls the list back to its top, in its pane (wide screens) and with the page (phones):
+/// for another folder or mailbox.
+pub fn scroll_to_top() {
+    if let Ok(Some(pane)) = document().query_selector(".list-pane") {
+        pane.set_scroll_top(0);
+    }
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+}
 
 /// One row: sender, date, subject; its place among `count` and its marks as `shown` has
 /// them.
