@@ -144,7 +144,8 @@ impl Window {
     }
 
     /// How many rows are loaded.
-    pub fn loaded_rows(&self) -> usize {
+    #[cfg(test)]
+    fn loaded_rows(&self) -> usize {
         self.chunks.iter().map(|(_, rows)| rows.len()).sum()
     }
 }

@@ -144,15 +144,6 @@ impl MessageMeta {
     pub fn key(account: &str, uidl: &str) -> String {
         format!("{account}/{uidl}")
     }
-
-    /// Whether the search text (already lower-cased by [`lower_case`]) matches subject or
-    /// sender.
-    pub fn matches(&self, needle: &str) -> bool {
-        needle.is_empty()
-            || lower_case(&self.subject).contains(needle)
-            || lower_case(&self.from).contains(needle)
-            || lower_case(&self.from_address).contains(needle)
-    }
 }
 
 /// `text` in lower case, every script's. In the browser this is JavaScript's own

@@ -23,22 +23,38 @@ const SCHEMA_KEY: &str = "schema";
 /// The data version this code writes.
 pub const DATA_VERSION: u32 = 4;
 
-/// Brings the stored data up to [`DATA_VERSION`]; answers whether it changed anything.
-pub async fn run() -> Result<bool, StoreError> {
-    let db = db::open().await?;
-    let tx = db.transaction(&[SETTINGS, MESSAGES, COUNTERS], TransactionMode::ReadWrite)?;
-    let settings = tx.store(SETTINGS)?;
-    let version = settings
+/// A transaction over what a migration touches, and whether the stored data is at
+/// [`DATA_VERSION`] already.
+async fn version_of(
+    db: &rexie::Rexie,
+    mode: TransactionMode,
+) -> Result<(rexie::Transaction, bool), StoreError> {
+    let tx = db.transaction(&[SETTINGS, MESSAGES, COUNTERS], mode)?;
+    let version = tx
+        .store(SETTINGS)?
         .get(JsValue::from_str(SCHEMA_KEY))
         .await?
         .filter(|v| !v.is_undefined())
         .and_then(|v| Reflect::get(&v, &"version".into()).ok())
         .and_then(|v| v.as_f64())
         .unwrap_or(0.0);
-    if version >= f64::from(DATA_VERSION) {
+    Ok((tx, version >= f64::from(DATA_VERSION)))
+}
+
+/// Brings the stored data up to [`DATA_VERSION`]; answers whether it changed anything.
+pub async fn run() -> Result<bool, StoreError> {
+    // Every start asks; nearly every one finds the store current, so the question is a
+    // read that locks nothing the page reads meanwhile.
+    let db = db::open().await?;
+    if version_of(&db, TransactionMode::ReadOnly).await?.1 {
+        return Ok(false);
+    }
+    let (tx, current) = version_of(&db, TransactionMode::ReadWrite).await?;
+    if current {
         tx.done().await?;
         return Ok(false);
     }
+    let settings = tx.store(SETTINGS)?;
     let messages = tx.store(MESSAGES)?;
     let records = messages.get_all(None, None).await?;
     let mut tally = Tally::default();
