@@ -291,6 +291,10 @@ pub enum T {
     ErrRules,
     NoRules,
     RuleOne,
+    Indexing,
+    IndexedOne,
+    IndexedMany,
+    SearchFilters,
 }
 
 /// `n` and the words that follow it, singular (`one`) for 1 and plural (`many`) for any
@@ -399,6 +403,26 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, Attachments) => "Attachments",
         (Lang::Es, Back) => "Volver",
         (Lang::En, Back) => "Back",
+        (Lang::Es, Indexing) => "Preparando la búsqueda:",
+        (Lang::En, Indexing) => "Preparing search:",
+        (Lang::Es, IndexedOne) => {
+            "mensaje listo. Hasta que termine, se busca solo en remitentes y asuntos."
+        }
+        (Lang::En, IndexedOne) => {
+            "message ready. Until it is done, search looks at senders and subjects only."
+        }
+        (Lang::Es, IndexedMany) => {
+            "mensajes listos. Hasta que termine, se busca solo en remitentes y asuntos."
+        }
+        (Lang::En, IndexedMany) => {
+            "messages ready. Until it is done, search looks at senders and subjects only."
+        }
+        (Lang::Es, SearchFilters) => {
+            "Busca en remitentes, destinatarios, asuntos y textos. Filtros: de:ana, asunto:factura, tiene:adjunto, es:noleido, es:destacado, desde:2026-01-31, hasta:2026-02-28"
+        }
+        (Lang::En, SearchFilters) => {
+            "Searches senders, recipients, subjects and text. Filters: from:ana, subject:invoice, has:attachment, is:unread, is:flagged, after:2026-01-31, before:2026-03-01"
+        }
         (Lang::Es, Search) => "Buscar en el correo guardado",
         (Lang::En, Search) => "Search saved mail",
         (Lang::Es, NoSubject) => "(sin asunto)",

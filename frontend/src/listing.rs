@@ -134,8 +134,7 @@ fn search_later(store: AppStore, query: String) {
         s.get()
     });
     let current = move || SEARCH.with(Cell::get) == ticket;
-    let needle = crate::model::account::lower_case(query.trim());
-    if needle.is_empty() {
+    if crate::model::query::parse(&query).is_empty() {
         if store.found.with_untracked(Option::is_some) {
             store.found.set(None);
         }
@@ -153,7 +152,7 @@ fn search_later(store: AppStore, query: String) {
         if !current() {
             return;
         }
-        let ids = rows::search(&view, &needle).await;
+        let ids = rows::search(&view, &query).await;
         if current() {
             store.found.set(Some(Arc::new(ids.unwrap_or_default())));
             store.searching.set(false);

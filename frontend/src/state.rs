@@ -136,6 +136,9 @@ pub struct AppStore {
     pub found: RwSignal<Option<Arc<Vec<String>>>>,
     /// A search is under way (the list says so to screen readers: `aria-busy`).
     pub searching: RwSignal<bool>,
+    /// How far the search index is: messages indexed by the current run, and whether it
+    /// is whole (`None` until the worker says).
+    pub search_index: RwSignal<Option<(u32, bool)>>,
     /// Bumped when stored messages change (saved, marked, moved, deleted): the list and
     /// the counts are read again.
     pub changes: RwSignal<u64>,
@@ -189,6 +192,7 @@ impl AppStore {
             found: RwSignal::new(None),
             changes: RwSignal::new(0),
             searching: RwSignal::new(false),
+            search_index: RwSignal::new(None),
             selected: RwSignal::new(None),
             open_meta: RwSignal::new(None),
             rules: RwSignal::new(Vec::new()),

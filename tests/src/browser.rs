@@ -315,6 +315,17 @@ impl CarteroPage<'_> {
         self.find("app-ready").await;
     }
 
+    /// Waits until the search index is whole (`search-input`'s `data-index` is `ready`):
+    /// search then finds words in bodies, with filters.
+    pub async fn wait_search_index(&self) {
+        let field = self.find("search-input").await;
+        wait_until("the search index", UI_WAIT, || {
+            let field = field.clone();
+            async move { (field.attr("data-index").await.ok()?? == "ready").then_some(()) }
+        })
+        .await;
+    }
+
     /// Opens the message whose row carries `data-uidl` = `uidl`.
     pub async fn open_message(&self, uidl: &str) {
         self.scroll_to_row(uidl)

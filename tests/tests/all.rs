@@ -19,4 +19,5 @@ mod relay_limits;
 mod relay_logs;
 mod relay_pop3;
 mod relay_web;
+mod search;
 mod sync_worker;

@@ -109,6 +109,12 @@ async fn mail_stored_before_folders_opens_in_the_inbox_with_its_counts() {
         page.open_folder("archive").await;
         page.wait_count(1).await;
         assert_eq!(page.texts("message-subject").await, ["Antiguo 6"]);
+        // The mail from before is indexed too: a word of its body finds it.
+        page.wait_search_index().await;
+        page.search("hola").await;
+        page.wait_count(1).await;
+        page.search("").await;
+        page.wait_count(1).await;
         // The upgrade ran once: a reload finds the same.
         browser.client.refresh().await.expect("reload");
         page.wait_ready().await;

@@ -77,15 +77,44 @@ pub fn MessageList() -> impl IntoView {
         }
     });
     let shown = Memo::new(move |_| store.window.with(|w| w.rows(rows.get())));
+    // The words a search's rows mark.
+    let marks = Memo::new(move |_| match store.found.with(Option::is_some) {
+        true => crate::model::query::parse(&store.query.get()).marks,
+        false => Vec::new(),
+    });
+    let index_state = move || match store.search_index.get() {
+        Some((_, true)) => "ready",
+        Some((_, false)) => "building",
+        None => "unknown",
+    };
+    let indexing = move || match store.search_index.get() {
+        Some((indexed, false)) => Some(format!(
+            "{} {}",
+            store.t(T::Indexing),
+            crate::i18n::counted(
+                store.lang.get(),
+                u64::from(indexed),
+                T::IndexedOne,
+                T::IndexedMany
+            )
+        )),
+        _ => None,
+    };
     view! {
         <section class="list-pane" on:scroll=move |_| measure()>
             <input
                 type="search"
                 data-testid="search-input"
+                data-index=index_state
                 placeholder=move || store.t(T::Search)
                 aria-label=move || store.t(T::Search)
+                aria-describedby="search-help"
+                title=move || store.t(T::SearchFilters)
                 bind:value=store.query
             />
+            <p id="search-help" class="search-help" data-testid="search-index" hidden=move || indexing().is_none()>
+                {indexing}
+            </p>
             <Shortcuts />
             <Show when=move || store.list_error.with(Option::is_some)>
                 <p class="error" role="alert" data-testid="list-error">
@@ -104,7 +133,7 @@ pub fn MessageList() -> impl IntoView {
                 // Keyed by message: a row keeps its element (and the focus) when new mail
                 // moves it down or it is marked; its place and marks follow `shown`.
                 <For each=move || shown.get() key=|(_, m)| m.id.clone() let:row>
-                    <MessageRow meta=row.1 shown count />
+                    <MessageRow meta=row.1 shown count marks />
                 </For>
             </ul>
             <Show when=move || count.get() == 0>
@@ -112,6 +141,27 @@ pub fn MessageList() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// `text` with the words a search matched in `<mark>` (`data-testid="search-mark"`).
+fn marked(text: &str, marks: &[String]) -> impl IntoView + use<> {
+    use leptos::either::Either;
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for range in crate::model::words::marks(text, marks) {
+        if range.start > at {
+            parts.push(Either::Left(text[at..range.start].to_owned()));
+        }
+        let word = text[range.clone()].to_owned();
+        parts.push(Either::Right(
+            view! { <mark data-testid="search-mark">{word}</mark> },
+        ));
+        at = range.end;
+    }
+    if at < text.len() || parts.is_empty() {
+        parts.push(Either::Left(text[at..].to_owned()));
+    }
+    parts
 }
 
 /// The place of a row, and its marks (unread, flagged).
@@ -133,6 +183,7 @@ fn MessageRow(
     meta: MessageMeta,
     shown: Memo<Vec<(usize, MessageMeta)>>,
     count: Memo<usize>,
+    marks: Memo<Vec<String>>,
 ) -> impl IntoView {
     let store = expect_context::<AppStore>();
     let id = meta.id.clone();
@@ -210,12 +261,17 @@ fn MessageRow(
             on:click=open
             on:keydown=open_by_key
         >
-            <span data-testid="message-from" class="from">{meta.from.clone()}</span>
+            <span data-testid="message-from" class="from">
+                {let from = meta.from.clone(); move || marked(&from, &marks.get())}
+            </span>
             <span data-testid="message-date" class="date" title=move || format::date(date_ms, store.lang.get())>
                 {move || format::list_date(date_ms, store.lang.get())}
             </span>
             <span data-testid="message-subject" class="subject" class:none=!has_subject title=title>
-                {move || if has_subject { subject.clone() } else { store.t(T::NoSubject).to_owned() }}
+                {move || match has_subject {
+                    true => marked(&subject, &marks.get()).into_any(),
+                    false => store.t(T::NoSubject).into_any(),
+                }}
             </span>
             <span class="marks">
             <Show when=flagged>

@@ -102,10 +102,50 @@ fn bare_id(id: &str) -> &str {
 
 /// Messages above this size are summarized from their headers, their attachments counted
 /// by [`scan::count_attachments`]: a full parse decodes every part only to count them.
-const FULL_PARSE_LIMIT: usize = 1024 * 1024;
+pub const FULL_PARSE_LIMIT: usize = 1024 * 1024;
 
 /// The list summary of a raw message.
 pub fn summarize(raw: &[u8]) -> Summary {
+    summarize_with(raw, |_| ()).0
+}
+
+/// What search reads of a message besides its summary: its recipients and its body as
+/// text (empty for a message above [`FULL_PARSE_LIMIT`]: only its headers are read).
+#[derive(Debug, Default, Clone)]
+pub struct SearchText {
+    /// Every To and Cc recipient.
+    pub to: String,
+    /// The first text body (an HTML one as text).
+    pub body: String,
+}
+
+/// The list summary of a raw message and what search reads of it, from one parse.
+pub fn summarize_for_search(raw: &[u8]) -> (Summary, SearchText) {
+    let big = raw.len() > FULL_PARSE_LIMIT;
+    let (summary, text) = summarize_with(raw, |message| {
+        let mut to = addresses(message.to());
+        let cc = addresses(message.cc());
+        if !cc.is_empty() {
+            to.push_str(", ");
+            to.push_str(&cc);
+        }
+        let body = match big {
+            true => String::new(),
+            false => message
+                .body_text(0)
+                .map(|b| b.into_owned())
+                .unwrap_or_default(),
+        };
+        SearchText { to, body }
+    });
+    (summary, text.unwrap_or_default())
+}
+
+/// The summary of `raw`, and what `also` reads of the parsed message.
+fn summarize_with<R>(
+    raw: &[u8],
+    also: impl FnOnce(&mail_parser::Message) -> R,
+) -> (Summary, Option<R>) {
     let parser = MessageParser::default();
     let big = raw.len() > FULL_PARSE_LIMIT;
     let parsed = match big {
@@ -118,15 +158,18 @@ pub fn summarize(raw: &[u8]) -> Summary {
             if big {
                 summary.attachments = scan::count_attachments(raw);
             }
-            summary
+            (summary, Some(also(&message)))
         }
-        None => Summary {
-            from: String::new(),
-            from_address: String::new(),
-            subject: String::new(),
-            date_ms: 0.0,
-            attachments: 0,
-        },
+        None => (
+            Summary {
+                from: String::new(),
+                from_address: String::new(),
+                subject: String::new(),
+                date_ms: 0.0,
+                attachments: 0,
+            },
+            None,
+        ),
     }
 }
 

@@ -126,6 +126,9 @@ pub struct MessageMeta {
     /// Flagged by the person.
     #[serde(default)]
     pub flagged: bool,
+    /// Its number in the search index, once indexed (`worker::index`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<u32>,
 }
 
 impl MessageMeta {

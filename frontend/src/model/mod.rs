@@ -5,10 +5,14 @@ pub mod account;
 pub mod error;
 pub mod folder;
 pub mod phase;
+pub mod postings;
 pub mod protocol;
+pub mod query;
 pub mod reading;
 pub mod rules;
+pub mod terms;
 pub mod vault;
+pub mod words;
 
 pub use account::{Account, MessageMeta};
 pub use error::SyncError;

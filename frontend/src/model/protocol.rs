@@ -241,6 +241,14 @@ pub enum Notice {
     /// The store was upgraded to a new schema (see `worker::migrate`): what the page read
     /// of it is to be read again.
     Upgraded,
+    /// How far the search index is (see `worker::indexing`): mail stored before it existed
+    /// is being indexed, or all of it is.
+    Indexing {
+        /// Messages indexed so far by this run.
+        indexed: u32,
+        /// Every stored message is indexed: search finds words in bodies too.
+        ready: bool,
+    },
     /// The rules were stored.
     RulesSaved {
         /// The rules, as stored.

@@ -10,7 +10,8 @@ const DB_NAME: &str = "cartero";
 /// Bump when the stores change; [`open`] creates what a new version needs.
 /// 2: UIDL state and per-account sync facts. 3: settings (the primary passphrase's vault).
 /// 4: folders: messages indexed by folder and date, and counters (see `worker::migrate`).
-const DB_VERSION: u32 = 4;
+/// 5: the search index: terms' postings and the messages' numbers (see `worker::index`).
+const DB_VERSION: u32 = 5;
 /// Accounts, keyed by `id`.
 pub const ACCOUNTS: &str = "accounts";
 /// Message metadata, keyed by `id` (`account/uidl`), indexed by `account`. A record also
@@ -33,6 +34,12 @@ pub const COUNTERS: &str = "counters";
 pub const UIDL_STATE: &str = "uidl_state";
 /// Per-account sync facts (identity mode, last login), keyed by `account`.
 pub const SYNC_META: &str = "sync_meta";
+
+/// The search index's postings: delta-encoded message numbers (`model::postings`), keyed
+/// `[term, first]` for a sealed segment and `[term, Infinity]` for the open one.
+pub const TERMS: &str = "terms";
+/// Message numbers: keyed by number (0, 1, 2 … with no gaps), each a message id.
+pub const DOCS: &str = "docs";
 
 /// App-wide settings, keyed by `key` (`vault`: the primary passphrase's salt and check).
 pub const SETTINGS: &str = "settings";
@@ -91,6 +98,8 @@ pub async fn open() -> Result<Rc<Rexie>, StoreError> {
         )
         .add_object_store(ObjectStore::new(SYNC_META).key_path("account"))
         .add_object_store(ObjectStore::new(SETTINGS).key_path("key"))
+        .add_object_store(ObjectStore::new(TERMS))
+        .add_object_store(ObjectStore::new(DOCS))
         .build()
         .await?;
     let db = Rc::new(rexie);

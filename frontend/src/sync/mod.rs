@@ -88,6 +88,14 @@ fn apply(store: AppStore, notice: Notice) {
             store.changed();
         }
         Notice::Upgraded => store.changed(),
+        Notice::Indexing { indexed, ready } => {
+            let was_ready = store.search_index.get_untracked().is_some_and(|(_, r)| r);
+            store.search_index.set(Some((indexed, ready)));
+            // A search made while indexing looked at senders and subjects: ask again.
+            if ready && !was_ready {
+                store.changed();
+            }
+        }
         Notice::RulesSaved { rules } => {
             store.rules.set(rules);
             store.rules_status.set(Some(RulesStatus::Saved));

@@ -18,13 +18,15 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::record::{flag_field, text_field};
 use crate::mime::facts::facts;
-use crate::mime::render::summarize;
+use crate::mime::render::{SearchText, summarize_for_search};
 use crate::model::MessageMeta;
 use crate::model::folder::{self, Tally};
 use crate::model::rules::{self, Outcome, Rule};
+use crate::model::terms::{Searchable, terms_of};
 use crate::store::counters;
 use crate::store::db::{
-    self, BY_ACCOUNT, COUNTERS, MESSAGES, RAW, SYNC_META, StoreError, UIDL_STATE,
+    self, BY_ACCOUNT, COUNTERS, DOCS, MESSAGES, RAW, SETTINGS, SYNC_META, StoreError, TERMS,
+    UIDL_STATE,
 };
 use crate::store::messages::raw_record;
 
@@ -224,9 +226,10 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> IdbStore<F> {
         }
     }
 
-    fn meta(&self, record: &Record, raw: &[u8]) -> MessageMeta {
-        let summary = summarize(raw);
-        MessageMeta {
+    /// The message's metadata, and what search reads of it.
+    fn meta(&self, record: &Record, raw: &[u8]) -> (MessageMeta, SearchText) {
+        let (summary, text) = summarize_for_search(raw);
+        let meta = MessageMeta {
             id: MessageMeta::key(&self.account, &record.state.uidl),
             account: self.account.clone(),
             uidl: record.state.uidl.clone(),
@@ -240,7 +243,9 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> IdbStore<F> {
             unread: !self.opened.contains(&record.state.uidl),
             folder: folder::inbox(),
             flagged: false,
-        }
+            doc: None,
+        };
+        (meta, text)
     }
 }
 
@@ -316,6 +321,7 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> Store for IdbStore<F> {
         let mut metas = Vec::new();
         let mut inline = Vec::new();
         let mut outcomes = Vec::new();
+        let mut index = super::index::Batch::default();
         let octets: usize = batch
             .iter()
             .filter_map(|r| r.raw.as_ref())
@@ -327,7 +333,8 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> Store for IdbStore<F> {
                 states.push(serde_wasm_bindgen::to_value(&state)?);
                 continue;
             };
-            let meta = self.meta(record, raw);
+            let (meta, text) = self.meta(record, raw);
+            index.add(meta.id.clone(), terms_of(&searchable(&meta, &text)));
             outcomes.push(self.decide(raw));
             inline.push(serde_wasm_bindgen::to_value(&InlineState::new(
                 &record.state,
@@ -337,25 +344,31 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> Store for IdbStore<F> {
         }
         let db = db::open().await?;
         let tx = db.transaction(
-            &[MESSAGES, RAW, UIDL_STATE, COUNTERS],
+            &[MESSAGES, RAW, UIDL_STATE, COUNTERS, TERMS, DOCS, SETTINGS],
             TransactionMode::ReadWrite,
         )?;
         let meta_store = tx.store(MESSAGES)?;
         let raw_store = tx.store(RAW)?;
         let state_store = tx.store(UIDL_STATE)?;
         // A message stored again (a headers-only one whose body came) keeps where the
-        // person filed it and their marks. All reads are issued in one turn.
+        // person filed it and their marks. All reads (the index's too) are issued in one turn.
         let before = futures_util::future::try_join_all(
             metas
                 .iter()
                 .map(|m| meta_store.get(JsValue::from_str(&m.id))),
+        );
+        let (before, read) = futures_util::future::try_join(
+            async { before.await.map_err(StoreError::from) },
+            index.read(&tx),
         )
         .await?;
+        let first_doc = read.first();
         let mut tally = Tally::default();
         let mut fresh = 0;
         let mut metas_out = Vec::with_capacity(metas.len());
         let each = metas.iter_mut().zip(before).zip(inline).zip(outcomes);
-        for (((meta, old), state), outcome) in each {
+        for (place, (((meta, old), state), outcome)) in each.enumerate() {
+            meta.doc = Some(first_doc + place as u32);
             match old.filter(|v| !v.is_undefined()) {
                 Some(old) => {
                     meta.folder = text_field(&old, "folder").unwrap_or_else(folder::inbox);
@@ -393,6 +406,9 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> Store for IdbStore<F> {
             .put_all(states.into_iter().map(|v| (v, None)))
             .await?;
         counters::apply(&tx.store(COUNTERS)?, &tally).await?;
+        if !index.is_empty() {
+            index.write(&tx, read, false).await?;
+        }
         if !tx.done().await?.is_committed() {
             return Err(abort_reason(octets).await);
         }
@@ -432,6 +448,18 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> Store for IdbStore<F> {
         }
         messages.put_all(stripped.into_iter()).await?;
         committed(tx.done().await?)
+    }
+}
+
+/// What search reads of a message being stored.
+fn searchable<'a>(meta: &'a MessageMeta, text: &'a SearchText) -> Searchable<'a> {
+    Searchable {
+        from: &meta.from,
+        from_address: &meta.from_address,
+        subject: &meta.subject,
+        to: &text.to,
+        body: &text.body,
+        attachments: meta.attachments,
     }
 }
 

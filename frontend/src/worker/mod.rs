@@ -7,12 +7,15 @@ pub mod deletion;
 pub mod flags;
 pub mod folders;
 pub mod idb_store;
+pub mod index;
+pub mod indexing;
 pub mod locks;
 pub mod migrate;
 pub mod reader;
 pub mod record;
 pub mod rows;
 pub mod rules;
+pub mod scan;
 pub mod search;
 pub mod senders;
 pub mod session;
@@ -468,6 +471,11 @@ pub fn run() {
             // Every tab reads the list and the counts again once the store is upgraded.
             if let Ok(true) = migrate::run().await {
                 herald.tell(&Notice::Upgraded);
+            }
+            let tell = |indexed, ready| herald.tell(&Notice::Indexing { indexed, ready });
+            // A failure leaves the index as it was: search reads the messages instead.
+            if let Ok(indexed) = indexing::catch_up(|indexed| tell(indexed, false)).await {
+                tell(indexed, true);
             }
         });
     }

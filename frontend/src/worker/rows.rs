@@ -21,6 +21,33 @@ pub fn index_of(view: &FolderView) -> Result<(&'static str, KeyRange), StoreErro
     })
 }
 
+/// The index that lists `view` by date, and the view's range in it of the messages dated
+/// from `since` (milliseconds, included) to `before` (excluded).
+pub fn index_between(
+    view: &FolderView,
+    since: Option<f64>,
+    before: Option<f64>,
+) -> Result<(&'static str, KeyRange), StoreError> {
+    if since.is_none() && before.is_none() {
+        return index_of(view);
+    }
+    let (index, prefix): (_, Vec<&str>) = match &view.account {
+        Some(account) => (BY_ACCOUNT_FOLDER_DATE, vec![account, &view.folder]),
+        None => (BY_FOLDER_DATE, vec![&view.folder]),
+    };
+    let bound = |date: JsValue| {
+        let key: Array = prefix.iter().map(|p| JsValue::from_str(p)).collect();
+        key.push(&date);
+        key
+    };
+    let lower = bound(JsValue::from_f64(since.unwrap_or(f64::NEG_INFINITY)));
+    // An array sorts after every date.
+    let upper = bound(before.map_or_else(|| Array::new().into(), JsValue::from_f64));
+    let range = KeyRange::bound(&lower, &upper, Some(false), Some(before.is_some()))
+        .map_err(|e| StoreError::Failed(e.to_string()))?;
+    Ok((index, range))
+}
+
 /// Posts `[ticket, records]` (`null` when they could not be read).
 fn answer(ticket: u64, records: Result<Vec<JsValue>, StoreError>) {
     let records = match records {

@@ -1,126 +1,243 @@
-//! Search over the stored messages' senders and subjects, in chunks, newest first, run by
-//! the worker for its page (off the page's thread).
+//! Search, run by the worker for its page (off the page's thread), through the search
+//! index (`worker::index`): the postings of every word give the matching message numbers,
+//! the folder's own index gives the order (newest first) and keeps only what the folder
+//! holds now. While the index is not whole, it falls back to reading the messages
+//! (`worker::scan`).
 //!
-//! It reads each record's fields where they are, as JavaScript strings, and compares them
-//! with JavaScript's own `toLowerCase` and `includes`: nothing is copied into wasm but the
-//! ids that match. A newer search stops an older one between chunks.
+//! A newer search stops an older one between its steps.
 
-use js_sys::{Function, JsString, Reflect};
-use rexie::{KeyRange, TransactionMode};
-use wasm_bindgen::{JsCast, JsValue};
+use std::cell::RefCell;
+use std::collections::HashSet;
 
+use futures_util::future::try_join_all;
+use js_sys::Array;
+use rexie::{KeyRange, Transaction, TransactionMode};
+use wasm_bindgen::JsValue;
+
+use super::record::{flag_field, text_field};
 use crate::model::folder::FolderView;
-use crate::store::db::{self, MESSAGES, StoreError};
+use crate::model::postings;
+use crate::model::query::{Day, Query, parse};
+use crate::store::counters::prefixed;
+use crate::store::db::{self, DOCS, MESSAGES, SETTINGS, StoreError, TERMS};
 
 thread_local! {
     /// The newest search's ticket: an older search that sees another stops.
     static NEWEST: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// Message ids by number, as far as this worker has read [`DOCS`] (numbers are never
+    /// given twice, so what was read stays true).
+    static NUMBERS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Answers search `ticket` with `[ticket, ids]`, or `[ticket, null]` when a newer search
 /// took over or the store could not be read.
-pub async fn answer(view: &FolderView, query: &str, ticket: u64) {
+pub async fn answer(view: &FolderView, typed: &str, ticket: u64) {
     NEWEST.with(|n| n.set(ticket));
     let current = move || NEWEST.with(|n| n.get()) == ticket;
-    let needle = crate::model::account::lower_case(query.trim());
-    let ids = match matching(view, &needle, current).await {
-        Ok(Some(ids)) => ids
-            .into_iter()
-            .map(JsValue::from)
-            .collect::<js_sys::Array>()
-            .into(),
+    let ids = match find(view, typed, current).await {
+        Ok(Some(ids)) => ids.into_iter().map(JsValue::from).collect::<Array>().into(),
         _ => JsValue::NULL,
     };
-    super::reader::post(&js_sys::Array::of2(&JsValue::from_f64(ticket as f64), &ids));
+    super::reader::post(&Array::of2(&JsValue::from_f64(ticket as f64), &ids));
 }
 
-/// Records read per transaction.
-const CHUNK: u32 = 2000;
+/// At most this many hits are read one by one; more, and the folder's index is read
+/// whole instead (its keys only).
+const FEW: usize = 400;
+/// At most this many segments are read for the word being typed (a two-letter start
+/// can match thousands of words).
+const PREFIX_SEGMENTS: u32 = 20_000;
 
-/// JavaScript's `String.prototype.includes`, called with a JavaScript string as its
-/// argument (`JsString::includes` takes a Rust string, copied at every call).
-struct Includes(Function);
-
-impl Includes {
-    fn new() -> Option<Includes> {
-        let string = Reflect::get(&js_sys::global(), &"String".into()).ok()?;
-        let prototype = Reflect::get(&string, &"prototype".into()).ok()?;
-        let includes = Reflect::get(&prototype, &"includes".into()).ok()?;
-        includes.dyn_into().ok().map(Includes)
-    }
-
-    /// Whether `record`'s field `name` contains `needle` (lower case), in any case.
-    fn field_has(&self, record: &JsValue, name: &str, needle: &JsString) -> bool {
-        Reflect::get(record, &JsValue::from_str(name))
-            .ok()
-            .and_then(|v| v.dyn_into::<JsString>().ok())
-            .and_then(|text| self.0.call1(&text.to_lower_case(), needle).ok())
-            .is_some_and(|found| found.is_truthy())
-    }
-}
-
-/// The ids of `view`'s messages whose sender or subject contains every word of `needle`
-/// (lower case), newest first; `None` when `current` says a newer search took over.
-async fn matching(
+/// The ids of `view`'s messages that match `typed`, newest first; `None` when a newer
+/// search took over.
+async fn find(
     view: &FolderView,
-    needle: &str,
+    typed: &str,
     current: impl Fn() -> bool,
 ) -> Result<Option<Vec<String>>, StoreError> {
-    let includes = Includes::new().ok_or_else(|| StoreError::Failed("no string search".into()))?;
-    let words: Vec<JsString> = needle.split_whitespace().map(JsString::from).collect();
-    let (folder, account) = (JsValue::from_str(&view.folder), view.account.clone());
-    let mut found: Vec<(f64, String)> = Vec::new();
-    let mut after: Option<JsValue> = None;
-    loop {
-        let range = match &after {
-            Some(key) => Some(KeyRange::lower_bound(key, Some(true))),
-            // One account's ids start with its id and a slash.
-            None => account
-                .as_ref()
-                .map(|a| KeyRange::lower_bound(&JsValue::from_str(&format!("{a}/")), Some(false))),
-        }
-        .transpose()
-        .map_err(|e| StoreError::Failed(e.to_string()))?;
-        let db = db::open().await?;
-        let tx = db.transaction(&[MESSAGES], TransactionMode::ReadOnly)?;
-        let values = tx.store(MESSAGES)?.get_all(range, Some(CHUNK)).await?;
+    let query = parse(typed);
+    let db = db::open().await?;
+    let tx = db.transaction(
+        &[SETTINGS, TERMS, DOCS, MESSAGES],
+        TransactionMode::ReadOnly,
+    )?;
+    if !super::index::state(&tx.store(SETTINGS)?).await?.ready {
         tx.done().await?;
-        if !current() {
-            return Ok(None);
-        }
-        let Some(last) = values.last() else { break };
-        after = Reflect::get(last, &"id".into()).ok();
-        let mut past_account = false;
-        for record in &values {
-            let id = Reflect::get(record, &"id".into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
-            if let Some(a) = &account
-                && crate::model::MessageMeta::account_of(&id) != a
-            {
-                past_account = true;
-                break;
-            }
-            let in_folder = Reflect::get(record, &"folder".into()).is_ok_and(|f| f == folder);
-            let has = |word: &JsString| {
-                ["subject", "from", "from_address"]
-                    .iter()
-                    .any(|name| includes.field_has(record, name, word))
-            };
-            if in_folder && words.iter().all(has) {
-                let date = Reflect::get(record, &"date_ms".into())
-                    .ok()
-                    .and_then(|v| v.as_f64())
-                    .unwrap_or(0.0);
-                found.push((date, id));
-            }
-        }
-        if past_account || (values.len() as u32) < CHUNK {
+        let needle = crate::model::account::lower_case(typed.trim());
+        return super::scan::matching(view, &needle, current).await;
+    }
+    let hits = match query.has_terms() {
+        true => Some(hit_ids(&tx, &query).await?),
+        false => None,
+    };
+    if !current() {
+        return Ok(None);
+    }
+    let found = match &hits {
+        Some(hits) if hits.is_empty() => Vec::new(),
+        Some(hits) if hits.len() <= FEW => each_of(&tx, view, &query, hits).await?,
+        _ => through_folder(&tx, view, &query, hits.as_ref()).await?,
+    };
+    tx.done().await?;
+    Ok(current().then_some(found))
+}
+
+/// The ids of the messages that have every term of `query` (and a term starting with
+/// its prefix), each once.
+async fn hit_ids(tx: &Transaction, query: &Query) -> Result<HashSet<String>, StoreError> {
+    let terms = tx.store(TERMS)?;
+    let mut ranges = Vec::new();
+    for term in &query.terms {
+        ranges.push((prefixed(&[term])?, None));
+    }
+    if let Some(prefix) = &query.prefix {
+        let upper = format!("{prefix}\u{ffff}");
+        let range = KeyRange::bound(
+            &Array::of1(&prefix.into()),
+            &Array::of1(&upper.into()),
+            Some(false),
+            Some(false),
+        )
+        .map_err(|e| StoreError::Failed(e.to_string()))?;
+        ranges.push((range, Some(PREFIX_SEGMENTS)));
+    }
+    let segments = try_join_all(
+        ranges
+            .into_iter()
+            .map(|(range, limit)| terms.get_all(Some(range), limit)),
+    )
+    .await?;
+    let mut lists: Vec<Vec<u32>> = segments
+        .into_iter()
+        .map(|values| {
+            let bytes: Vec<Vec<u8>> = values
+                .into_iter()
+                .filter_map(|v| super::index::segment_bytes(Some(v)))
+                .collect();
+            postings::union(bytes.iter().map(Vec::as_slice))
+        })
+        .collect();
+    // The rarest first: every step after it is at most as long.
+    lists.sort_by_key(Vec::len);
+    let mut lists = lists.into_iter();
+    let mut docs = lists.next().unwrap_or_default();
+    for list in lists {
+        if docs.is_empty() {
             break;
         }
+        docs = postings::intersect(&docs, &list);
     }
+    ids_of(tx, &docs).await
+}
+
+/// The ids of message numbers `docs`, each once.
+async fn ids_of(tx: &Transaction, docs: &[u32]) -> Result<HashSet<String>, StoreError> {
+    let known = NUMBERS.with(|n| n.borrow().len());
+    if docs.last().is_some_and(|&last| last as usize >= known) {
+        let range = KeyRange::lower_bound(&JsValue::from(known as u32), Some(false))
+            .map_err(|e| StoreError::Failed(e.to_string()))?;
+        let more = tx.store(DOCS)?.get_all(Some(range), None).await?;
+        NUMBERS.with(|n| {
+            let mut numbers = n.borrow_mut();
+            // Another search may have read them meanwhile.
+            if numbers.len() == known {
+                numbers.extend(more.into_iter().map(|v| v.as_string().unwrap_or_default()));
+            }
+        });
+    }
+    Ok(NUMBERS.with(|n| {
+        let numbers = n.borrow();
+        docs.iter()
+            .filter_map(|&doc| numbers.get(doc as usize).cloned())
+            .collect()
+    }))
+}
+
+/// The start of `day` in the reader's time zone, in milliseconds.
+fn day_start((year, month, day): Day) -> f64 {
+    js_sys::Date::new_with_year_month_day(year as u32, month as i32 - 1, day as i32).get_time()
+}
+
+/// The date bounds of `query`: from (included) and before (excluded), in milliseconds.
+fn bounds(query: &Query) -> (Option<f64>, Option<f64>) {
+    (query.since.map(day_start), query.before.map(day_start))
+}
+
+/// Whether a record's marks pass `query`'s filters.
+fn marked(record: &JsValue, query: &Query) -> bool {
+    (!query.unread || flag_field(record, "unread"))
+        && (!query.flagged || flag_field(record, "flagged"))
+}
+
+/// A few hits, read one by one: those in `view` that pass the filters, newest first.
+async fn each_of(
+    tx: &Transaction,
+    view: &FolderView,
+    query: &Query,
+    hits: &HashSet<String>,
+) -> Result<Vec<String>, StoreError> {
+    let messages = tx.store(MESSAGES)?;
+    let records = try_join_all(hits.iter().map(|id| messages.get(JsValue::from_str(id)))).await?;
+    let (since, before) = bounds(query);
+    let mut found: Vec<(f64, String)> = records
+        .into_iter()
+        .flatten()
+        .filter(|record| {
+            let date = js_sys::Reflect::get(record, &"date_ms".into())
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0);
+            text_field(record, "folder").as_deref() == Some(view.folder.as_str())
+                && view
+                    .account
+                    .as_ref()
+                    .is_none_or(|a| text_field(record, "account").as_ref() == Some(a))
+                && since.is_none_or(|s| date >= s)
+                && before.is_none_or(|b| date < b)
+                && marked(record, query)
+        })
+        .filter_map(|record| {
+            let date = js_sys::Reflect::get(&record, &"date_ms".into())
+                .ok()?
+                .as_f64()?;
+            Some((date, text_field(&record, "id")?))
+        })
+        .collect();
     // The order the folder's index gives: date, then id, both descending.
     found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
-    Ok(Some(found.into_iter().map(|(_, id)| id).collect()))
+    Ok(found.into_iter().map(|(_, id)| id).collect())
+}
+
+/// `view`'s messages in its date range, newest first, those among `hits` (all, for
+/// `None`) that pass the filters: the folder's index read whole, its keys only unless a
+/// mark is asked for.
+async fn through_folder(
+    tx: &Transaction,
+    view: &FolderView,
+    query: &Query,
+    hits: Option<&HashSet<String>>,
+) -> Result<Vec<String>, StoreError> {
+    let (since, before) = bounds(query);
+    let (index, range) = super::rows::index_between(view, since, before)?;
+    let index = tx.store(MESSAGES)?.index(index)?;
+    let hit = |id: &String| hits.is_none_or(|hits| hits.contains(id));
+    let mut found: Vec<String> = match query.unread || query.flagged {
+        true => index
+            .get_all(Some(range), None)
+            .await?
+            .into_iter()
+            .filter(|record| marked(record, query))
+            .filter_map(|record| text_field(&record, "id"))
+            .filter(hit)
+            .collect(),
+        false => index
+            .get_all_keys(Some(range), None)
+            .await?
+            .into_iter()
+            .filter_map(|key| key.as_string())
+            .filter(hit)
+            .collect(),
+    };
+    found.reverse();
+    Ok(found)
 }

@@ -1,0 +1,174 @@
+//! The search index in IndexedDB, written by the worker in the transaction that stores the
+//! messages it indexes.
+//!
+//! Each indexed message gets a number ("doc"), the next of a counter kept in the settings
+//! ([`STATE_KEY`]); [`DOCS`] maps numbers back to message ids. Each term's postings
+//! ([`TERMS`]) list the numbers of the messages it occurs in, delta-encoded
+//! (`model::postings`), in segments: a commit reads and rewrites only a term's open
+//! segment, keyed `[term, Infinity]`, and seals it under `[term, its first doc]` once it
+//! passes a few KB. Numbers only grow, so every append lands at the end.
+//!
+//! A message stored again (a headers-only one whose body came) is indexed again under a
+//! new number: its old number still points at it, and search counts a message once. A
+//! message deleted for good leaves its numbers in the postings; search keeps only messages
+//! the folder still holds.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures_util::future::try_join_all;
+use js_sys::{Array, Reflect, Uint8Array};
+use rexie::{Store, Transaction};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::model::postings::{self, SEGMENT_BYTES};
+use crate::store::db::{DOCS, SETTINGS, StoreError, TERMS};
+
+/// The settings key of the index's state.
+pub const STATE_KEY: &str = "search_index";
+
+/// The index's state.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct IndexState {
+    /// The number the next indexed message gets.
+    pub next: u32,
+    /// Every stored message is indexed (mail stored before the index existed included).
+    pub ready: bool,
+}
+
+/// The index's state as stored (a store without one has indexed nothing).
+pub async fn state(settings: &Store) -> Result<IndexState, StoreError> {
+    let Some(record) = settings
+        .get(JsValue::from_str(STATE_KEY))
+        .await?
+        .filter(|v| v.is_object())
+    else {
+        return Ok(IndexState::default());
+    };
+    let field = |name: &str| Reflect::get(&record, &name.into()).ok();
+    Ok(IndexState {
+        next: field("next").and_then(|v| v.as_f64()).unwrap_or(0.0) as u32,
+        ready: field("ready").and_then(|v| v.as_bool()).unwrap_or(false),
+    })
+}
+
+fn state_record(state: IndexState) -> Result<JsValue, StoreError> {
+    let record = js_sys::Object::new();
+    Reflect::set(&record, &"key".into(), &STATE_KEY.into())
+        .and_then(|_| Reflect::set(&record, &"next".into(), &state.next.into()))
+        .and_then(|_| Reflect::set(&record, &"ready".into(), &state.ready.into()))
+        .map_err(|_| StoreError::Failed("cannot build a record".into()))?;
+    Ok(record.into())
+}
+
+/// The key of `term`'s open segment.
+fn open_key(term: &str) -> JsValue {
+    Array::of2(&term.into(), &f64::INFINITY.into()).into()
+}
+
+/// The key of `term`'s sealed segment that starts at doc `first`.
+fn sealed_key(term: &str, first: u32) -> JsValue {
+    Array::of2(&term.into(), &first.into()).into()
+}
+
+/// The bytes of a stored segment (`None` for none, or anything else).
+pub fn segment_bytes(value: Option<JsValue>) -> Option<Vec<u8>> {
+    value?.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
+}
+
+/// Messages to index in one transaction, waiting for their numbers.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Message ids, in the order they get numbers.
+    ids: Vec<String>,
+    /// Each term's messages (places in `ids`, ascending).
+    terms: BTreeMap<String, Vec<usize>>,
+}
+
+/// What [`Batch::write`] needs read first, in the same transaction.
+pub struct Read {
+    state: IndexState,
+    /// Each term's open segment, in the batch's term order.
+    open: Vec<Option<Vec<u8>>>,
+}
+
+impl Read {
+    /// The number the batch's first message gets.
+    pub fn first(&self) -> u32 {
+        self.state.next
+    }
+}
+
+impl Batch {
+    /// Adds message `id` with its `terms`; it gets the batch's next number.
+    pub fn add(&mut self, id: String, terms: BTreeSet<String>) {
+        let place = self.ids.len();
+        self.ids.push(id);
+        for term in terms {
+            self.terms.entry(term).or_default().push(place);
+        }
+    }
+
+    /// How many messages the batch holds.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Reads the index's state and every term's open segment (each request issued in one
+    /// turn; poll it together with the transaction's other reads).
+    pub async fn read(&self, tx: &Transaction) -> Result<Read, StoreError> {
+        let (settings, terms) = (tx.store(SETTINGS)?, tx.store(TERMS)?);
+        let open = try_join_all(self.terms.keys().map(|term| terms.get(open_key(term))));
+        let (state, open) =
+            futures_util::future::try_join(async { state(&settings).await }, async {
+                open.await.map_err(StoreError::from)
+            })
+            .await?;
+        Ok(Read {
+            state,
+            open: open.into_iter().map(segment_bytes).collect(),
+        })
+    }
+
+    /// Writes the batch: its messages get the numbers from `read`'s next on, in order (the
+    /// first is answered). `ready` marks the index whole (else it stays as it was).
+    pub async fn write(self, tx: &Transaction, read: Read, ready: bool) -> Result<u32, StoreError> {
+        let first = read.state.next;
+        let terms = tx.store(TERMS)?;
+        let mut puts = Vec::with_capacity(self.terms.len());
+        let mut sealed = Vec::new();
+        for ((term, places), open) in self.terms.iter().zip(read.open) {
+            let docs: Vec<u32> = places.iter().map(|&p| first + p as u32).collect();
+            let mut segment = open.unwrap_or_default();
+            let last = postings::decode(&segment).last().copied();
+            postings::append(&mut segment, last, &docs);
+            let bytes: JsValue = Uint8Array::from(segment.as_slice()).into();
+            match segment.len() > SEGMENT_BYTES {
+                true => {
+                    let start = postings::decode(&segment).first().copied().unwrap_or(first);
+                    puts.push((bytes, Some(sealed_key(term, start))));
+                    sealed.push(open_key(term));
+                }
+                false => puts.push((bytes, Some(open_key(term)))),
+            }
+        }
+        terms.put_all(puts.into_iter()).await?;
+        try_join_all(sealed.into_iter().map(|key| terms.delete(key))).await?;
+        let docs = self
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (JsValue::from_str(id), Some(JsValue::from(first + i as u32))));
+        tx.store(DOCS)?.put_all(docs).await?;
+        let state = IndexState {
+            next: first + self.ids.len() as u32,
+            ready: read.state.ready || ready,
+        };
+        tx.store(SETTINGS)?.put(&state_record(state)?, None).await?;
+        Ok(first)
+    }
+}

@@ -1,0 +1,126 @@
+//! Search (issue 11) through the index the worker keeps: words of bodies and recipients
+//! are found, accents and case do not matter, the word being typed matches as a start, the
+//! matched words are marked in the rows, and filters (`from:`, `has:attachment`,
+//! `is:unread`, dates, in English and Spanish) narrow the results.
+
+use std::time::Duration;
+
+use cartero_tests::browser::{Browser, CarteroPage};
+use cartero_tests::dovecot::Mail;
+
+use crate::html_mail::Mailroom;
+
+/// A plain message.
+fn plain(uidl: &str, from: &str, date: &str, subject: &str, body: &str) -> Mail {
+    Mail::new(
+        uidl,
+        format!(
+            "From: {from}\nTo: Tomás Ruiz <tomas@example.org>\nDate: {date}\nSubject: {subject}\n\
+             Message-ID: <{uidl}@example.org>\nContent-Type: text/plain; charset=utf-8\n\
+             Content-Transfer-Encoding: 8bit\n\n{body}\n"
+        ),
+    )
+}
+
+/// A message with a PDF attached.
+fn with_pdf(uidl: &str, date: &str, subject: &str) -> Mail {
+    Mail::new(
+        uidl,
+        format!(
+            "From: Javier <javier@example.org>\nTo: ana@x.example\nDate: {date}\n\
+             Subject: {subject}\nMessage-ID: <{uidl}@example.org>\nMIME-Version: 1.0\n\
+             Content-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\n\
+             Content-Type: text/plain; charset=utf-8\n\nAdjunto la factura de noviembre.\n\
+             --b1\nContent-Type: application/pdf; name=\"factura.pdf\"\n\
+             Content-Disposition: attachment; filename=\"factura.pdf\"\n\
+             Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--b1--\n"
+        ),
+    )
+}
+
+/// Searches for `text` and checks the subjects of the rows, newest first.
+async fn finds(page: &CarteroPage<'_>, text: &str, subjects: &[&str]) {
+    page.search(text).await;
+    page.wait_count(subjects.len()).await;
+    assert_eq!(
+        page.texts("message-subject").await,
+        subjects,
+        "search {text:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_bodies_without_accents_and_filters() {
+    let room = Mailroom::start(vec![
+        plain(
+            "a",
+            "Lucía Fernández <lucia@example.org>",
+            "Fri, 20 Nov 2026 10:00:00 +0000",
+            "Camión de mudanza",
+            "El niño llega el martes con las cajas.",
+        ),
+        with_pdf("b", "Tue, 10 Nov 2026 09:00:00 +0000", "Factura de la luz"),
+        plain(
+            "c",
+            "Lucía Fernández <lucia@example.org>",
+            "Sun, 01 Jun 2025 12:00:00 +0000",
+            "Fotos del verano",
+            "Las fotos del CAMION, por fin.",
+        ),
+    ])
+    .await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        room.sync(&page, 3).await;
+        page.wait_sync_settled().await;
+        page.wait_search_index().await;
+
+        // A body's word, typed without its accent; a recipient's name.
+        finds(&page, "nino ", &["Camión de mudanza"]).await;
+        finds(&page, "tomas ", &["Camión de mudanza", "Fotos del verano"]).await;
+        // Accents and case both ways, in a subject and in a body; newest first.
+        finds(&page, "camion ", &["Camión de mudanza", "Fotos del verano"]).await;
+        finds(&page, "CAMIÓN martes", &["Camión de mudanza"]).await;
+        // The word being typed matches as the start of a word, and shows marked.
+        finds(&page, "cam", &["Camión de mudanza", "Fotos del verano"]).await;
+        assert_eq!(page.texts("search-mark").await, ["Cam"]);
+        finds(&page, "camiones ", &[]).await;
+
+        // Filters, in English and in Spanish.
+        finds(&page, "from:lucia fotos", &["Fotos del verano"]).await;
+        finds(&page, "de:javier", &["Factura de la luz"]).await;
+        finds(&page, "has:attachment", &["Factura de la luz"]).await;
+        finds(&page, "tiene:adjunto noviembre", &["Factura de la luz"]).await;
+        finds(&page, "subject:factura", &["Factura de la luz"]).await;
+        finds(&page, "asunto:nino", &[]).await;
+        finds(&page, "before:2026-01-01", &["Fotos del verano"]).await;
+        finds(&page, "desde:2026-11-15", &["Camión de mudanza"]).await;
+        finds(
+            &page,
+            "hasta:2026-11-10 after:2026-01-01",
+            &["Factura de la luz"],
+        )
+        .await;
+        finds(
+            &page,
+            "is:unread",
+            &["Camión de mudanza", "Factura de la luz", "Fotos del verano"],
+        )
+        .await;
+
+        // Read, it leaves the unread ones.
+        page.search("").await;
+        page.wait_count(3).await;
+        page.open_message("a").await;
+        page.wait_text("message-body", "El niño llega").await;
+        finds(
+            &page,
+            "es:noleido",
+            &["Factura de la luz", "Fotos del verano"],
+        )
+        .await;
+        finds(&page, "es:noleido lucia", &["Fotos del verano"]).await;
+    };
+    browser.check(Duration::from_secs(120), steps).await;
+}
