@@ -318,8 +318,13 @@ impl CarteroPage<'_> {
     /// Waits until the search index is whole (`search-input`'s `data-index` is `ready`):
     /// search then finds words in bodies, with filters.
     pub async fn wait_search_index(&self) {
+        self.wait_search_index_within(UI_WAIT).await
+    }
+
+    /// [`Self::wait_search_index`], for up to `limit` (a big store's first indexing).
+    pub async fn wait_search_index_within(&self, limit: Duration) {
         let field = self.find("search-input").await;
-        wait_until("the search index", UI_WAIT, || {
+        wait_until("the search index", limit, || {
             let field = field.clone();
             async move { (field.attr("data-index").await.ok()?? == "ready").then_some(()) }
         })

@@ -146,6 +146,9 @@ pub fn MessageList() -> impl IntoView {
 /// `text` with the words a search matched in `<mark>` (`data-testid="search-mark"`).
 fn marked(text: &str, marks: &[String]) -> impl IntoView + use<> {
     use leptos::either::Either;
+    if marks.is_empty() {
+        return Either::Left(text.to_owned());
+    }
     let mut parts = Vec::new();
     let mut at = 0;
     for range in crate::model::words::marks(text, marks) {
@@ -161,7 +164,7 @@ fn marked(text: &str, marks: &[String]) -> impl IntoView + use<> {
     if at < text.len() || parts.is_empty() {
         parts.push(Either::Left(text[at..].to_owned()));
     }
-    parts
+    Either::Right(parts)
 }
 
 /// The place of a row, and its marks (unread, flagged).
@@ -262,14 +265,14 @@ fn MessageRow(
             on:keydown=open_by_key
         >
             <span data-testid="message-from" class="from">
-                {let from = meta.from.clone(); move || marked(&from, &marks.get())}
+                {let from = meta.from.clone(); move || marks.with(|m| marked(&from, m))}
             </span>
             <span data-testid="message-date" class="date" title=move || format::date(date_ms, store.lang.get())>
                 {move || format::list_date(date_ms, store.lang.get())}
             </span>
             <span data-testid="message-subject" class="subject" class:none=!has_subject title=title>
                 {move || match has_subject {
-                    true => marked(&subject, &marks.get()).into_any(),
+                    true => marks.with(|m| marked(&subject, m)).into_any(),
                     false => store.t(T::NoSubject).into_any(),
                 }}
             </span>

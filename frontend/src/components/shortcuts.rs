@@ -136,6 +136,7 @@ pub fn Shortcuts() -> impl IntoView {
                             <dd>{move || store.t(*what)}</dd>
                         }).collect_view()}
                     </dl>
+                    <p class="hint" data-testid="search-filters">{move || store.t(T::SearchFilters)}</p>
                     <button class="secondary" on:click=move |_| help.set(false)>
                         {move || store.t(T::Close)}
                     </button>

@@ -2,12 +2,8 @@
 //! delta-encoded as LEB128 varints (the first number whole, then each one's distance from
 //! the one before). A message numbered every minute costs one byte per term.
 //!
-//! A term's postings are kept in segments, each encoded on its own: the worker appends to
-//! the open one and seals it once it passes [`SEGMENT_BYTES`], so a commit rewrites a few
-//! KB per term and not all of it (`worker::index`).
-
-/// An open segment is sealed past this size.
-pub const SEGMENT_BYTES: usize = 4096;
+//! A term's postings are kept in segments, each encoded on its own (`worker::index`
+//! writes one per term per committed batch); a search decodes them all.
 
 /// `docs` (ascending, no repeats) encoded.
 pub fn encode(docs: &[u32]) -> Vec<u8> {

@@ -35,10 +35,11 @@ pub const UIDL_STATE: &str = "uidl_state";
 /// Per-account sync facts (identity mode, last login), keyed by `account`.
 pub const SYNC_META: &str = "sync_meta";
 
-/// The search index's postings: delta-encoded message numbers (`model::postings`), keyed
-/// `[term, first]` for a sealed segment and `[term, Infinity]` for the open one.
+/// The search index's postings: delta-encoded message numbers (`model::postings`), a
+/// segment per term and batch, keyed `[term, its first number]`.
 pub const TERMS: &str = "terms";
-/// Message numbers: keyed by number (0, 1, 2 … with no gaps), each a message id.
+/// Message numbers: a record per indexed batch, keyed by its first number, holding the ids
+/// of its messages in order (numbers have no gaps: the next batch starts where one ends).
 pub const DOCS: &str = "docs";
 
 /// App-wide settings, keyed by `key` (`vault`: the primary passphrase's salt and check).

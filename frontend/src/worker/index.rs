@@ -2,11 +2,13 @@
 //! messages it indexes.
 //!
 //! Each indexed message gets a number ("doc"), the next of a counter kept in the settings
-//! ([`STATE_KEY`]); [`DOCS`] maps numbers back to message ids. Each term's postings
-//! ([`TERMS`]) list the numbers of the messages it occurs in, delta-encoded
-//! (`model::postings`), in segments: a commit reads and rewrites only a term's open
-//! segment, keyed `[term, Infinity]`, and seals it under `[term, its first doc]` once it
-//! passes a few KB. Numbers only grow, so every append lands at the end.
+//! ([`STATE_KEY`]); [`DOCS`] maps numbers back to message ids, a record per batch (keyed by
+//! its first number, the ids in order). Each term's postings ([`TERMS`]) list the numbers
+//! of the messages it occurs in, delta-encoded (`model::postings`), in segments: each
+//! committed batch writes, for each of its terms, one segment keyed `[term, its first
+//! number]`, and reads nothing. (A read-modify-write of an open segment per term cost a
+//! sync a third of its speed; see docs/benchmarks.md.) Numbers only grow, so a term's
+//! segments are in order.
 //!
 //! A message stored again (a headers-only one whose body came) is indexed again under a
 //! new number: its old number still points at it, and search counts a message once. A
@@ -15,12 +17,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use futures_util::future::try_join_all;
 use js_sys::{Array, Reflect, Uint8Array};
 use rexie::{Store, Transaction};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::model::postings::{self, SEGMENT_BYTES};
+use crate::model::postings;
 use crate::store::db::{DOCS, SETTINGS, StoreError, TERMS};
 
 /// The settings key of the index's state.
@@ -60,13 +61,8 @@ fn state_record(state: IndexState) -> Result<JsValue, StoreError> {
     Ok(record.into())
 }
 
-/// The key of `term`'s open segment.
-fn open_key(term: &str) -> JsValue {
-    Array::of2(&term.into(), &f64::INFINITY.into()).into()
-}
-
-/// The key of `term`'s sealed segment that starts at doc `first`.
-fn sealed_key(term: &str, first: u32) -> JsValue {
+/// The key of `term`'s segment that starts at doc `first`.
+fn segment_key(term: &str, first: u32) -> JsValue {
     Array::of2(&term.into(), &first.into()).into()
 }
 
@@ -87,8 +83,6 @@ pub struct Batch {
 /// What [`Batch::write`] needs read first, in the same transaction.
 pub struct Read {
     state: IndexState,
-    /// Each term's open segment, in the batch's term order.
-    open: Vec<Option<Vec<u8>>>,
 }
 
 impl Read {
@@ -118,19 +112,10 @@ impl Batch {
         self.ids.is_empty()
     }
 
-    /// Reads the index's state and every term's open segment (each request issued in one
-    /// turn; poll it together with the transaction's other reads).
+    /// Reads the index's state (poll it together with the transaction's other reads).
     pub async fn read(&self, tx: &Transaction) -> Result<Read, StoreError> {
-        let (settings, terms) = (tx.store(SETTINGS)?, tx.store(TERMS)?);
-        let open = try_join_all(self.terms.keys().map(|term| terms.get(open_key(term))));
-        let (state, open) =
-            futures_util::future::try_join(async { state(&settings).await }, async {
-                open.await.map_err(StoreError::from)
-            })
-            .await?;
         Ok(Read {
-            state,
-            open: open.into_iter().map(segment_bytes).collect(),
+            state: state(&tx.store(SETTINGS)?).await?,
         })
     }
 
@@ -138,32 +123,18 @@ impl Batch {
     /// first is answered). `ready` marks the index whole (else it stays as it was).
     pub async fn write(self, tx: &Transaction, read: Read, ready: bool) -> Result<u32, StoreError> {
         let first = read.state.next;
-        let terms = tx.store(TERMS)?;
-        let mut puts = Vec::with_capacity(self.terms.len());
-        let mut sealed = Vec::new();
-        for ((term, places), open) in self.terms.iter().zip(read.open) {
+        // Each term's numbers in this batch, a segment of their own: nothing is read.
+        let segments = self.terms.iter().map(|(term, places)| {
             let docs: Vec<u32> = places.iter().map(|&p| first + p as u32).collect();
-            let mut segment = open.unwrap_or_default();
-            let last = postings::decode(&segment).last().copied();
-            postings::append(&mut segment, last, &docs);
-            let bytes: JsValue = Uint8Array::from(segment.as_slice()).into();
-            match segment.len() > SEGMENT_BYTES {
-                true => {
-                    let start = postings::decode(&segment).first().copied().unwrap_or(first);
-                    puts.push((bytes, Some(sealed_key(term, start))));
-                    sealed.push(open_key(term));
-                }
-                false => puts.push((bytes, Some(open_key(term)))),
-            }
-        }
-        terms.put_all(puts.into_iter()).await?;
-        try_join_all(sealed.into_iter().map(|key| terms.delete(key))).await?;
-        let docs = self
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (JsValue::from_str(id), Some(JsValue::from(first + i as u32))));
-        tx.store(DOCS)?.put_all(docs).await?;
+            let bytes: JsValue = Uint8Array::from(postings::encode(&docs).as_slice()).into();
+            (bytes, Some(segment_key(term, docs[0])))
+        });
+        tx.store(TERMS)?.put_all(segments).await?;
+        // One record for the batch's numbers: a put per message cost a fifth of a sync.
+        let ids: Array = self.ids.iter().map(|id| JsValue::from_str(id)).collect();
+        tx.store(DOCS)?
+            .put(&ids.into(), Some(&JsValue::from(first)))
+            .await?;
         let state = IndexState {
             next: first + self.ids.len() as u32,
             ready: read.state.ready || ready,

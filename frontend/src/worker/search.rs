@@ -136,12 +136,14 @@ async fn ids_of(tx: &Transaction, docs: &[u32]) -> Result<HashSet<String>, Store
     if docs.last().is_some_and(|&last| last as usize >= known) {
         let range = KeyRange::lower_bound(&JsValue::from(known as u32), Some(false))
             .map_err(|e| StoreError::Failed(e.to_string()))?;
-        let more = tx.store(DOCS)?.get_all(Some(range), None).await?;
+        let batches = tx.store(DOCS)?.scan(Some(range), None, None, None).await?;
         NUMBERS.with(|n| {
             let mut numbers = n.borrow_mut();
-            // Another search may have read them meanwhile.
-            if numbers.len() == known {
-                numbers.extend(more.into_iter().map(|v| v.as_string().unwrap_or_default()));
+            for (first, ids) in batches {
+                // Each batch where its numbers start (another search may have read it).
+                numbers.resize(first.as_f64().unwrap_or(0.0) as usize, String::new());
+                let ids = Array::from(&ids);
+                numbers.extend(ids.iter().map(|v| v.as_string().unwrap_or_default()));
             }
         });
     }

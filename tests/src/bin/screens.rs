@@ -92,6 +92,16 @@ async fn main() {
                 browser.client.screenshot().await.expect("shot"),
             );
             body.send_keys("\u{E00C}").await.expect("close the help");
+            // Issue 11: a search typed without its accent, the matched words marked.
+            page.wait_search_index().await;
+            page.search("reunion").await;
+            page.find("search-mark").await;
+            save(
+                shot("search"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            page.search("").await;
+            page.wait_count(7).await;
             // An open message (parsed by the worker), and the question before deleting it.
             let rows = page.all("message-row").await;
             rows[0].click().await.expect("open a message");
