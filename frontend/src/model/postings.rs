@@ -2,8 +2,83 @@
 //! delta-encoded as LEB128 varints (the first number whole, then each one's distance from
 //! the one before). A message numbered every minute costs one byte per term.
 //!
-//! A term's postings are kept in segments, each encoded on its own (`worker::index`
-//! writes one per term per committed batch); a search decodes them all.
+//! Postings are stored in buckets: the terms that start alike (see [`bucket_of`]) and were
+//! written by one batch share a record (`worker::index`), so a batch writes a record per
+//! bucket and not per term; a search reads the records of one bucket.
+
+/// The bucket of `term`: its field prefix (`from:`, `subject:`…) and the first two chars of
+/// its word. Words have two chars at least (`model::words`), so a prefix being typed
+/// has one bucket, and every term starting so is in it.
+pub fn bucket_of(term: &str) -> &str {
+    let word = term.find(':').map_or(0, |colon| colon + 1);
+    let end = term[word..]
+        .char_indices()
+        .nth(2)
+        .map_or(term.len(), |(at, _)| word + at);
+    &term[..end]
+}
+
+/// A bucket's record: each term (ascending) with its postings.
+pub fn encode_bucket<'a>(terms: impl IntoIterator<Item = (&'a str, &'a [u32])>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (term, docs) in terms {
+        let postings = encode(docs);
+        varint(&mut out, term.len() as u32);
+        out.extend_from_slice(term.as_bytes());
+        varint(&mut out, postings.len() as u32);
+        out.extend_from_slice(&postings);
+    }
+    out
+}
+
+/// The docs of the terms in a bucket's record that `wanted` accepts, in the record's
+/// order (unsorted across terms; see [`union`]). A cut record yields what is whole.
+pub fn decode_bucket(bytes: &[u8], wanted: impl Fn(&str) -> bool) -> Vec<u32> {
+    let mut docs = Vec::new();
+    let mut at = 0;
+    while let Some((term_len, after)) = read_varint(bytes, at) {
+        let Some(term) = bytes.get(after..after + term_len as usize) else {
+            break;
+        };
+        let Some((postings_len, after)) = read_varint(bytes, after + term_len as usize) else {
+            break;
+        };
+        let Some(postings) = bytes.get(after..after + postings_len as usize) else {
+            break;
+        };
+        if std::str::from_utf8(term).is_ok_and(&wanted) {
+            docs.extend(decode(postings));
+        }
+        at = after + postings_len as usize;
+    }
+    docs
+}
+
+fn varint(out: &mut Vec<u8>, mut value: u32) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// The varint at `at`, and where the next thing starts.
+fn read_varint(bytes: &[u8], mut at: usize) -> Option<(u32, usize)> {
+    let (mut value, mut shift) = (0u32, 0u32);
+    loop {
+        let byte = *bytes.get(at)?;
+        at += 1;
+        value |= u32::from(byte & 0x7f).checked_shl(shift).unwrap_or(0);
+        if byte & 0x80 == 0 {
+            return Some((value, at));
+        }
+        shift += 7;
+    }
+}
 
 /// `docs` (ascending, no repeats) encoded.
 pub fn encode(docs: &[u32]) -> Vec<u8> {
@@ -16,19 +91,11 @@ pub fn encode(docs: &[u32]) -> Vec<u8> {
 pub fn append(out: &mut Vec<u8>, last: Option<u32>, docs: &[u32]) {
     let mut previous = last;
     for &doc in docs {
-        let mut gap = match previous {
+        let gap = match previous {
             Some(p) => doc - p,
             None => doc,
         };
-        loop {
-            let byte = (gap & 0x7f) as u8;
-            gap >>= 7;
-            if gap == 0 {
-                out.push(byte);
-                break;
-            }
-            out.push(byte | 0x80);
-        }
+        varint(out, gap);
         previous = Some(doc);
     }
 }
@@ -72,9 +139,8 @@ pub fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
     out
 }
 
-/// The docs of several segments (of one term or of several), ascending, without repeats.
-pub fn union<'a>(segments: impl IntoIterator<Item = &'a [u8]>) -> Vec<u32> {
-    let mut docs: Vec<u32> = segments.into_iter().flat_map(decode).collect();
+/// `docs` ascending, without repeats.
+pub fn union(mut docs: Vec<u32>) -> Vec<u32> {
     docs.sort_unstable();
     docs.dedup();
     docs
@@ -110,7 +176,36 @@ mod tests {
     fn intersect_and_union() {
         assert_eq!(intersect(&[1, 3, 5, 7], &[2, 3, 7, 8]), [3, 7]);
         assert!(intersect(&[1], &[]).is_empty());
-        let (a, b) = (encode(&[1, 4, 9]), encode(&[2, 4]));
-        assert_eq!(union([a.as_slice(), b.as_slice()]), [1, 2, 4, 9]);
+        assert_eq!(union(vec![4, 1, 9, 2, 4]), [1, 2, 4, 9]);
+    }
+
+    #[test]
+    fn buckets_group_terms_that_start_alike() {
+        assert_eq!(bucket_of("camion"), "ca");
+        assert_eq!(bucket_of("from:lucia"), "from:lu");
+        assert_eq!(bucket_of("subject:ñu"), "subject:ñu");
+        assert_eq!(bucket_of("niño"), "ni");
+        assert_eq!(bucket_of("has:attachment"), "has:at");
+    }
+
+    #[test]
+    fn a_bucket_gives_the_terms_asked_for() {
+        let (camion, cama, carta) = ([1u32, 5, 9], [5u32, 7], [2u32]);
+        let record = encode_bucket([
+            ("cama", &cama[..]),
+            ("camion", &camion[..]),
+            ("carta", &carta[..]),
+        ]);
+        assert_eq!(decode_bucket(&record, |t| t == "camion"), [1, 5, 9]);
+        assert_eq!(
+            union(decode_bucket(&record, |t| t.starts_with("cam"))),
+            [1, 5, 7, 9]
+        );
+        assert!(decode_bucket(&record, |t| t == "cab").is_empty());
+        // Cut short: the whole terms before the cut still read.
+        assert_eq!(
+            decode_bucket(&record[..record.len() - 2], |_| true),
+            [5, 7, 1, 5, 9]
+        );
     }
 }

@@ -44,9 +44,6 @@ pub async fn answer(view: &FolderView, typed: &str, ticket: u64) {
 /// At most this many hits are read one by one; more, and the folder's index is read
 /// whole instead (its keys only).
 const FEW: usize = 400;
-/// At most this many segments are read for the word being typed (a two-letter start
-/// can match thousands of words).
-const PREFIX_SEGMENTS: u32 = 20_000;
 
 /// The ids of `view`'s messages that match `typed`, newest first; `None` when a newer
 /// search took over.
@@ -86,35 +83,36 @@ async fn find(
 /// its prefix), each once.
 async fn hit_ids(tx: &Transaction, query: &Query) -> Result<HashSet<String>, StoreError> {
     let terms = tx.store(TERMS)?;
-    let mut ranges = Vec::new();
-    for term in &query.terms {
-        ranges.push((prefixed(&[term])?, None));
-    }
+    // Each term, and the prefix, with the bucket that holds it (see `postings::bucket_of`).
+    let mut wanted: Vec<(&str, bool)> = query.terms.iter().map(|t| (t.as_str(), false)).collect();
     if let Some(prefix) = &query.prefix {
-        let upper = format!("{prefix}\u{ffff}");
-        let range = KeyRange::bound(
-            &Array::of1(&prefix.into()),
-            &Array::of1(&upper.into()),
-            Some(false),
-            Some(false),
-        )
-        .map_err(|e| StoreError::Failed(e.to_string()))?;
-        ranges.push((range, Some(PREFIX_SEGMENTS)));
+        wanted.push((prefix, true));
     }
-    let segments = try_join_all(
+    let ranges = wanted
+        .iter()
+        .map(|(term, _)| prefixed(&[postings::bucket_of(term)]))
+        .collect::<Result<Vec<_>, _>>()?;
+    let records = try_join_all(
         ranges
             .into_iter()
-            .map(|(range, limit)| terms.get_all(Some(range), limit)),
+            .map(|range| terms.get_all(Some(range), None)),
     )
     .await?;
-    let mut lists: Vec<Vec<u32>> = segments
-        .into_iter()
-        .map(|values| {
-            let bytes: Vec<Vec<u8>> = values
+    let mut lists: Vec<Vec<u32>> = wanted
+        .iter()
+        .zip(records)
+        .map(|(&(term, prefix), values)| {
+            let mut docs = Vec::new();
+            for bytes in values
                 .into_iter()
                 .filter_map(|v| super::index::segment_bytes(Some(v)))
-                .collect();
-            postings::union(bytes.iter().map(Vec::as_slice))
+            {
+                docs.extend(postings::decode_bucket(&bytes, |t| match prefix {
+                    true => t.starts_with(term),
+                    false => t == term,
+                }));
+            }
+            postings::union(docs)
         })
         .collect();
     // The rarest first: every step after it is at most as long.
