@@ -71,6 +71,9 @@ pub fn segment_bytes(value: Option<JsValue>) -> Option<Vec<u8>> {
     value?.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
 }
 
+/// A term and its numbers in a batch.
+type TermDocs<'a> = (&'a str, Vec<u32>);
+
 /// Messages to index in one transaction, waiting for their numbers.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -125,7 +128,7 @@ impl Batch {
         let first = read.state.next;
         // The batch's terms by bucket (terms are in order, so a bucket's are together),
         // each bucket a record of its own: nothing is read.
-        let mut buckets: Vec<(&str, Vec<(&str, Vec<u32>)>)> = Vec::new();
+        let mut buckets: Vec<(&str, Vec<TermDocs>)> = Vec::new();
         for (term, places) in &self.terms {
             let docs = places.iter().map(|&p| first + p as u32).collect();
             let bucket = postings::bucket_of(term);
