@@ -39,6 +39,9 @@ pub fn load(store: AppStore) {
         if let Ok(rules) = settings::load_rules().await {
             store.rules.set(rules);
         }
+        if let Ok(folders) = settings::load_folders().await {
+            store.folders.set(folders);
+        }
         match accounts::load_all().await {
             Ok(all) => {
                 match counters::load_all().await {

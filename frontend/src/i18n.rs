@@ -295,6 +295,19 @@ pub enum T {
     IndexedOne,
     IndexedMany,
     SearchFilters,
+    ErrFolder,
+    FolderNew,
+    FolderNameLabel,
+    FolderInside,
+    FolderTop,
+    FolderSave,
+    FolderRename,
+    FolderDelete,
+    FolderDeleteAsk,
+    ErrFolderEmpty,
+    ErrFolderLong,
+    ErrFolderTaken,
+    ErrFolderDeep,
 }
 
 /// `n` and the words that follow it, singular (`one`) for 1 and plural (`many`) for any
@@ -423,6 +436,38 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, SearchFilters) => {
             "Searches senders, recipients, subjects and text. Filters: from:ana, subject:invoice, has:attachment, is:unread, is:flagged, after:2026-01-31, before:2026-03-01"
         }
+        (Lang::Es, ErrFolder) => "No se pudo guardar la carpeta. Inténtalo de nuevo.",
+        (Lang::En, ErrFolder) => "The folder could not be saved. Try again.",
+        (Lang::Es, FolderNew) => "Nueva carpeta",
+        (Lang::En, FolderNew) => "New folder",
+        (Lang::Es, FolderNameLabel) => "Nombre de la carpeta",
+        (Lang::En, FolderNameLabel) => "Folder name",
+        (Lang::Es, FolderInside) => "Dentro de",
+        (Lang::En, FolderInside) => "Inside",
+        (Lang::Es, FolderTop) => "Ninguna (primer nivel)",
+        (Lang::En, FolderTop) => "None (top level)",
+        (Lang::Es, FolderSave) => "Guardar la carpeta",
+        (Lang::En, FolderSave) => "Save the folder",
+        (Lang::Es, FolderRename) => "Cambiar el nombre",
+        (Lang::En, FolderRename) => "Rename",
+        (Lang::Es, FolderDelete) => "Borrar la carpeta",
+        (Lang::En, FolderDelete) => "Delete the folder",
+        (Lang::Es, FolderDeleteAsk) => {
+            "¿Borrar esta carpeta? Sus mensajes, y los de las carpetas que contiene, irán a la Papelera."
+        }
+        (Lang::En, FolderDeleteAsk) => {
+            "Delete this folder? Its messages, and those of the folders inside it, go to Trash."
+        }
+        (Lang::Es, ErrFolderEmpty) => "Escribe un nombre para la carpeta.",
+        (Lang::En, ErrFolderEmpty) => "Write a name for the folder.",
+        (Lang::Es, ErrFolderLong) => "El nombre es demasiado largo: 60 caracteres como mucho.",
+        (Lang::En, ErrFolderLong) => "The name is too long: 60 characters at most.",
+        (Lang::Es, ErrFolderTaken) => "Ya hay una carpeta con ese nombre ahí.",
+        (Lang::En, ErrFolderTaken) => "There is already a folder with that name there.",
+        (Lang::Es, ErrFolderDeep) => {
+            "Una carpeta solo puede ir dentro de una carpeta de primer nivel."
+        }
+        (Lang::En, ErrFolderDeep) => "A folder can only go inside a top-level folder.",
         (Lang::Es, Search) => "Buscar en el correo guardado",
         (Lang::En, Search) => "Search saved mail",
         (Lang::Es, NoSubject) => "(sin asunto)",

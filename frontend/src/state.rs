@@ -150,6 +150,10 @@ pub struct AppStore {
     pub query: RwSignal<String>,
     /// The person's rules, as stored.
     pub rules: RwSignal<Vec<Rule>>,
+    /// The folders the person made.
+    pub folders: RwSignal<Vec<crate::model::user_folders::UserFolder>>,
+    /// Why a folder could not be stored, or deleted.
+    pub folder_error: RwSignal<Option<T>>,
     /// What became of the last change to the rules.
     pub rules_status: RwSignal<Option<RulesStatus>>,
 }
@@ -196,6 +200,8 @@ impl AppStore {
             selected: RwSignal::new(None),
             open_meta: RwSignal::new(None),
             rules: RwSignal::new(Vec::new()),
+            folders: RwSignal::new(Vec::new()),
+            folder_error: RwSignal::new(None),
             rules_status: RwSignal::new(None),
             query: RwSignal::new(String::new()),
         }

@@ -395,3 +395,104 @@ async fn rules_file_new_mail_as_it_arrives_and_run_on_mail_already_here() {
     };
     browser.check(Duration::from_secs(120), steps).await;
 }
+
+/// Whether a folder row with `data-folder` = `name` is in the list.
+async fn has_folder(page: &CarteroPage<'_>, name: &str) -> bool {
+    let css = format!("[data-testid=\"folder-row\"][data-folder=\"{name}\"]");
+    page.client
+        .find(fantoccini::Locator::Css(&css))
+        .await
+        .is_ok()
+}
+
+/// Waits until the folder `name` is listed (`true`) or gone (`false`).
+async fn wait_has_folder(page: &CarteroPage<'_>, name: &str, listed: bool) {
+    wait_until(
+        &format!("folder {name} listed: {listed}"),
+        Duration::from_secs(10),
+        || async { (has_folder(page, name).await == listed).then_some(()) },
+    )
+    .await;
+}
+
+/// Writes `name` in the open folder form (over what is there) and saves it.
+async fn name_folder(page: &CarteroPage<'_>, name: &str) {
+    page.find("folder-name")
+        .await
+        .send_keys(&format!("\u{E009}a\u{E000}\u{E003}{name}"))
+        .await
+        .expect("type a folder name");
+    page.click("folder-save").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn folders_of_ones_own_are_made_nested_renamed_and_deleted() {
+    let room = Mailroom::start(vec![
+        note("a", "Factura de la luz"),
+        note("b", "Factura del agua"),
+    ])
+    .await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        room.sync(&page, 2).await;
+        page.wait_sync_settled().await;
+
+        // A folder, then a second inside it; a name taken beside it is refused.
+        page.click("folder-new").await;
+        name_folder(&page, "Facturas").await;
+        wait_has_folder(&page, "Facturas", true).await;
+        page.click("folder-new").await;
+        name_folder(&page, " facturas").await;
+        page.wait_text(
+            "folder-error",
+            "There is already a folder with that name there.",
+        )
+        .await;
+        page.find("folder-parent")
+            .await
+            .select_by_label("Facturas")
+            .await
+            .expect("inside Facturas");
+        name_folder(&page, "2026").await;
+        wait_has_folder(&page, "2026", true).await;
+
+        // A message filed in it, by the move menu that lists it.
+        page.open_message("a").await;
+        page.find("message-move")
+            .await
+            .select_by_label("— 2026")
+            .await
+            .expect("move to 2026");
+        page.wait_count(1).await;
+        page.open_folder("2026").await;
+        page.wait_count(1).await;
+        assert_eq!(page.texts("message-subject").await, ["Factura de la luz"]);
+
+        // Kept across a reload; a rename keeps its mail and the folder inside it.
+        browser.client.refresh().await.expect("reload");
+        page.wait_ready().await;
+        wait_has_folder(&page, "2026", true).await;
+        page.open_folder("Facturas").await;
+        page.click("folder-rename").await;
+        name_folder(&page, "Recibos").await;
+        wait_has_folder(&page, "Recibos", true).await;
+        assert!(!has_folder(&page, "Facturas").await);
+        page.open_folder("2026").await;
+        page.wait_count(1).await;
+
+        // Deleted after a question, with the folder inside it: their mail goes to Trash.
+        page.open_folder("Recibos").await;
+        page.click("folder-delete").await;
+        page.wait_text("folder-delete-ask", "go to Trash").await;
+        page.click("folder-delete-confirm").await;
+        wait_has_folder(&page, "Recibos", false).await;
+        wait_has_folder(&page, "2026", false).await;
+        page.wait_count(1).await;
+        wait_folder(&page, "trash", "folder-count", Some("1")).await;
+        page.open_folder("trash").await;
+        page.wait_count(1).await;
+        assert_eq!(page.texts("message-subject").await, ["Factura de la luz"]);
+    };
+    browser.check(Duration::from_secs(120), steps).await;
+}

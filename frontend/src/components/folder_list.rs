@@ -1,11 +1,14 @@
-//! The folders: Inbox, Archive, Sent, Drafts and Trash, each with its unread count in the
-//! mailbox shown (every account's, or one's). A message row dropped on a folder moves there;
-//! Trash can be emptied.
+//! The folders: Inbox, Archive, Sent, Drafts and Trash, then the person's own (nested one
+//! level), each with its count in the mailbox shown (every account's, or one's). A message
+//! row dropped on a folder moves there; Trash can be emptied; the person's folders are
+//! made, renamed and deleted here (`folder_form`).
 
 use leptos::prelude::*;
 
+use crate::components::folder_form::FolderTools;
 use crate::i18n::T;
 use crate::model::folder::{ARCHIVE, BUILT_IN, DRAFTS, INBOX, SENT, TRASH};
+use crate::model::user_folders::ordered;
 use crate::state::{AppStore, Deleting};
 use crate::sync::filing;
 
@@ -24,6 +27,36 @@ pub fn folder_name(id: &str) -> Option<T> {
     })
 }
 
+/// What folder `id` is called: a built-in one's words, or the name the person gave it.
+pub fn folder_label(store: AppStore, id: &str) -> String {
+    match folder_name(id) {
+        Some(t) => store.t(t).to_owned(),
+        None => store.folders.with(|list| {
+            list.iter()
+                .find(|f| f.id == id)
+                .map_or_else(|| id.to_owned(), |f| f.name.clone())
+        }),
+    }
+}
+
+/// Every folder a message can be filed in, as `(id, label)`, in the list's order (a folder
+/// inside another is labelled with a dash).
+pub fn folder_choices(store: AppStore) -> Vec<(String, String)> {
+    let mut choices: Vec<(String, String)> = BUILT_IN
+        .iter()
+        .map(|id| ((*id).to_owned(), folder_label(store, id)))
+        .collect();
+    let own = store.folders.with(|f| ordered(f));
+    choices.extend(own.into_iter().map(|(folder, depth)| {
+        let label = match depth {
+            0 => folder.name,
+            _ => format!("— {}", folder.name),
+        };
+        (folder.id, label)
+    }));
+    choices
+}
+
 /// The drawing of folder `id`'s icon (an SVG path, 24 × 24).
 fn icon(id: &str) -> &'static str {
     match id {
@@ -31,7 +64,9 @@ fn icon(id: &str) -> &'static str {
         ARCHIVE => "M3 5h18v4H3zM5 9v10h14V9M10 13h4",
         SENT => "M3 11l18-8-8 18-2-8z",
         DRAFTS => "M4 20h4L19 9l-4-4L4 16v4z",
-        _ => "M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13",
+        TRASH => "M5 7h14M10 7V4h4v3M7 7l1 13h8l1-13",
+        // A folder of the person's.
+        _ => "M3 6h6l2 2h10v11H3z",
     }
 }
 
@@ -42,19 +77,29 @@ pub fn FolderList() -> impl IntoView {
     view! {
         <nav class="folder-list" data-testid="folder-list" aria-label=move || store.t(T::Folders)>
             <h3 class="list-title">{move || store.t(T::Folders)}</h3>
-            {BUILT_IN.iter().map(|id| view! { <FolderRow id /> }).collect_view()}
+            {BUILT_IN.iter().map(|id| view! { <FolderRow id=(*id).to_owned() depth=0 /> }).collect_view()}
+            <For
+                each=move || store.folders.with(|f| ordered(f))
+                key=|(folder, depth)| (folder.id.clone(), *depth)
+                let:row
+            >
+                <FolderRow id=row.0.id depth=row.1 />
+            </For>
             <EmptyTrash />
+            <FolderTools />
         </nav>
     }
 }
 
+/// A folder's row: `id`, at `depth` (1: inside another folder).
 #[component]
-fn FolderRow(id: &'static str) -> impl IntoView {
+fn FolderRow(id: String, depth: usize) -> impl IntoView {
     let store = expect_context::<AppStore>();
-    let selected = move || store.folder.with(|f| f == id);
+    let id = StoredValue::new(id);
+    let selected = move || store.folder.with(|f| id.with_value(|id| f == id));
     let counts = Memo::new(move |_| {
         let account = store.view().account;
-        store.count(account.as_deref(), Some(id))
+        id.with_value(|id| store.count(account.as_deref(), Some(id)))
     });
     let over = RwSignal::new(false);
     let drop = move |event: web_sys::DragEvent| {
@@ -65,7 +110,7 @@ fn FolderRow(id: &'static str) -> impl IntoView {
             .and_then(|d| d.get_data(DRAG_TYPE).ok())
             .filter(|d| !d.is_empty());
         if let Some(message) = dragged {
-            filing::move_to(store, vec![message], id);
+            id.with_value(|id| filing::move_to(store, vec![message], id));
         }
     };
     let allow = move |event: web_sys::DragEvent| {
@@ -77,18 +122,29 @@ fn FolderRow(id: &'static str) -> impl IntoView {
             over.set(true);
         }
     };
-    let name = folder_name(id).unwrap_or(T::FolderInbox);
+    let inside = depth > 0;
+    let built_in = id.with_value(|id| folder_name(id).is_some());
+    // Trash, Sent and Drafts show how many they hold; the others how many are unread.
+    let shows_total = id.with_value(|id| matches!(id.as_str(), TRASH | SENT | DRAFTS));
+    let label = move || id.with_value(|id| folder_label(store, id));
+    // A built-in folder is known by its id, the person's by its name (DESIGN.md's hooks).
+    let hook = move || match built_in {
+        true => id.get_value(),
+        false => label(),
+    };
     view! {
         <button
             class="folder-row"
             class:selected=selected
             class:drop=move || over.get()
+            class:inside=inside
             data-testid="folder-row"
-            data-folder=id
+            data-folder=hook
+            data-folder-id=id.get_value()
             aria-current=move || selected().then_some("true")
             on:click=move |_| {
                 store.selected.set(None);
-                store.folder.set(id.to_owned());
+                store.folder.set(id.get_value());
                 crate::components::message_list::scroll_to_top();
             }
             on:dragover=allow
@@ -96,15 +152,14 @@ fn FolderRow(id: &'static str) -> impl IntoView {
             on:drop=drop
         >
             <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
-                <path d=icon(id) fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
+                <path d=id.with_value(|id| icon(id)) fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
             </svg>
-            <span class="name">{move || store.t(name)}</span>
-            // Trash, Sent and Drafts show how many they hold; the others how many are unread.
+            <span class="name">{label}</span>
             {move || {
                 let (total, unread) = counts.get();
-                let (n, testid, class) = match id {
-                    TRASH | SENT | DRAFTS => (total, "folder-count", "count"),
-                    _ => (unread, "folder-unread", "unread"),
+                let (n, testid, class) = match shows_total {
+                    true => (total, "folder-count", "count"),
+                    false => (unread, "folder-unread", "unread"),
                 };
                 (n > 0).then(|| view! { <span class=class data-testid=testid>{n}</span> })
             }}

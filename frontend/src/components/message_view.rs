@@ -4,13 +4,13 @@ use leptos::prelude::*;
 
 use crate::blob;
 use crate::components::attachment::AttachmentLink;
-use crate::components::folder_list::folder_name;
+use crate::components::folder_list::folder_choices;
 use crate::components::forwarded::ForwardedMessage;
 use crate::components::html_body::HtmlBody;
 use crate::format;
 use crate::i18n::T;
 use crate::model::SenderList;
-use crate::model::folder::{ARCHIVE, BUILT_IN};
+use crate::model::folder::ARCHIVE;
 use crate::state::AppStore;
 use crate::sync;
 use crate::sync::filing;
@@ -291,13 +291,9 @@ fn FilingActions() -> impl IntoView {
         </button>
         <select data-testid="message-move" aria-label=move || store.t(T::MoveTo) on:change=choose prop:value="">
             <option value="">{move || store.t(T::MoveTo)}</option>
-            {BUILT_IN.iter().map(|id| {
-                let name = folder_name(id).unwrap_or(T::FolderInbox);
-                view! {
-                    <option value=*id disabled=move || folder().as_deref() == Some(*id)>
-                        {move || store.t(name)}
-                    </option>
-                }
+            {move || folder_choices(store).into_iter().map(|(id, label)| {
+                let here = folder().as_deref() == Some(id.as_str());
+                view! { <option value=id disabled=here>{label}</option> }
             }).collect_view()}
         </select>
     }

@@ -4,6 +4,7 @@ pub mod account_form;
 pub mod account_list;
 pub mod attachment;
 pub mod delete_dialog;
+pub mod folder_form;
 pub mod folder_list;
 pub mod forwarded;
 pub mod html_body;

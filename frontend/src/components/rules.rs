@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::components::folder_list::folder_name;
+use crate::components::folder_list::folder_choices;
 use crate::i18n::{Lang, T, counted, tr};
 use crate::model::Intent;
-use crate::model::folder::{BUILT_IN, FolderView, INBOX};
+use crate::model::folder::{FolderView, INBOX};
 use crate::model::rules::{Action, Condition, Field, Rule, Test};
 use crate::state::{AppStore, RulesStatus};
 use crate::sync;
@@ -272,9 +272,8 @@ fn RuleEditor(draft: Rule, editing: RwSignal<Option<Rule>>) -> impl IntoView {
                 <label>{move || store.t(T::RuleMoveTo)}
                     <select data-testid="rule-move" on:change=choose_folder prop:value=move || moved_to().unwrap_or_default()>
                         <option value="">{move || store.t(T::RuleMoveNone)}</option>
-                        {BUILT_IN.iter().map(|id| {
-                            let name = folder_name(id).unwrap_or(T::FolderInbox);
-                            view! { <option value=*id>{move || store.t(name)}</option> }
+                        {move || folder_choices(store).into_iter().map(|(id, label)| {
+                            view! { <option value=id>{label}</option> }
                         }).collect_view()}
                     </select>
                 </label>

@@ -11,6 +11,7 @@ pub mod query;
 pub mod reading;
 pub mod rules;
 pub mod terms;
+pub mod user_folders;
 pub mod vault;
 pub mod words;
 

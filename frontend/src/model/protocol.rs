@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::Rendered;
 use super::folder::FolderView;
 use super::rules::Rule;
+use super::user_folders::UserFolder;
 use super::{Account, MessageMeta, SyncPhase, Vault};
 
 /// The `BroadcastChannel` every tab listens on.
@@ -155,6 +156,17 @@ pub enum Intent {
         /// The rules.
         rules: Vec<Rule>,
     },
+    /// Store the person's folders (one made or renamed).
+    SaveFolders {
+        /// Every folder the person made.
+        folders: Vec<UserFolder>,
+    },
+    /// Delete a folder the person made, and the folders inside it: their messages go to
+    /// Trash, and rules that filed into them no longer move.
+    DeleteFolder {
+        /// The folder id.
+        id: String,
+    },
     /// Run the stored rules on the messages of a folder view (mail already stored).
     RunRules {
         /// The view (the Inbox, usually).
@@ -253,6 +265,16 @@ pub enum Notice {
     RulesSaved {
         /// The rules, as stored.
         rules: Vec<Rule>,
+    },
+    /// The person's folders were stored (made, renamed or deleted).
+    FoldersSaved {
+        /// Every folder the person made, as stored.
+        folders: Vec<UserFolder>,
+    },
+    /// Storing or deleting a folder failed; nothing changed.
+    FoldersFailed {
+        /// The browser's storage is full.
+        full: bool,
     },
     /// The rules ran on stored mail.
     RulesRan {

@@ -42,6 +42,26 @@ pub struct RulesRecord {
     pub rules: Vec<Rule>,
 }
 
+/// The key of the person's folders' record.
+pub const FOLDERS_KEY: &str = "folders";
+
+/// The person's folders' record.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FoldersRecord {
+    /// Always [`FOLDERS_KEY`].
+    pub key: String,
+    /// Every folder the person made.
+    pub folders: Vec<crate::model::user_folders::UserFolder>,
+}
+
+/// The folders the person made.
+pub async fn load_folders() -> Result<Vec<crate::model::user_folders::UserFolder>, StoreError> {
+    Ok(setting::<FoldersRecord>(FOLDERS_KEY)
+        .await?
+        .map(|r| r.folders)
+        .unwrap_or_default())
+}
+
 /// The stored rules, in order.
 pub async fn load_rules() -> Result<Vec<Rule>, StoreError> {
     Ok(setting::<RulesRecord>(RULES_KEY)

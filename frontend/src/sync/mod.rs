@@ -104,6 +104,23 @@ fn apply(store: AppStore, notice: Notice) {
             store.rules_status.set(Some(RulesStatus::Ran(changed)));
             store.changed();
         }
+        Notice::FoldersSaved { folders } => {
+            // The folder shown was deleted: the Inbox shows instead.
+            let shown = store.folder.get_untracked();
+            let gone = !crate::model::folder::BUILT_IN.contains(&shown.as_str())
+                && !folders.iter().any(|f| f.id == shown);
+            if gone {
+                store.selected.set(None);
+                store.folder.set(crate::model::folder::INBOX.into());
+            }
+            store.folders.set(folders);
+            store.folder_error.set(None);
+        }
+        Notice::FoldersFailed { full } => store.folder_error.set(Some(if full {
+            T::ErrStorageFull
+        } else {
+            T::ErrFolder
+        })),
         Notice::RulesFailed { .. } => store.rules_status.set(Some(RulesStatus::Failed)),
         Notice::MoveFailed { .. } => store.list_error.set(Some(T::ErrMove)),
         Notice::Deleted { ids } => {

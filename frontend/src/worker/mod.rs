@@ -20,6 +20,7 @@ pub mod search;
 pub mod senders;
 pub mod session;
 pub mod socket;
+pub mod user_folders;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -398,6 +399,42 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
                     },
                 };
                 herald.tell(&notice);
+            });
+        }
+        Intent::SaveFolders { folders } => {
+            let herald = herald.clone();
+            spawn_local(async move {
+                let notice = match user_folders::save(&folders).await {
+                    Ok(()) => Notice::FoldersSaved { folders },
+                    Err(error) => Notice::FoldersFailed {
+                        full: error == StoreError::Full,
+                    },
+                };
+                herald.tell(&notice);
+            });
+        }
+        Intent::DeleteFolder { id } => {
+            let herald = herald.clone();
+            spawn_local(async move {
+                match user_folders::delete(&id).await {
+                    Ok(deleted) => {
+                        if !deleted.moved.is_empty() {
+                            herald.tell(&Notice::Moved {
+                                ids: deleted.moved,
+                                folder: crate::model::folder::TRASH.into(),
+                            });
+                        }
+                        if let Some(rules) = deleted.rules {
+                            herald.tell(&Notice::RulesSaved { rules });
+                        }
+                        herald.tell(&Notice::FoldersSaved {
+                            folders: deleted.folders,
+                        });
+                    }
+                    Err(error) => herald.tell(&Notice::FoldersFailed {
+                        full: error == StoreError::Full,
+                    }),
+                }
             });
         }
         Intent::RunRules { view } => {

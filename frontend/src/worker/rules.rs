@@ -24,11 +24,16 @@ const HEAD_BYTES: i32 = 256 * 1024;
 
 /// Stores `rules` as the person's rules, in order.
 pub async fn save(rules: &[Rule]) -> Result<(), StoreError> {
-    let record = RulesRecord {
+    put_setting(&RulesRecord {
         key: RULES_KEY.into(),
         rules: rules.to_vec(),
-    };
-    let value = serde_wasm_bindgen::to_value(&record)?;
+    })
+    .await
+}
+
+/// Stores a settings record (its `key` says which).
+pub async fn put_setting(record: &impl serde::Serialize) -> Result<(), StoreError> {
+    let value = serde_wasm_bindgen::to_value(record)?;
     let db = db::open().await?;
     let tx = db.transaction(&[SETTINGS], TransactionMode::ReadWrite)?;
     tx.store(SETTINGS)?.put(&value, None).await?;
