@@ -222,7 +222,8 @@ impl CarteroPage<'_> {
         self.find_css(&format!("{scope} {}", by_testid(id))).await
     }
 
-    async fn find_css(&self, css: &str) -> Element {
+    /// Waits for the first element `css` selects.
+    pub async fn find_css(&self, css: &str) -> Element {
         self.client
             .wait()
             .at_most(UI_WAIT)

@@ -102,6 +102,25 @@ async fn main() {
             );
             page.search("").await;
             page.wait_count(7).await;
+            // Issue 11: folders of one's own, one being made inside another.
+            let bills = if lang == "es" { "Facturas" } else { "Bills" };
+            page.click("folder-new").await;
+            page.fill("folder-name", bills).await;
+            page.click("folder-save").await;
+            page.click("folder-new").await;
+            page.fill("folder-name", "2026").await;
+            page.find("folder-parent")
+                .await
+                .select_by_label(bills)
+                .await
+                .expect("inside");
+            save(
+                shot("folders"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            page.click("folder-save").await;
+            page.find_css("[data-testid=\"folder-row\"][data-folder=\"2026\"]")
+                .await;
             // An open message (parsed by the worker), and the question before deleting it.
             let rows = page.all("message-row").await;
             rows[0].click().await.expect("open a message");
