@@ -110,6 +110,10 @@ fn keep_focus(id: String) {
 /// Starts over for another source (another folder, account or search).
 pub fn reset(store: AppStore) {
     store.window.update_untracked(Window::reset);
+    // Ticks are of the view that was shown.
+    if store.checked.with_untracked(|c| !c.is_empty()) {
+        store.checked.set(Vec::new());
+    }
 }
 
 /// Follows the search text and changes to the store; call once at the root.

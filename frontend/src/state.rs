@@ -25,8 +25,8 @@ pub enum Mailbox {
 /// What the delete question asks about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Deleting {
-    /// One message (by id), deleted for good.
-    Message(String),
+    /// Messages (by id), deleted for good.
+    Messages(Vec<String>),
     /// Every message in Trash (of the mailbox shown).
     Trash,
 }
@@ -150,6 +150,9 @@ pub struct AppStore {
     pub query: RwSignal<String>,
     /// The person's rules, as stored.
     pub rules: RwSignal<Vec<Rule>>,
+    /// The messages ticked in the list, for an action on all of them (cleared when the
+    /// view changes).
+    pub checked: RwSignal<Vec<String>>,
     /// The folders the person made.
     pub folders: RwSignal<Vec<crate::model::user_folders::UserFolder>>,
     /// Why a folder could not be stored, or deleted.
@@ -200,6 +203,7 @@ impl AppStore {
             selected: RwSignal::new(None),
             open_meta: RwSignal::new(None),
             rules: RwSignal::new(Vec::new()),
+            checked: RwSignal::new(Vec::new()),
             folders: RwSignal::new(Vec::new()),
             folder_error: RwSignal::new(None),
             rules_status: RwSignal::new(None),
@@ -383,7 +387,7 @@ impl AppStore {
     /// any).
     pub fn asks_to_delete_any(&self, ids: &[String]) -> bool {
         self.deleting.with_untracked(|d| match d {
-            Some(Deleting::Message(id)) => ids.contains(id),
+            Some(Deleting::Messages(asked)) => asked.iter().any(|id| ids.contains(id)),
             Some(Deleting::Trash) => true,
             None => false,
         })

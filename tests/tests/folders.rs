@@ -496,3 +496,89 @@ async fn folders_of_ones_own_are_made_nested_renamed_and_deleted() {
     };
     browser.check(Duration::from_secs(120), steps).await;
 }
+
+/// Shift+clicks the tick box of message `uidl`'s row.
+const SHIFT_TICK: &str = r#"
+const box = document.querySelector(`[data-testid="message-row"][data-uidl="${arguments[0]}"] [data-testid="message-check"]`);
+box.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, shiftKey: true }));
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_messages_are_ticked_then_marked_filed_and_deleted_at_once() {
+    let room = Mailroom::start(vec![
+        note("a", "Uno"),
+        note("b", "Dos"),
+        note("c", "Tres"),
+        note("d", "Cuatro"),
+    ])
+    .await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        room.sync(&page, 4).await;
+        page.wait_sync_settled().await;
+        wait_folder(&page, "inbox", "folder-unread", Some("4")).await;
+
+        // Two ticked: marked read, then archived, together.
+        for uidl in ["b", "c"] {
+            page.find_in_row(uidl, "message-check")
+                .await
+                .click()
+                .await
+                .expect("tick");
+        }
+        page.wait_text("bulk-count", "2 messages selected").await;
+        page.click("bulk-read").await;
+        wait_folder(&page, "inbox", "folder-unread", Some("2")).await;
+        page.find("bulk-move")
+            .await
+            .select_by_value("archive")
+            .await
+            .expect("archive them");
+        page.wait_count(2).await;
+        assert!(
+            page.all("bulk-bar").await.is_empty(),
+            "the ticks went with them"
+        );
+        page.open_folder("archive").await;
+        page.wait_count(2).await;
+        wait_folder(&page, "archive", "folder-unread", None).await;
+
+        // A range by Shift+click, deleted: to Trash, at once.
+        page.open_folder("inbox").await;
+        page.wait_count(2).await;
+        page.find_in_row("a", "message-check")
+            .await
+            .click()
+            .await
+            .expect("tick");
+        page.client
+            .execute(SHIFT_TICK, vec![json!("d")])
+            .await
+            .expect("shift+click");
+        page.wait_text("bulk-count", "2 messages selected").await;
+        page.click("bulk-delete").await;
+        page.wait_count(0).await;
+        wait_folder(&page, "trash", "folder-count", Some("2")).await;
+
+        // In Trash, ticked with `x` on the open message: deleting asks first.
+        page.open_folder("trash").await;
+        page.wait_count(2).await;
+        page.open_message("a").await;
+        page.find("message-body").await;
+        page.client
+            .find(fantoccini::Locator::Css("body"))
+            .await
+            .expect("the page")
+            .send_keys("x")
+            .await
+            .expect("x");
+        page.wait_text("bulk-count", "1 message selected").await;
+        page.click("bulk-delete").await;
+        page.find("delete-dialog").await;
+        page.click("delete-confirm").await;
+        page.wait_count(1).await;
+        wait_folder(&page, "trash", "folder-count", Some("1")).await;
+    };
+    browser.check(Duration::from_secs(120), steps).await;
+}

@@ -23,19 +23,34 @@ pub fn DeleteDialog() -> impl IntoView {
 fn DeleteQuestion() -> impl IntoView {
     let store = expect_context::<AppStore>();
     let trash = move || store.deleting.with(|d| *d == Some(Deleting::Trash));
-    let account = move || match store.deleting.get()? {
-        Deleting::Message(id) => Some(MessageMeta::account_of(&id).to_owned()),
+    let many = move || {
+        store
+            .deleting
+            .with(|d| matches!(d, Some(Deleting::Messages(ids)) if ids.len() > 1))
+    };
+    // The accounts of the messages asked about (`None`: emptying Trash, every account).
+    let accounts = move || match store.deleting.get()? {
+        Deleting::Messages(ids) => {
+            let mut accounts: Vec<String> = ids
+                .iter()
+                .map(|id| MessageMeta::account_of(id).to_owned())
+                .collect();
+            accounts.dedup();
+            Some(accounts)
+        }
         Deleting::Trash => None,
     };
     // Kept mail of a removed account never syncs again: its server is not touched.
     let deletes_on_server = move || {
-        account()
-            .and_then(|id| store.account(&id))
-            .is_some_and(|a| a.removed_ms.is_none() && a.policy.delete_when_deleted_here)
+        accounts().unwrap_or_default().iter().any(|id| {
+            store
+                .account(id)
+                .is_some_and(|a| a.removed_ms.is_none() && a.policy.delete_when_deleted_here)
+        })
     };
     let running = move |id: &str| store.live(id).sync.with(|phase| phase.is_running());
-    let waits_for_sync = move || match account() {
-        Some(id) => running(&id),
+    let waits_for_sync = move || match accounts() {
+        Some(ids) => ids.iter().any(|id| running(id)),
         None => store
             .accounts
             .with(|all| all.iter().any(|a| running(&a.id))),
@@ -44,7 +59,10 @@ fn DeleteQuestion() -> impl IntoView {
     let sent = RwSignal::new(false);
     let confirm = move |_| {
         match store.deleting.get_untracked() {
-            Some(Deleting::Message(id)) => sync::delete(store, vec![id]),
+            Some(Deleting::Messages(ids)) => {
+                store.checked.set(Vec::new());
+                sync::delete(store, ids)
+            }
             Some(Deleting::Trash) => sync::filing::empty_trash(store),
             None => return,
         }
@@ -64,7 +82,11 @@ fn DeleteQuestion() -> impl IntoView {
     view! {
         <div class="backdrop">
             <div class="dialog" role="dialog" aria-modal="true" data-testid="delete-dialog">
-                <h2>{move || store.t(if trash() { T::EmptyTrashQuestion } else { T::DeleteQuestion })}</h2>
+                <h2>{move || store.t(match (trash(), many()) {
+                    (true, _) => T::EmptyTrashQuestion,
+                    (false, true) => T::DeleteManyQuestion,
+                    (false, false) => T::DeleteQuestion,
+                })}</h2>
                 <p>
                     {move || match (trash(), deletes_on_server()) {
                         (true, _) => store.t(T::EmptyTrashExplain),

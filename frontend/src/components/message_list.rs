@@ -116,6 +116,7 @@ pub fn MessageList() -> impl IntoView {
                 {indexing}
             </p>
             <Shortcuts />
+            <crate::components::bulk_bar::BulkBar />
             <Show when=move || store.list_error.with(Option::is_some)>
                 <p class="error" role="alert" data-testid="list-error">
                     {move || store.list_error.get().map(|t| store.t(t))}
@@ -237,6 +238,18 @@ fn MessageRow(
             }
         }
     };
+    let is_checked = {
+        let id = id.clone();
+        move || store.checked.with(|c| c.contains(&id))
+    };
+    let tick = {
+        let id = id.clone();
+        move |event: web_sys::MouseEvent| {
+            // Ticking is not opening.
+            event.stop_propagation();
+            crate::components::bulk_bar::toggle(store, &id, event.shift_key());
+        }
+    };
     let subject = meta.subject.clone();
     let title = subject.clone();
     let has_subject = !subject.is_empty();
@@ -264,6 +277,15 @@ fn MessageRow(
             on:click=open
             on:keydown=open_by_key
         >
+            <input
+                type="checkbox"
+                class="check"
+                data-testid="message-check"
+                aria-label=move || store.t(T::TickMessage)
+                prop:checked=is_checked
+                on:click=tick
+                on:keydown=|event: web_sys::KeyboardEvent| event.stop_propagation()
+            />
             <span data-testid="message-from" class="from">
                 {let from = meta.from.clone(); move || marks.with(|m| marked(&from, m))}
             </span>

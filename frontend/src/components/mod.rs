@@ -3,6 +3,7 @@
 pub mod account_form;
 pub mod account_list;
 pub mod attachment;
+pub mod bulk_bar;
 pub mod delete_dialog;
 pub mod folder_form;
 pub mod folder_list;

@@ -23,6 +23,7 @@ const KEYS: &[(&str, T)] = &[
     ("m", T::KeyMove),
     ("Delete", T::KeyDelete),
     ("⇧ Delete", T::KeyDeleteForGood),
+    ("x", T::KeySelect),
     ("/", T::KeySearch),
     ("Esc", T::KeyBack),
     ("?", T::KeyHelp),
@@ -101,6 +102,11 @@ pub fn Shortcuts() -> impl IntoView {
             "e" => {
                 if let Some(id) = selected {
                     sync::filing::move_to(store, vec![id], ARCHIVE);
+                }
+            }
+            "x" => {
+                if let Some(id) = selected {
+                    crate::components::bulk_bar::toggle(store, &id, false);
                 }
             }
             "m" if selected.is_some() => {

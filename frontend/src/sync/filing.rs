@@ -53,12 +53,17 @@ pub fn move_to(store: AppStore, ids: Vec<String>, folder: &str) {
 pub fn delete(store: AppStore, id: String, for_good: bool) {
     let in_trash = store
         .open_meta
-        .with_untracked(|m| m.as_ref().is_some_and(|m| m.id == id && m.folder == TRASH))
-        || store.folder.with_untracked(|f| f == TRASH);
-    if for_good || in_trash {
-        store.deleting.set(Some(Deleting::Message(id)));
+        .with_untracked(|m| m.as_ref().is_some_and(|m| m.id == id && m.folder == TRASH));
+    delete_all(store, vec![id], for_good || in_trash);
+}
+
+/// Deletes messages `ids` of the list: to Trash, or, in Trash or with `for_good`, for
+/// good after asking.
+pub fn delete_all(store: AppStore, ids: Vec<String>, for_good: bool) {
+    if for_good || store.folder.with_untracked(|f| f == TRASH) {
+        store.deleting.set(Some(Deleting::Messages(ids)));
     } else {
-        move_to(store, vec![id], TRASH);
+        move_to(store, ids, TRASH);
     }
 }
 

@@ -102,6 +102,16 @@ async fn main() {
             );
             page.search("").await;
             page.wait_count(7).await;
+            // Issue 11: two messages ticked, the bar of what to do with them.
+            let rows = page.all("message-check").await;
+            rows[1].click().await.expect("tick");
+            rows[2].click().await.expect("tick");
+            page.find("bulk-bar").await;
+            save(
+                shot("bulk"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            page.click("bulk-clear").await;
             // Issue 11: folders of one's own, one being made inside another.
             let bills = if lang == "es" { "Facturas" } else { "Bills" };
             page.click("folder-new").await;

@@ -1,0 +1,101 @@
+//! Actions on several messages at once: rows are ticked (a click on their box, Shift+click
+//! for a range of the rows loaded, `x` for the open one), and the bar over the list marks,
+//! flags, moves or deletes them all.
+
+use leptos::prelude::*;
+
+use crate::components::folder_list::folder_choices;
+use crate::i18n::{T, counted};
+use crate::state::AppStore;
+use crate::sync;
+
+/// Ticks message `id` or takes its tick off; with `range`, ticks every loaded row from the
+/// last one ticked to it.
+pub fn toggle(store: AppStore, id: &str, range: bool) {
+    let between = range
+        .then(|| {
+            let last = store.checked.with_untracked(|c| c.last().cloned())?;
+            store.window.with_untracked(|w| {
+                let (a, b) = (w.position_of(&last)?, w.position_of(id)?);
+                let (from, to) = (a.min(b), a.max(b));
+                Some(
+                    (from..=to)
+                        .filter_map(|p| w.at(p).map(|m| m.id.clone()))
+                        .collect::<Vec<_>>(),
+                )
+            })
+        })
+        .flatten();
+    store.checked.update(|checked| match between {
+        Some(ids) => {
+            for id in ids {
+                if !checked.contains(&id) {
+                    checked.push(id);
+                }
+            }
+        }
+        None => match checked.iter().position(|c| c == id) {
+            Some(at) => {
+                checked.remove(at);
+            }
+            None => checked.push(id.to_owned()),
+        },
+    });
+}
+
+/// The bar, while messages are ticked.
+#[component]
+pub fn BulkBar() -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let count = Memo::new(move |_| store.checked.with(Vec::len));
+    let ticked = move || store.checked.get_untracked();
+    let done = move || store.checked.set(Vec::new());
+    let choose = move |event: leptos::ev::Event| {
+        let folder = event_target_value(&event);
+        if !folder.is_empty() {
+            sync::filing::move_to(store, ticked(), &folder);
+            done();
+        }
+    };
+    view! {
+        <Show when=move || { count.get() > 0 }>
+            <div class="bulk-bar" data-testid="bulk-bar" role="toolbar" aria-label=move || store.t(T::TickMessage)>
+                <span data-testid="bulk-count" role="status">
+                    {move || counted(store.lang.get(), count.get() as u64, T::SelectedOne, T::SelectedMany)}
+                </span>
+                <button type="button" class="secondary" data-testid="bulk-read" on:click=move |_| sync::mark(store, ticked(), false)>
+                    {move || store.t(T::BulkRead)}
+                </button>
+                <button type="button" class="secondary" data-testid="bulk-unread" on:click=move |_| sync::mark(store, ticked(), true)>
+                    {move || store.t(T::BulkUnread)}
+                </button>
+                <button type="button" class="secondary" data-testid="bulk-flag" on:click=move |_| sync::filing::flag(store, ticked(), true)>
+                    {move || store.t(T::BulkFlag)}
+                </button>
+                <select data-testid="bulk-move" aria-label=move || store.t(T::MoveTo) on:change=choose prop:value="">
+                    <option value="">{move || store.t(T::MoveTo)}</option>
+                    {move || {
+                        let here = store.folder.get();
+                        folder_choices(store).into_iter().map(|(id, label)| {
+                            let disabled = id == here;
+                            view! { <option value=id disabled=disabled>{label}</option> }
+                        }).collect_view()
+                    }}
+                </select>
+                <button type="button" class="danger" data-testid="bulk-delete" on:click=move |_| {
+                    let in_trash = store.folder.with_untracked(|f| f == crate::model::folder::TRASH);
+                    sync::filing::delete_all(store, ticked(), false);
+                    // In Trash the question comes first; it clears the ticks once asked.
+                    if !in_trash {
+                        done();
+                    }
+                }>
+                    {move || store.t(T::DeleteMessage)}
+                </button>
+                <button type="button" class="secondary" data-testid="bulk-clear" on:click=move |_| done()>
+                    {move || store.t(T::BulkClear)}
+                </button>
+            </div>
+        </Show>
+    }
+}
