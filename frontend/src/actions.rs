@@ -10,7 +10,6 @@ use crate::i18n::T;
 use crate::model::account::PALETTE;
 use crate::model::{Account, SenderList};
 use crate::state::AppStore;
-use crate::store::{accounts, counters, settings};
 use crate::sync;
 
 /// The relay's demo account (`/demo.json`).
@@ -24,35 +23,31 @@ pub struct DemoAccount {
     password: String,
 }
 
-/// Loads the stored accounts and messages, then marks the app ready.
+/// Loads the stored accounts, settings and counts (read by the worker), then marks the app
+/// ready.
 pub fn load(store: AppStore) {
     spawn_local(async move {
-        match settings::load_vault().await {
-            Ok(vault) => store.vault.set(vault),
-            Err(_) => store.storage_failed.set(true),
-        }
-        for list in [SenderList::RemoteImages, SenderList::PlainText] {
-            if let Ok(senders) = settings::load_senders(list).await {
-                store.senders(list).set(senders);
-            }
-        }
-        if let Ok(rules) = settings::load_rules().await {
-            store.rules.set(rules);
-        }
-        if let Ok(folders) = settings::load_folders().await {
-            store.folders.set(folders);
-        }
-        match accounts::load_all().await {
-            Ok(all) => {
-                match counters::load_all().await {
-                    Ok(counters) => store.counters.set(counters),
-                    Err(_) => store.storage_failed.set(true),
-                }
+        let start = crate::sync::rows::startup().await.unwrap_or_default();
+        store.vault.set(start.vault);
+        store
+            .senders(SenderList::RemoteImages)
+            .set(start.remote_images);
+        store.senders(SenderList::PlainText).set(start.plain_text);
+        store.rules.set(start.rules);
+        store.folders.set(start.folders);
+        match (start.accounts, start.counters) {
+            (Some(all), Some(counters)) if !start.vault_failed => {
+                store.counters.set(counters);
                 for account in all {
                     store.put_account(account);
                 }
             }
-            Err(_) => store.storage_failed.set(true),
+            (all, _) => {
+                for account in all.unwrap_or_default() {
+                    store.put_account(account);
+                }
+                store.storage_failed.set(true);
+            }
         }
         store.ready.set(true);
         crate::passphrase::after_load(store);

@@ -12,7 +12,6 @@ use leptos::task::spawn_local;
 use crate::list_window::{CHUNK, Window, chunks_of};
 use crate::model::folder::FolderView;
 use crate::state::AppStore;
-use crate::store::counters;
 use crate::sync::rows;
 
 /// How long after a keystroke a search starts (a newer keystroke starts it again).
@@ -172,7 +171,7 @@ fn refresh_later(store: AppStore) {
     spawn_local(async move {
         gloo_timers::future::sleep(REFRESH_EVERY).await;
         REFRESH_PENDING.with(|p| p.set(false));
-        if let Ok(all) = counters::load_all().await {
+        if let Some(all) = rows::counters().await {
             store.counters.set(all);
         }
         store.window.update(Window::refresh);

@@ -156,6 +156,18 @@ pub enum Intent {
         /// The rules.
         rules: Vec<Rule>,
     },
+    /// What the page shows at start: the worker answers this page alone with
+    /// `[ticket, Startup]`.
+    Start {
+        /// Tells this request's answer from others.
+        ticket: u64,
+    },
+    /// Every counter: the worker answers this page alone with `[ticket, counters]`
+    /// (`null` when they could not be read).
+    Counters {
+        /// Tells this request's answer from others.
+        ticket: u64,
+    },
     /// Store the person's folders (one made or renamed).
     SaveFolders {
         /// Every folder the person made.
@@ -414,4 +426,25 @@ mod tests {
         assert!(json.starts_with(r#"{"phase":{"account":"a1""#), "{json}");
         assert_eq!(serde_json::from_str::<Notice>(&json).unwrap(), notice);
     }
+}
+
+/// What the page reads at start, read by its worker (the page opens no database).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Startup {
+    /// The primary passphrase's vault, when one is set.
+    pub vault: Option<Vault>,
+    /// The vault could not be read.
+    pub vault_failed: bool,
+    /// Senders whose remote images always show.
+    pub remote_images: Vec<String>,
+    /// Senders whose mail shows as plain text.
+    pub plain_text: Vec<String>,
+    /// The rules.
+    pub rules: Vec<Rule>,
+    /// The folders the person made.
+    pub folders: Vec<UserFolder>,
+    /// The accounts (`None`: they could not be read).
+    pub accounts: Option<Vec<Account>>,
+    /// The counters (`None`: they could not be read).
+    pub counters: Option<Vec<super::Counter>>,
 }

@@ -12,6 +12,18 @@ fn metas(records: JsValue) -> Option<Vec<MessageMeta>> {
     serde_wasm_bindgen::from_value(records).ok()
 }
 
+/// What the page shows at start, read by the worker; `None` when there is no worker.
+pub async fn startup() -> Option<crate::model::protocol::Startup> {
+    let answer = ask(|ticket| Intent::Start { ticket }).await?;
+    serde_wasm_bindgen::from_value(answer.get(1)).ok()
+}
+
+/// Every counter; `None` when they could not be read.
+pub async fn counters() -> Option<Vec<crate::model::Counter>> {
+    let answer = ask(|ticket| Intent::Counters { ticket }).await?;
+    serde_wasm_bindgen::from_value(answer.get(1)).ok()
+}
+
 /// Up to `limit` messages of `view` from place `offset` on, newest first.
 pub async fn page(view: &FolderView, offset: u32, limit: u32) -> Option<Vec<MessageMeta>> {
     let view = view.clone();

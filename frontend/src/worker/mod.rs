@@ -20,6 +20,7 @@ pub mod search;
 pub mod senders;
 pub mod session;
 pub mod socket;
+pub mod startup;
 pub mod user_folders;
 
 use std::cell::RefCell;
@@ -400,6 +401,10 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
                 };
                 herald.tell(&notice);
             });
+        }
+        Intent::Start { ticket } => spawn_local(async move { startup::answer(ticket).await }),
+        Intent::Counters { ticket } => {
+            spawn_local(async move { startup::answer_counters(ticket).await })
         }
         Intent::SaveFolders { folders } => {
             let herald = herald.clone();
