@@ -497,6 +497,15 @@ async fn folders_of_ones_own_are_made_nested_renamed_and_deleted() {
     browser.check(Duration::from_secs(120), steps).await;
 }
 
+/// Clicks the tick box of message `uidl`'s row.
+async fn tick(page: &CarteroPage<'_>, uidl: &str) {
+    page.find_in_row(uidl, "message-check")
+        .await
+        .click()
+        .await
+        .expect("tick");
+}
+
 /// Shift+clicks the tick box of message `uidl`'s row.
 const SHIFT_TICK: &str = r#"
 const box = document.querySelector(`[data-testid="message-row"][data-uidl="${arguments[0]}"] [data-testid="message-check"]`);
@@ -521,11 +530,7 @@ async fn several_messages_are_ticked_then_marked_filed_and_deleted_at_once() {
 
         // Two ticked: marked read, then archived, together.
         for uidl in ["b", "c"] {
-            page.find_in_row(uidl, "message-check")
-                .await
-                .click()
-                .await
-                .expect("tick");
+            tick(&page, uidl).await;
         }
         page.wait_text("bulk-count", "2 messages selected").await;
         page.click("bulk-read").await;
@@ -547,11 +552,7 @@ async fn several_messages_are_ticked_then_marked_filed_and_deleted_at_once() {
         // A range by Shift+click, deleted: to Trash, at once.
         page.open_folder("inbox").await;
         page.wait_count(2).await;
-        page.find_in_row("a", "message-check")
-            .await
-            .click()
-            .await
-            .expect("tick");
+        tick(&page, "a").await;
         page.client
             .execute(SHIFT_TICK, vec![json!("d")])
             .await
