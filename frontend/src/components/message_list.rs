@@ -242,6 +242,7 @@ fn MessageRow(
         let id = id.clone();
         move || store.checked.with(|c| c.contains(&id))
     };
+    let row_checked = is_checked.clone();
     let tick = {
         let id = id.clone();
         move |event: web_sys::MouseEvent| {
@@ -267,6 +268,7 @@ fn MessageRow(
             class="message-row"
             class:unread=unread
             class:selected=is_selected.clone()
+            class:checked=row_checked
             role="option"
             aria-selected=move || is_selected().to_string()
             aria-posinset=move || (at() + 1).to_string()
