@@ -66,9 +66,9 @@ fn segment_key(bucket: &str, first: u32) -> JsValue {
     Array::of2(&bucket.into(), &first.into()).into()
 }
 
-/// The bytes of a stored segment (`None` for none, or anything else).
-pub fn segment_bytes(value: Option<JsValue>) -> Option<Vec<u8>> {
-    value?.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
+/// The bytes of a stored record of postings (`None` for anything else).
+pub fn segment_bytes(value: JsValue) -> Option<Vec<u8>> {
+    value.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
 }
 
 /// A term and its numbers in a batch.

@@ -103,10 +103,7 @@ async fn hit_ids(tx: &Transaction, query: &Query) -> Result<HashSet<String>, Sto
         .zip(records)
         .map(|(&(term, prefix), values)| {
             let mut docs = Vec::new();
-            for bytes in values
-                .into_iter()
-                .filter_map(|v| super::index::segment_bytes(Some(v)))
-            {
+            for bytes in values.into_iter().filter_map(super::index::segment_bytes) {
                 docs.extend(postings::decode_bucket(&bytes, |t| match prefix {
                     true => t.starts_with(term),
                     false => t == term,
@@ -182,25 +179,20 @@ async fn each_of(
     let mut found: Vec<(f64, String)> = records
         .into_iter()
         .flatten()
-        .filter(|record| {
-            let date = js_sys::Reflect::get(record, &"date_ms".into())
-                .ok()
-                .and_then(|v| v.as_f64())
-                .unwrap_or(0.0);
-            text_field(record, "folder").as_deref() == Some(view.folder.as_str())
-                && view
-                    .account
-                    .as_ref()
-                    .is_none_or(|a| text_field(record, "account").as_ref() == Some(a))
-                && since.is_none_or(|s| date >= s)
-                && before.is_none_or(|b| date < b)
-                && marked(record, query)
-        })
         .filter_map(|record| {
             let date = js_sys::Reflect::get(&record, &"date_ms".into())
                 .ok()?
                 .as_f64()?;
-            Some((date, text_field(&record, "id")?))
+            let kept = text_field(&record, "folder").as_deref() == Some(view.folder.as_str())
+                && view
+                    .account
+                    .as_ref()
+                    .is_none_or(|a| text_field(&record, "account").as_ref() == Some(a))
+                && since.is_none_or(|s| date >= s)
+                && before.is_none_or(|b| date < b)
+                && marked(&record, query);
+            kept.then(|| Some((date, text_field(&record, "id")?)))
+                .flatten()
         })
         .collect();
     // The order the folder's index gives: date, then id, both descending.

@@ -28,11 +28,22 @@ pub struct Deleted {
     pub rules: Option<Vec<Rule>>,
 }
 
-/// Deletes folder `id` and the folders inside it. Their messages go to Trash first: a
-/// failure leaves the folder, with whatever did not move yet.
+/// Deletes folder `id` and the folders inside it. The rules stop filing into them first,
+/// then their messages go to Trash, and only then do the folders go: a failure leaves the
+/// folder, with whatever did not move yet. (A sync that started before keeps the rules it
+/// read; see the note.)
 pub async fn delete(id: &str) -> Result<Deleted, StoreError> {
     let folders = load_folders().await?;
     let gone = with_inside(&folders, id);
+    let mut rules = load_rules().await?;
+    let files_into_gone = |a: &Action| matches!(a, Action::Move(to) if gone.contains(to));
+    let changed = rules.iter().any(|r| r.actions.iter().any(files_into_gone));
+    if changed {
+        for rule in &mut rules {
+            rule.actions.retain(|a| !files_into_gone(a));
+        }
+        super::rules::save(&rules).await?;
+    }
     let mut moved = Vec::new();
     for folder in &gone {
         let view = FolderView {
@@ -43,15 +54,6 @@ pub async fn delete(id: &str) -> Result<Deleted, StoreError> {
         if !ids.is_empty() {
             moved.extend(super::folders::move_to(&ids, TRASH).await?);
         }
-    }
-    let mut rules = load_rules().await?;
-    let files_into_gone = |a: &Action| matches!(a, Action::Move(to) if gone.contains(to));
-    let changed = rules.iter().any(|r| r.actions.iter().any(files_into_gone));
-    if changed {
-        for rule in &mut rules {
-            rule.actions.retain(|a| !files_into_gone(a));
-        }
-        super::rules::save(&rules).await?;
     }
     let folders: Vec<UserFolder> = folders
         .into_iter()
