@@ -35,19 +35,16 @@ pub fn load(store: AppStore) {
         store.senders(SenderList::PlainText).set(start.plain_text);
         store.rules.set(start.rules);
         store.folders.set(start.folders);
-        match (start.accounts, start.counters) {
-            (Some(all), Some(counters)) if !start.vault_failed => {
-                store.counters.set(counters);
-                for account in all {
-                    store.put_account(account);
-                }
-            }
-            (all, _) => {
-                for account in all.unwrap_or_default() {
-                    store.put_account(account);
-                }
-                store.storage_failed.set(true);
-            }
+        // What could be read shows, even when something else failed (said once, above).
+        let whole = start.accounts.is_some() && start.counters.is_some() && !start.vault_failed;
+        if let Some(counters) = start.counters {
+            store.counters.set(counters);
+        }
+        for account in start.accounts.unwrap_or_default() {
+            store.put_account(account);
+        }
+        if !whole {
+            store.storage_failed.set(true);
         }
         store.ready.set(true);
         crate::passphrase::after_load(store);

@@ -317,6 +317,17 @@ pub enum T {
     BulkFlag,
     BulkClear,
     KeySelect,
+    SortLabel,
+    SortNewest,
+    SortOldest,
+    SortSenderAz,
+    SortSenderZa,
+    SortLargest,
+    SortSmallest,
+    SortSearch,
+    SelectAll,
+    KeySelectAll,
+    ErrFolderHasInside,
 }
 
 /// `n` and the words that follow it, singular (`one`) for 1 and plural (`many`) for any
@@ -1027,5 +1038,33 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, NoRules) => "No rules yet.",
         (Lang::Es, RuleOne) => "Regla",
         (Lang::En, RuleOne) => "Rule",
+        (Lang::Es, SortLabel) => "Ordenar",
+        (Lang::En, SortLabel) => "Sort",
+        (Lang::Es, SortNewest) => "Más recientes primero",
+        (Lang::En, SortNewest) => "Newest first",
+        (Lang::Es, SortOldest) => "Más antiguos primero",
+        (Lang::En, SortOldest) => "Oldest first",
+        (Lang::Es, SortSenderAz) => "Remitente, de la A a la Z",
+        (Lang::En, SortSenderAz) => "Sender, A to Z",
+        (Lang::Es, SortSenderZa) => "Remitente, de la Z a la A",
+        (Lang::En, SortSenderZa) => "Sender, Z to A",
+        (Lang::Es, SortLargest) => "Más grandes primero",
+        (Lang::En, SortLargest) => "Largest first",
+        (Lang::Es, SortSmallest) => "Más pequeños primero",
+        (Lang::En, SortSmallest) => "Smallest first",
+        (Lang::Es, SortSearch) => {
+            "Los resultados de una búsqueda van de más reciente a más antiguo"
+        }
+        (Lang::En, SortSearch) => "Search results are newest first",
+        (Lang::Es, SelectAll) => "Seleccionar todos",
+        (Lang::En, SelectAll) => "Select all",
+        (Lang::Es, KeySelectAll) => "Seleccionar todos los mensajes de la lista",
+        (Lang::En, KeySelectAll) => "Select every message of the list",
+        (Lang::Es, ErrFolderHasInside) => {
+            "Esta carpeta tiene carpetas dentro: se queda en el nivel superior."
+        }
+        (Lang::En, ErrFolderHasInside) => {
+            "This folder has folders inside it: it stays at the top level."
+        }
     }
 }

@@ -170,6 +170,7 @@ mod tests {
                 unread: true,
                 folder: "inbox".into(),
                 flagged: false,
+                sender_key: None,
                 doc: None,
             })
             .collect()

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 
 use crate::list_window::{CHUNK, Window, chunks_of};
 use crate::model::folder::FolderView;
+use crate::model::order::Order;
 use crate::state::AppStore;
 use crate::sync::rows;
 
@@ -24,8 +25,8 @@ const KEEP_ROWS: usize = 4 * CHUNK;
 /// What the list lists: a folder view, or what a search found there.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
-    /// A folder view, newest first.
-    Folder(FolderView),
+    /// A folder view, in an order.
+    Folder(FolderView, Order),
     /// Messages by id, in this order.
     Found(Arc<Vec<String>>),
 }
@@ -43,7 +44,7 @@ thread_local! {
 pub fn source(store: AppStore) -> Source {
     match store.found.get() {
         Some(ids) => Source::Found(ids),
-        None => Source::Folder(store.view()),
+        None => Source::Folder(store.view(), store.order.get()),
     }
 }
 
@@ -63,7 +64,9 @@ pub fn load(store: AppStore, source: &Source, rows: Range<usize>) {
         spawn_local(async move {
             let from = chunk * CHUNK;
             let rows = match &source {
-                Source::Folder(view) => rows::page(view, from as u32, CHUNK as u32).await,
+                Source::Folder(view, order) => {
+                    rows::page(view, *order, from as u32, CHUNK as u32).await
+                }
                 Source::Found(ids) => {
                     let to = (from + CHUNK).min(ids.len());
                     rows::by_ids(ids.get(from..to).unwrap_or_default()).await

@@ -10,6 +10,7 @@ use web_sys::CryptoKey;
 use crate::i18n::{Lang, T, tr};
 use crate::list_window::Window;
 use crate::model::folder::{self, FolderView, INBOX};
+use crate::model::order::Order;
 use crate::model::rules::Rule;
 use crate::model::{Account, Counter, MessageMeta, SenderList, SyncPhase, Vault};
 
@@ -148,6 +149,8 @@ pub struct AppStore {
     pub open_meta: RwSignal<Option<MessageMeta>>,
     /// The search text.
     pub query: RwSignal<String>,
+    /// The order the list shows a folder in (kept on this device).
+    pub order: RwSignal<Order>,
     /// The person's rules, as stored.
     pub rules: RwSignal<Vec<Rule>>,
     /// The messages ticked in the list, for an action on all of them (cleared when the
@@ -208,6 +211,7 @@ impl AppStore {
             folder_error: RwSignal::new(None),
             rules_status: RwSignal::new(None),
             query: RwSignal::new(String::new()),
+            order: RwSignal::new(crate::components::sort_menu::kept_order()),
         }
     }
 

@@ -423,6 +423,24 @@ impl CarteroPage<'_> {
         .await;
     }
 
+    /// The UIDLs of the list's drawn rows, in their places (`aria-posinset`).
+    pub async fn uidls_in_place(&self) -> Vec<String> {
+        let mut rows = Vec::new();
+        for row in self.all("message-row").await {
+            let place = row.attr("aria-posinset").await.ok().flatten();
+            let place: usize = place.and_then(|p| p.parse().ok()).unwrap_or(usize::MAX);
+            let uidl = row
+                .attr("data-uidl")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            rows.push((place, uidl));
+        }
+        rows.sort();
+        rows.into_iter().map(|(_, uidl)| uidl).collect()
+    }
+
     /// The text of every element with this test id.
     pub async fn texts(&self, id: &str) -> Vec<String> {
         let mut out = Vec::new();

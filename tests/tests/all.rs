@@ -20,4 +20,5 @@ mod relay_logs;
 mod relay_pop3;
 mod relay_web;
 mod search;
+mod sort;
 mod sync_worker;

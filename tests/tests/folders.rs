@@ -1,5 +1,5 @@
-//! Folders (issue 11): a store written before folders opens with its mail in the Inbox and
-//! its counts right; messages move by drag and drop; Trash empties for good; a search looks
+//! Folders (issue 11): a store written before folders opens with its mail in the Inbox, its
+//! counts right and its senders sorted; messages move by drag and drop; Trash empties for good; a search looks
 //! in the folder shown and needs every word.
 
 use std::time::Duration;
@@ -38,7 +38,8 @@ open.onsuccess = () => {
   for (let i = 0; i < n; i++) {
     const id = 'acct-old/old-' + i;
     tx.objectStore('messages').put({
-      id, account: 'acct-old', uidl: 'old-' + i, from: 'Ana', from_address: 'ana@example.org',
+      id, account: 'acct-old', uidl: 'old-' + i, from: ['Zoe', 'ana', 'Ángel'][i % 3],
+      from_address: 'ana@example.org',
       subject: 'Antiguo ' + i, date_ms: 1700000000000 + i * 1000, size: 40, attachments: 0,
       partial: false, unread: i % 2 === 0,
     });
@@ -120,6 +121,9 @@ async fn mail_stored_before_folders_opens_in_the_inbox_with_its_counts() {
         page.wait_ready().await;
         page.wait_count(6).await;
         wait_folder(&page, "inbox", "folder-unread", Some("3")).await;
+        // The old mail has its senders' sort keys: ana, Ángel, Zoe (each oldest first).
+        let by_sender = ["old-1", "old-4", "old-2", "old-5", "old-0", "old-3"];
+        crate::sort::sorted(&page, "sender-az", &by_sender).await;
     };
     browser.check(Duration::from_secs(90), steps).await;
 }
@@ -415,6 +419,40 @@ async fn wait_has_folder(page: &CarteroPage<'_>, name: &str, listed: bool) {
     .await;
 }
 
+/// The id of the person's folder `name`.
+async fn folder_id(page: &CarteroPage<'_>, name: &str) -> String {
+    let row = page
+        .find_css(&format!(
+            "[data-testid=\"folder-row\"][data-folder=\"{name}\"]"
+        ))
+        .await;
+    row.attr("data-folder-id")
+        .await
+        .ok()
+        .flatten()
+        .expect("a folder of one's own has an id")
+}
+
+/// Waits until the person's folders are listed in the order `names` (a folder inside
+/// another right after it).
+async fn wait_own_folders(page: &CarteroPage<'_>, names: &[&str]) {
+    wait_until(
+        &format!("the folders listed as {names:?}"),
+        Duration::from_secs(10),
+        || async {
+            let mut listed = Vec::new();
+            for row in page.all("folder-row").await {
+                let id = row.attr("data-folder-id").await.ok()??;
+                if id.starts_with("u-") {
+                    listed.push(row.attr("data-folder").await.ok()??);
+                }
+            }
+            (listed == names).then_some(())
+        },
+    )
+    .await;
+}
+
 /// Writes `name` in the open folder form (over what is there) and saves it.
 async fn name_folder(page: &CarteroPage<'_>, name: &str) {
     page.find("folder-name")
@@ -480,6 +518,32 @@ async fn folders_of_ones_own_are_made_nested_renamed_and_deleted() {
         assert!(!has_folder(&page, "Facturas").await);
         page.open_folder("2026").await;
         page.wait_count(1).await;
+
+        // A folder moves into another with its mail; one with folders inside cannot.
+        page.click("folder-new").await;
+        name_folder(&page, "Casa").await;
+        wait_has_folder(&page, "Casa", true).await;
+        page.open_folder("Recibos").await;
+        page.click("folder-rename").await;
+        page.select("folder-parent", &folder_id(&page, "Casa").await)
+            .await;
+        page.click("folder-save").await;
+        page.wait_text("folder-error", "This folder has folders inside it")
+            .await;
+        page.click("folder-cancel").await;
+        page.open_folder("2026").await;
+        page.click("folder-rename").await;
+        page.select("folder-parent", &folder_id(&page, "Casa").await)
+            .await;
+        page.click("folder-save").await;
+        wait_own_folders(&page, &["Casa", "2026", "Recibos"]).await;
+        page.wait_count(1).await;
+        page.open_folder("2026").await;
+        page.click("folder-rename").await;
+        page.select("folder-parent", &folder_id(&page, "Recibos").await)
+            .await;
+        page.click("folder-save").await;
+        wait_own_folders(&page, &["Casa", "Recibos", "2026"]).await;
 
         // Deleted after a question, with the folder inside it: their mail goes to Trash.
         page.open_folder("Recibos").await;
@@ -582,4 +646,48 @@ async fn several_messages_are_ticked_then_marked_filed_and_deleted_at_once() {
         wait_folder(&page, "trash", "folder-count", Some("1")).await;
     };
     browser.check(Duration::from_secs(120), steps).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_folder_is_ticked_at_once_not_only_its_loaded_rows() {
+    const N: usize = 130;
+    let mail = (0..N)
+        .map(|i| note(&format!("m{i:03}"), &format!("Aviso {i}")))
+        .collect();
+    let room = Mailroom::start(mail).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        room.sync(&page, N).await;
+        page.wait_sync_settled().await;
+        let drawn = page.all("message-row").await.len();
+        assert!(drawn < N, "the list draws {drawn} of {N} rows");
+
+        // One ticked, then all of the folder from the bar.
+        tick(&page, "m129").await;
+        page.wait_text("bulk-count", "1 message selected").await;
+        let all = page.find("bulk-all").await.text().await.unwrap_or_default();
+        assert!(all.contains(&N.to_string()), "{all}");
+        page.click("bulk-all").await;
+        page.wait_text("bulk-count", &format!("{N} messages selected"))
+            .await;
+        assert!(page.all("bulk-all").await.is_empty(), "all are ticked");
+        page.click("bulk-read").await;
+        wait_folder(&page, "inbox", "folder-unread", None).await;
+        page.click("bulk-clear").await;
+
+        // Ctrl+A in the list ticks them all too; they move to Archive at once.
+        page.find_css("[data-testid=\"message-row\"][data-uidl=\"m120\"]")
+            .await
+            .send_keys("\u{E009}a\u{E000}")
+            .await
+            .expect("Ctrl+A");
+        page.wait_text("bulk-count", &format!("{N} messages selected"))
+            .await;
+        page.select("bulk-move", "archive").await;
+        page.wait_count(0).await;
+        page.open_folder("archive").await;
+        page.wait_count(N).await;
+    };
+    browser.check(Duration::from_secs(150), steps).await;
 }

@@ -1,6 +1,6 @@
 //! Actions on several messages at once: rows are ticked (a click on their box, Shift+click
-//! for a range of the rows loaded, `x` for the open one), and the bar over the list marks,
-//! flags, moves or deletes them all.
+//! for a range of the rows loaded, `x` for the open one, Ctrl+A or the bar's "select all"
+//! for the whole view), and the bar over the list marks, flags, moves or deletes them all.
 
 use leptos::prelude::*;
 
@@ -43,6 +43,25 @@ pub fn toggle(store: AppStore, id: &str, range: bool) {
     });
 }
 
+/// Ticks every message of the list: a search's results, or the whole folder view (asked
+/// of the worker, not only the loaded rows).
+pub fn tick_all(store: AppStore) {
+    if let Some(found) = store.found.get_untracked() {
+        store.checked.set(found.to_vec());
+        return;
+    }
+    let view = store.view_untracked();
+    leptos::task::spawn_local(async move {
+        let Some(ids) = sync::rows::ids_in(&view).await else {
+            return;
+        };
+        // Another folder shown meanwhile: its ticks are not these.
+        if store.view_untracked() == view && store.found.with_untracked(Option::is_none) {
+            store.checked.set(ids);
+        }
+    });
+}
+
 /// The bar, while messages are ticked.
 #[component]
 pub fn BulkBar() -> impl IntoView {
@@ -63,6 +82,14 @@ pub fn BulkBar() -> impl IntoView {
                 <span data-testid="bulk-count" role="status">
                     {move || counted(store.lang.get(), count.get() as u64, T::SelectedOne, T::SelectedMany)}
                 </span>
+                <Show when=move || { count.get() < store.view_count() }>
+                    <button type="button" class="link" data-testid="bulk-all" on:click=move |_| tick_all(store)>
+                        {move || {
+                            let all = store.view_count() as u64;
+                            format!("{} ({all})", store.t(T::SelectAll))
+                        }}
+                    </button>
+                </Show>
                 <button type="button" class="secondary" data-testid="bulk-read" on:click=move |_| sync::mark(store, ticked(), false)>
                     {move || store.t(T::BulkRead)}
                 </button>

@@ -1,6 +1,6 @@
 //! Making, renaming and deleting the person's folders, under the folder list: "New folder",
-//! and for a folder of theirs that is open, "Rename" and "Delete" (which asks first: its
-//! messages go to Trash).
+//! and for a folder of theirs that is open, "Rename" (its name, and the folder it is in:
+//! moving it keeps its mail) and "Delete" (which asks first: its messages go to Trash).
 
 use leptos::prelude::*;
 
@@ -26,6 +26,7 @@ fn problem_words(problem: Problem) -> T {
         Problem::TooLong => T::ErrFolderLong,
         Problem::Taken => T::ErrFolderTaken,
         Problem::TooDeep => T::ErrFolderDeep,
+        Problem::HasInside => T::ErrFolderHasInside,
     }
 }
 
@@ -53,12 +54,14 @@ pub fn FolderTools() -> impl IntoView {
     let error = RwSignal::new(None::<T>);
     let asking = RwSignal::new(false);
     let start = move |what: Editing| {
-        let current = match &what {
-            Editing::New => String::new(),
-            Editing::Rename(_) => open_own(store).map(|f| f.name).unwrap_or_default(),
+        let (current, inside) = match &what {
+            Editing::New => (String::new(), String::new()),
+            Editing::Rename(_) => open_own(store)
+                .map(|f| (f.name, f.parent.unwrap_or_default()))
+                .unwrap_or_default(),
         };
         name.set(current);
-        parent.set(String::new());
+        parent.set(inside);
         error.set(None);
         asking.set(false);
         editing.set(Some(what));
@@ -70,17 +73,11 @@ pub fn FolderTools() -> impl IntoView {
         };
         let typed = name.get_untracked().trim().to_owned();
         let mut folders = store.folders.get_untracked();
-        let (place, renaming) = match &what {
-            Editing::New => (parent.get_untracked(), None),
-            Editing::Rename(id) => {
-                let place = folders
-                    .iter()
-                    .find(|f| &f.id == id)
-                    .and_then(|f| f.parent.clone());
-                (place.unwrap_or_default(), Some(id.as_str()))
-            }
+        let renaming = match &what {
+            Editing::New => None,
+            Editing::Rename(id) => Some(id.as_str()),
         };
-        let place = (!place.is_empty()).then_some(place);
+        let place = Some(parent.get_untracked()).filter(|p| !p.is_empty());
         if let Err(problem) = check(&folders, &typed, place.as_deref(), renaming) {
             error.set(Some(problem_words(problem)));
             return;
@@ -94,6 +91,7 @@ pub fn FolderTools() -> impl IntoView {
             Editing::Rename(id) => {
                 if let Some(folder) = folders.iter_mut().find(|f| &f.id == id) {
                     folder.name = typed;
+                    folder.parent = place;
                 }
             }
         }
@@ -101,11 +99,16 @@ pub fn FolderTools() -> impl IntoView {
         send(&Intent::SaveFolders { folders });
         editing.set(None);
     };
+    // The folders another can go inside: the top-level ones, but the one being edited.
     let top_level = move || {
+        let editing_id = match editing.get() {
+            Some(Editing::Rename(id)) => Some(id),
+            _ => None,
+        };
         store.folders.with(|list| {
             let mut top: Vec<UserFolder> = list
                 .iter()
-                .filter(|f| f.parent.is_none())
+                .filter(|f| f.parent.is_none() && Some(&f.id) != editing_id.as_ref())
                 .cloned()
                 .collect();
             top.sort_by_key(|f| crate::model::account::lower_case(&f.name));
@@ -145,12 +148,13 @@ pub fn FolderTools() -> impl IntoView {
                     <label>{move || store.t(T::FolderNameLabel)}
                         <input type="text" data-testid="folder-name" maxlength="80" bind:value=name />
                     </label>
-                    <Show when=move || editing.get() == Some(Editing::New) && !top_level().is_empty()>
+                    <Show when=move || !top_level().is_empty()>
                         <label>{move || store.t(T::FolderInside)}
                             <select data-testid="folder-parent" on:change=move |e| parent.set(event_target_value(&e)) prop:value=move || parent.get()>
                                 <option value="">{move || store.t(T::FolderTop)}</option>
-                                {move || top_level().into_iter().map(|f| view! {
-                                    <option value=f.id.clone()>{f.name.clone()}</option>
+                                {move || top_level().into_iter().map(|f| {
+                                    let chosen = parent.get_untracked() == f.id;
+                                    view! { <option value=f.id.clone() selected=chosen>{f.name.clone()}</option> }
                                 }).collect_view()}
                             </select>
                         </label>

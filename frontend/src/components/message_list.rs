@@ -102,16 +102,19 @@ pub fn MessageList() -> impl IntoView {
     };
     view! {
         <section class="list-pane" on:scroll=move |_| measure()>
-            <input
-                type="search"
-                data-testid="search-input"
-                data-index=index_state
-                placeholder=move || store.t(T::Search)
-                aria-label=move || store.t(T::Search)
-                aria-describedby="search-help"
-                title=move || store.t(T::SearchFilters)
-                bind:value=store.query
-            />
+            <div class="list-tools">
+                <input
+                    type="search"
+                    data-testid="search-input"
+                    data-index=index_state
+                    placeholder=move || store.t(T::Search)
+                    aria-label=move || store.t(T::Search)
+                    aria-describedby="search-help"
+                    title=move || store.t(T::SearchFilters)
+                    bind:value=store.query
+                />
+                <crate::components::sort_menu::SortMenu />
+            </div>
             <p id="search-help" class="search-help" data-testid="search-index" hidden=move || indexing().is_none()>
                 {indexing}
             </p>

@@ -17,4 +17,5 @@ pub mod policy_fields;
 pub mod remove_dialog;
 pub mod rules;
 pub mod shortcuts;
+pub mod sort_menu;
 pub mod sync_bar;

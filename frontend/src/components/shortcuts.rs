@@ -1,7 +1,8 @@
 //! Keyboard shortcuts for the list, as mail clients have them: j/k next and previous,
 //! u mark unread, s flag, e archive, m move, Delete to Trash (Shift+Delete for good),
 //! / search, Escape back to the list, ? this help.
-//! Keys typed into a field, or with Ctrl, Alt or ⌘, are left alone.
+//! x ticks the open message and Ctrl+A (⌘A) the whole view. Keys typed into a field, or
+//! with Ctrl, Alt or ⌘ (but Ctrl+A in the list), are left alone.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -24,6 +25,7 @@ const KEYS: &[(&str, T)] = &[
     ("Delete", T::KeyDelete),
     ("⇧ Delete", T::KeyDeleteForGood),
     ("x", T::KeySelect),
+    ("Ctrl A", T::KeySelectAll),
     ("/", T::KeySearch),
     ("Esc", T::KeyBack),
     ("?", T::KeyHelp),
@@ -37,6 +39,20 @@ fn typing(event: &KeyboardEvent) -> bool {
         .is_some_and(|el| {
             matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
                 || el.is_content_editable()
+        })
+}
+
+/// Whether `event` happened in the list or nowhere in particular (Ctrl+A elsewhere, in a
+/// message's text, selects the text as usual).
+fn in_list(event: &KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_none_or(|el| {
+            el.tag_name() == "BODY"
+                || el
+                    .closest("[data-testid=\"message-list\"]")
+                    .is_ok_and(|found| found.is_some())
         })
 }
 
@@ -80,7 +96,17 @@ pub fn Shortcuts() -> impl IntoView {
         }
     };
     let handle = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
-        if event.ctrl_key() || event.alt_key() || event.meta_key() || typing(&event) {
+        if typing(&event) {
+            return;
+        }
+        // Ctrl+A (⌘A) ticks the whole view, as in desktop mail clients.
+        let command = event.ctrl_key() || event.meta_key();
+        if command && !event.alt_key() && event.key().eq_ignore_ascii_case("a") && in_list(&event) {
+            event.prevent_default();
+            crate::components::bulk_bar::tick_all(store);
+            return;
+        }
+        if command || event.alt_key() {
             return;
         }
         let selected = store.selected.get_untracked();

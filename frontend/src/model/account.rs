@@ -126,6 +126,10 @@ pub struct MessageMeta {
     /// Flagged by the person.
     #[serde(default)]
     pub flagged: bool,
+    /// The sender as the list sorts it (`model::order::sender_key`); mail stored before
+    /// it existed gets it from the worker at start (`worker::sort_keys`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_key: Option<String>,
     /// Its number in the search index, once indexed (`worker::index`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<u32>,

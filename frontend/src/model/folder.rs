@@ -22,6 +22,11 @@ pub const TRASH: &str = "trash";
 /// The folders every device has, in the order the list shows them.
 pub const BUILT_IN: [&str; 5] = [INBOX, ARCHIVE, SENT, DRAFTS, TRASH];
 
+/// Whether `folder` is one of the five every device has.
+pub fn is_built_in(folder: &str) -> bool {
+    BUILT_IN.contains(&folder)
+}
+
 /// The folder of a message stored before folders existed (serde's default).
 pub fn inbox() -> String {
     INBOX.to_owned()

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod error;
 pub mod folder;
+pub mod order;
 pub mod phase;
 pub mod postings;
 pub mod protocol;

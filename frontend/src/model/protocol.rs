@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(doc)]
 use super::Rendered;
 use super::folder::FolderView;
+use super::order::Order;
 use super::rules::Rule;
 use super::user_folders::UserFolder;
 use super::{Account, MessageMeta, SyncPhase, Vault};
@@ -184,15 +185,26 @@ pub enum Intent {
         /// The view (the Inbox, usually).
         view: FolderView,
     },
-    /// Read up to `limit` messages of a folder view from place `offset` on, newest first:
+    /// Read up to `limit` messages of a folder view in `order` from place `offset` on:
     /// the worker answers this page alone with `[ticket, records or null]`.
     Rows {
         /// The view.
         view: FolderView,
+        /// The order (newest first when not given).
+        #[serde(default)]
+        order: Order,
         /// The first place.
         offset: u32,
         /// How many at most.
         limit: u32,
+        /// Tells the answer to this request from others.
+        ticket: u64,
+    },
+    /// List the ids of every message of a folder view (to tick them all): the worker
+    /// answers this page alone with `[ticket, ids or null]`, newest first.
+    ViewIds {
+        /// The view.
+        view: FolderView,
         /// Tells the answer to this request from others.
         ticket: u64,
     },

@@ -32,6 +32,8 @@ pub enum Problem {
     Taken,
     /// Its parent is itself in a folder, or is gone.
     TooDeep,
+    /// It has folders inside it, so it cannot go inside another.
+    HasInside,
 }
 
 /// Whether two names are the same to a person (case and surrounding spaces aside).
@@ -60,8 +62,11 @@ pub fn check(
         // A folder with folders inside it stays at the top.
         let has_children =
             renaming.is_some_and(|r| folders.iter().any(|f| f.parent.as_deref() == Some(r)));
-        if !top || has_children {
+        if !top {
             return Err(Problem::TooDeep);
+        }
+        if has_children {
+            return Err(Problem::HasInside);
         }
     }
     let built_in = parent.is_none() && BUILT_IN.iter().any(|b| same(b, name));
@@ -156,7 +161,15 @@ mod tests {
         let more = [all[0].clone(), all[1].clone(), folder("u-3", "Casa", None)];
         assert_eq!(
             check(&more, "Facturas", Some("u-3"), Some("u-1")),
-            Err(Problem::TooDeep)
+            Err(Problem::HasInside)
+        );
+        // A folder without folders inside moves into another, or out to the top.
+        assert_eq!(check(&more, "2026", Some("u-3"), Some("u-2")), Ok(()));
+        assert_eq!(check(&more, "2026", None, Some("u-2")), Ok(()));
+        assert_eq!(
+            check(&more, "Casa", Some("u-3"), Some("u-3")),
+            Err(Problem::TooDeep),
+            "not inside itself"
         );
     }
 

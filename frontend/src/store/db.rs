@@ -11,7 +11,8 @@ const DB_NAME: &str = "cartero";
 /// 2: UIDL state and per-account sync facts. 3: settings (the primary passphrase's vault).
 /// 4: folders: messages indexed by folder and date, and counters (see `worker::migrate`).
 /// 5: the search index: terms' postings and the messages' numbers (see `worker::index`).
-const DB_VERSION: u32 = 5;
+/// 6: messages indexed by folder and sender, and by folder and size (`model::order`).
+const DB_VERSION: u32 = 6;
 /// Accounts, keyed by `id`.
 pub const ACCOUNTS: &str = "accounts";
 /// Message metadata, keyed by `id` (`account/uidl`), indexed by `account`. A record also
@@ -25,6 +26,14 @@ pub const BY_ACCOUNT: &str = "by_account";
 pub const BY_FOLDER_DATE: &str = "by_folder_date";
 /// The index of [`MESSAGES`] by account, folder and date: one account's folder, by date.
 pub const BY_ACCOUNT_FOLDER_DATE: &str = "by_account_folder_date";
+/// The index of [`MESSAGES`] by folder, sender (`sender_key`) and date.
+pub const BY_FOLDER_SENDER: &str = "by_folder_sender";
+/// The index of [`MESSAGES`] by account, folder, sender and date.
+pub const BY_ACCOUNT_FOLDER_SENDER: &str = "by_account_folder_sender";
+/// The index of [`MESSAGES`] by folder and size.
+pub const BY_FOLDER_SIZE: &str = "by_folder_size";
+/// The index of [`MESSAGES`] by account, folder and size.
+pub const BY_ACCOUNT_FOLDER_SIZE: &str = "by_account_folder_size";
 /// How many messages, and how many unread, per account and folder, keyed by
 /// `[account, folder]` (see `model::folder::Counter`).
 pub const COUNTERS: &str = "counters";
@@ -88,6 +97,19 @@ pub async fn open() -> Result<Rc<Rexie>, StoreError> {
                 .add_index(Index::new_array(
                     BY_ACCOUNT_FOLDER_DATE,
                     ["account", "folder", "date_ms"],
+                ))
+                .add_index(Index::new_array(
+                    BY_FOLDER_SENDER,
+                    ["folder", "sender_key", "date_ms"],
+                ))
+                .add_index(Index::new_array(
+                    BY_ACCOUNT_FOLDER_SENDER,
+                    ["account", "folder", "sender_key", "date_ms"],
+                ))
+                .add_index(Index::new_array(BY_FOLDER_SIZE, ["folder", "size"]))
+                .add_index(Index::new_array(
+                    BY_ACCOUNT_FOLDER_SIZE,
+                    ["account", "folder", "size"],
                 )),
         )
         .add_object_store(ObjectStore::new(COUNTERS).key_path_array(["account", "folder"]))

@@ -62,6 +62,14 @@ pub async fn load_folders() -> Result<Vec<crate::model::user_folders::UserFolder
         .unwrap_or_default())
 }
 
+/// The ids of the folders the person made, read in an open transaction's `settings`.
+pub async fn folder_ids_in(settings: &rexie::Store) -> Result<Vec<String>, StoreError> {
+    Ok(setting_in::<FoldersRecord>(settings, FOLDERS_KEY)
+        .await?
+        .map(|r| r.folders.into_iter().map(|f| f.id).collect())
+        .unwrap_or_default())
+}
+
 /// The stored rules, in order.
 pub async fn load_rules() -> Result<Vec<Rule>, StoreError> {
     Ok(setting::<RulesRecord>(RULES_KEY)
@@ -82,9 +90,17 @@ pub async fn load_senders(list: SenderList) -> Result<Vec<String>, StoreError> {
 async fn setting<R: serde::de::DeserializeOwned>(key: &str) -> Result<Option<R>, StoreError> {
     let db = db::open().await?;
     let tx = db.transaction(&[SETTINGS], TransactionMode::ReadOnly)?;
-    let value = tx.store(SETTINGS)?.get(JsValue::from_str(key)).await?;
+    let value = setting_in(&tx.store(SETTINGS)?, key).await;
     tx.done().await?;
-    match value {
+    value
+}
+
+/// The settings record stored under `key` in `settings`, a store of an open transaction.
+async fn setting_in<R: serde::de::DeserializeOwned>(
+    settings: &rexie::Store,
+    key: &str,
+) -> Result<Option<R>, StoreError> {
+    match settings.get(JsValue::from_str(key)).await? {
         Some(v) if !v.is_undefined() => Ok(Some(serde_wasm_bindgen::from_value(v)?)),
         _ => Ok(None),
     }

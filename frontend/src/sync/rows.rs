@@ -5,6 +5,7 @@ use wasm_bindgen::JsValue;
 
 use super::reading::ask;
 use crate::model::folder::FolderView;
+use crate::model::order::Order;
 use crate::model::{Intent, MessageMeta};
 
 /// The records of an answer, read as the list shows them; `None` when there are none.
@@ -24,11 +25,17 @@ pub async fn counters() -> Option<Vec<crate::model::Counter>> {
     serde_wasm_bindgen::from_value(answer.get(1)).ok()
 }
 
-/// Up to `limit` messages of `view` from place `offset` on, newest first.
-pub async fn page(view: &FolderView, offset: u32, limit: u32) -> Option<Vec<MessageMeta>> {
+/// Up to `limit` messages of `view` in `order` from place `offset` on.
+pub async fn page(
+    view: &FolderView,
+    order: Order,
+    offset: u32,
+    limit: u32,
+) -> Option<Vec<MessageMeta>> {
     let view = view.clone();
     let answer = ask(|ticket| Intent::Rows {
         view,
+        order,
         offset,
         limit,
         ticket,
@@ -54,5 +61,12 @@ pub async fn search(view: &FolderView, query: &str) -> Option<Vec<String>> {
         ticket,
     })
     .await?;
+    serde_wasm_bindgen::from_value(answer.get(1)).ok()
+}
+
+/// The ids of every message of `view`, newest first.
+pub async fn ids_in(view: &FolderView) -> Option<Vec<String>> {
+    let view = view.clone();
+    let answer = ask(|ticket| Intent::ViewIds { view, ticket }).await?;
     serde_wasm_bindgen::from_value(answer.get(1)).ok()
 }

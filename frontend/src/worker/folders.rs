@@ -46,7 +46,22 @@ pub async fn move_to(ids: &[String], to: &str) -> Result<Vec<String>, StoreError
     Ok(moved)
 }
 
-/// The ids of every message of `view`.
+/// Answers request `ticket` with `[ticket, ids]`: every message of `view`, newest first
+/// (`null` when they could not be read).
+pub async fn answer_ids(view: &FolderView, ticket: u64) {
+    let ids = match ids_in(view).await {
+        Ok(ids) => ids
+            .into_iter()
+            .rev()
+            .map(JsValue::from)
+            .collect::<js_sys::Array>()
+            .into(),
+        Err(_) => JsValue::NULL,
+    };
+    super::reader::post(&js_sys::Array::of2(&JsValue::from_f64(ticket as f64), &ids));
+}
+
+/// The ids of every message of `view`, oldest first.
 pub async fn ids_in(view: &FolderView) -> Result<Vec<String>, StoreError> {
     let (index, range) = super::rows::index_of(view)?;
     let db = db::open().await?;

@@ -21,6 +21,7 @@ use crate::mime::facts::facts;
 use crate::mime::render::{SearchText, summarize_for_search};
 use crate::model::MessageMeta;
 use crate::model::folder::{self, Tally};
+use crate::model::order::sender_key;
 use crate::model::rules::{self, Outcome, Rule};
 use crate::model::terms::{Searchable, terms_of};
 use crate::store::counters;
@@ -230,6 +231,7 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> IdbStore<F> {
     fn meta(&self, record: &Record, raw: &[u8]) -> (MessageMeta, SearchText) {
         let (summary, text) = summarize_for_search(raw);
         let meta = MessageMeta {
+            sender_key: Some(sender_key(&summary.from)),
             id: MessageMeta::key(&self.account, &record.state.uidl),
             account: self.account.clone(),
             uidl: record.state.uidl.clone(),
@@ -357,9 +359,22 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> Store for IdbStore<F> {
                 .iter()
                 .map(|m| meta_store.get(JsValue::from_str(&m.id))),
         );
-        let (before, read) = futures_util::future::try_join(
+        // A rule read when the sync started may file into a folder deleted since: its
+        // mail stays in the Inbox instead of a folder no longer listed.
+        let settings = tx.store(SETTINGS)?;
+        let files_in_own = outcomes
+            .iter()
+            .any(|o| o.folder.as_deref().is_some_and(|f| !folder::is_built_in(f)));
+        let own_folders = async {
+            match files_in_own {
+                true => crate::store::settings::folder_ids_in(&settings).await,
+                false => Ok(Vec::new()),
+            }
+        };
+        let (before, read, own_folders) = futures_util::future::try_join3(
             async { before.await.map_err(StoreError::from) },
             index.read(&tx),
+            own_folders,
         )
         .await?;
         let first_doc = read.first();
@@ -379,7 +394,9 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> Store for IdbStore<F> {
                 }
                 None => {
                     // New here: filed by the rules, in this transaction.
-                    if let Some(folder) = outcome.folder {
+                    if let Some(folder) = outcome.folder
+                        && (folder::is_built_in(&folder) || own_folders.contains(&folder))
+                    {
                         meta.folder = folder;
                     }
                     meta.unread &= !outcome.read;

@@ -7,11 +7,12 @@
 //! (two tabs) never index a message twice: the second finds it numbered.
 
 use js_sys::{Reflect, Uint8Array};
-use rexie::{KeyRange, TransactionMode};
+use rexie::TransactionMode;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::index::{self, Batch};
-use super::record::text_field;
+use super::record::{number_field, text_field};
+use super::walk::Walk;
 use crate::mime::render::{FULL_PARSE_LIMIT, summarize_for_search};
 use crate::model::terms::{Searchable, terms_of};
 use crate::store::db::{self, DOCS, MESSAGES, RAW, SETTINGS, StoreError, TERMS};
@@ -26,12 +27,6 @@ fn raw_bytes(record: Option<JsValue>) -> Option<Vec<u8>> {
     bytes.dyn_into::<Uint8Array>().ok().map(|b| b.to_vec())
 }
 
-fn number_field(record: &JsValue, name: &str) -> Option<f64> {
-    Reflect::get(record, &JsValue::from_str(name))
-        .ok()?
-        .as_f64()
-}
-
 /// Indexes what is not indexed yet; `progress` hears how many messages are done after
 /// each chunk. Answers how many it indexed.
 pub async fn catch_up(mut progress: impl FnMut(u32)) -> Result<u32, StoreError> {
@@ -44,21 +39,12 @@ pub async fn catch_up(mut progress: impl FnMut(u32)) -> Result<u32, StoreError> 
     if whole {
         return Ok(0);
     }
-    let mut after: Option<JsValue> = None;
+    let mut walk = Walk::default();
     let mut indexed = 0;
     loop {
         let tx = db.transaction(&stores, TransactionMode::ReadWrite)?;
-        let range = after
-            .as_ref()
-            .map(|key| KeyRange::lower_bound(key, Some(true)))
-            .transpose()
-            .map_err(|e| StoreError::Failed(e.to_string()))?;
         let messages = tx.store(MESSAGES)?;
-        let records = messages.get_all(range, Some(CHUNK)).await?;
-        let last_chunk = (records.len() as u32) < CHUNK;
-        after = records
-            .last()
-            .and_then(|r| Reflect::get(r, &"id".into()).ok());
+        let (records, last_chunk) = walk.next(&messages, CHUNK).await?;
         let waiting: Vec<JsValue> = records
             .into_iter()
             .filter(|r| number_field(r, "doc").is_none())

@@ -20,8 +20,10 @@ pub mod search;
 pub mod senders;
 pub mod session;
 pub mod socket;
+pub mod sort_keys;
 pub mod startup;
 pub mod user_folders;
+pub mod walk;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -97,6 +99,20 @@ impl Herald {
     fn tell(&self, notice: &Notice) {
         // A closed channel only means nobody is listening any more.
         let _ = self.channel.post_message(&notice.to_value());
+    }
+
+    /// Tells every tab what became of a save: `saved` when it was stored, else what
+    /// `failed` makes of whether the storage was full.
+    fn tell_saved(
+        &self,
+        result: Result<(), StoreError>,
+        saved: Notice,
+        failed: impl FnOnce(bool) -> Notice,
+    ) {
+        match result {
+            Ok(()) => self.tell(&saved),
+            Err(error) => self.tell(&failed(error == StoreError::Full)),
+        }
     }
 
     fn phase(&self, account: &str, phase: SyncPhase) {
@@ -393,13 +409,10 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
         Intent::SaveRules { rules } => {
             let herald = herald.clone();
             spawn_local(async move {
-                let notice = match rules::save(&rules).await {
-                    Ok(()) => Notice::RulesSaved { rules },
-                    Err(error) => Notice::RulesFailed {
-                        full: error == StoreError::Full,
-                    },
-                };
-                herald.tell(&notice);
+                let saved = rules::save(&rules).await;
+                herald.tell_saved(saved, Notice::RulesSaved { rules }, |full| {
+                    Notice::RulesFailed { full }
+                });
             });
         }
         Intent::Start { ticket } => spawn_local(async move { startup::answer(ticket).await }),
@@ -409,13 +422,10 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
         Intent::SaveFolders { folders } => {
             let herald = herald.clone();
             spawn_local(async move {
-                let notice = match user_folders::save(&folders).await {
-                    Ok(()) => Notice::FoldersSaved { folders },
-                    Err(error) => Notice::FoldersFailed {
-                        full: error == StoreError::Full,
-                    },
-                };
-                herald.tell(&notice);
+                let saved = user_folders::save(&folders).await;
+                herald.tell_saved(saved, Notice::FoldersSaved { folders }, |full| {
+                    Notice::FoldersFailed { full }
+                });
             });
         }
         Intent::DeleteFolder { id } => {
@@ -460,10 +470,16 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
         }
         Intent::Rows {
             view,
+            order,
             offset,
             limit,
             ticket,
-        } => spawn_local(async move { rows::answer_page(&view, offset, limit, ticket).await }),
+        } => {
+            spawn_local(async move { rows::answer_page(&view, order, offset, limit, ticket).await })
+        }
+        Intent::ViewIds { view, ticket } => {
+            spawn_local(async move { folders::answer_ids(&view, ticket).await })
+        }
         Intent::RowsById { ids, ticket } => {
             spawn_local(async move { rows::answer_ids(&ids, ticket).await })
         }
@@ -512,6 +528,10 @@ pub fn run() {
         spawn_local(async move {
             // Every tab reads the list and the counts again once the store is upgraded.
             if let Ok(true) = migrate::run().await {
+                herald.tell(&Notice::Upgraded);
+            }
+            // Mail from before schema 6 is missing from the sender order until it is done.
+            if let Ok(true) = sort_keys::fill().await {
                 herald.tell(&Notice::Upgraded);
             }
             let tell = |indexed, ready| herald.tell(&Notice::Indexing { indexed, ready });

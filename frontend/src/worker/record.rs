@@ -17,3 +17,10 @@ pub fn flag_field(record: &JsValue, name: &str) -> bool {
         .and_then(|v| v.as_bool())
         .unwrap_or(false)
 }
+
+/// A field of a stored record as a number.
+pub fn number_field(record: &JsValue, name: &str) -> Option<f64> {
+    Reflect::get(record, &JsValue::from_str(name))
+        .ok()?
+        .as_f64()
+}

@@ -1,6 +1,6 @@
 //! What the page's message list reads, answered by the worker: a folder's messages a page
-//! at a time, newest first, through the folder indexes, and messages by id. Nothing here
-//! reads a whole folder. The records go to the page as IndexedDB gives them (structured
+//! at a time, in the order chosen (`model::order`), through the folder indexes, and
+//! messages by id. Nothing here reads a whole folder. The records go to the page as IndexedDB gives them (structured
 //! clones): the worker does not decode them.
 
 use futures_util::future::try_join_all;
@@ -10,15 +10,33 @@ use wasm_bindgen::JsValue;
 
 use super::reader::post;
 use crate::model::folder::FolderView;
+use crate::model::order::{Order, SortKey};
 use crate::store::counters::prefixed;
-use crate::store::db::{self, BY_ACCOUNT_FOLDER_DATE, BY_FOLDER_DATE, MESSAGES, StoreError};
+use crate::store::db::{
+    self, BY_ACCOUNT_FOLDER_DATE, BY_ACCOUNT_FOLDER_SENDER, BY_ACCOUNT_FOLDER_SIZE, BY_FOLDER_DATE,
+    BY_FOLDER_SENDER, BY_FOLDER_SIZE, MESSAGES, StoreError,
+};
+
+/// The index that lists `view` by `key`, and the view's range in it.
+pub fn index_in(view: &FolderView, key: SortKey) -> Result<(&'static str, KeyRange), StoreError> {
+    let index = match (key, view.account.is_some()) {
+        (SortKey::Date, false) => BY_FOLDER_DATE,
+        (SortKey::Date, true) => BY_ACCOUNT_FOLDER_DATE,
+        (SortKey::Sender, false) => BY_FOLDER_SENDER,
+        (SortKey::Sender, true) => BY_ACCOUNT_FOLDER_SENDER,
+        (SortKey::Size, false) => BY_FOLDER_SIZE,
+        (SortKey::Size, true) => BY_ACCOUNT_FOLDER_SIZE,
+    };
+    let range = match &view.account {
+        Some(account) => prefixed(&[account, &view.folder])?,
+        None => prefixed(&[&view.folder])?,
+    };
+    Ok((index, range))
+}
 
 /// The index that lists `view` by date, and the view's range in it.
 pub fn index_of(view: &FolderView) -> Result<(&'static str, KeyRange), StoreError> {
-    Ok(match &view.account {
-        Some(account) => (BY_ACCOUNT_FOLDER_DATE, prefixed(&[account, &view.folder])?),
-        None => (BY_FOLDER_DATE, prefixed(&[&view.folder])?),
-    })
+    index_in(view, SortKey::Date)
 }
 
 /// The index that lists `view` by date, and the view's range in it of the messages dated
@@ -57,9 +75,10 @@ fn answer(ticket: u64, records: Result<Vec<JsValue>, StoreError>) {
     post(&Array::of2(&JsValue::from_f64(ticket as f64), &records));
 }
 
-/// Answers request `ticket` with up to `limit` records of `view` from place `offset` on.
-pub async fn answer_page(view: &FolderView, offset: u32, limit: u32, ticket: u64) {
-    answer(ticket, page(view, offset, limit).await);
+/// Answers request `ticket` with up to `limit` records of `view` in `order` from place
+/// `offset` on.
+pub async fn answer_page(view: &FolderView, order: Order, offset: u32, limit: u32, ticket: u64) {
+    answer(ticket, page(view, order, offset, limit).await);
 }
 
 /// Answers request `ticket` with the stored records among `ids`.
@@ -67,9 +86,18 @@ pub async fn answer_ids(ids: &[String], ticket: u64) {
     answer(ticket, by_ids(ids).await);
 }
 
-/// Up to `limit` records of `view` from place `offset` on, newest first.
-async fn page(view: &FolderView, offset: u32, limit: u32) -> Result<Vec<JsValue>, StoreError> {
-    let (index, range) = index_of(view)?;
+/// Up to `limit` records of `view` in `order` from place `offset` on.
+async fn page(
+    view: &FolderView,
+    order: Order,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<JsValue>, StoreError> {
+    let (index, range) = index_in(view, order.key())?;
+    let direction = match order.descending() {
+        true => Direction::Prev,
+        false => Direction::Next,
+    };
     let db = db::open().await?;
     let tx = db.transaction(&[MESSAGES], TransactionMode::ReadOnly)?;
     let found = tx
@@ -81,7 +109,7 @@ async fn page(view: &FolderView, offset: u32, limit: u32) -> Result<Vec<JsValue>
             Some(range),
             Some(limit),
             (offset > 0).then_some(offset),
-            Some(Direction::Prev),
+            Some(direction),
         )
         .await?;
     tx.done().await?;

@@ -1,0 +1,69 @@
+//! The sender's sort key (`model::order::sender_key`) for mail stored before schema 6: run
+//! by each worker at its start until every message has one, a chunk of messages per
+//! read-write transaction, in the order of their ids. A message without the key is missing
+//! from the sender indexes only; the sync writes it on new mail.
+//!
+//! A chunk reads and writes its records in one transaction, so nothing a sync or a move
+//! changes meanwhile is lost, and two workers (two tabs) at it at once only repeat work.
+
+use js_sys::Reflect;
+use rexie::TransactionMode;
+use wasm_bindgen::JsValue;
+
+use super::record::text_field;
+use super::walk::Walk;
+use crate::model::order::sender_key;
+use crate::store::db::{self, MESSAGES, SETTINGS, StoreError};
+
+/// Messages read per transaction.
+const CHUNK: u32 = 500;
+/// The settings key that says every message has its key.
+const DONE_KEY: &str = "sort_keys";
+
+/// Gives every message without a sender key its key; answers whether any had none.
+pub async fn fill() -> Result<bool, StoreError> {
+    let db = db::open().await?;
+    let tx = db.transaction(&[SETTINGS], TransactionMode::ReadOnly)?;
+    let done = tx
+        .store(SETTINGS)?
+        .get(JsValue::from_str(DONE_KEY))
+        .await?
+        .is_some_and(|v| !v.is_undefined());
+    tx.done().await?;
+    if done {
+        return Ok(false);
+    }
+    let mut walk = Walk::default();
+    let mut filled = false;
+    loop {
+        let tx = db.transaction(&[MESSAGES, SETTINGS], TransactionMode::ReadWrite)?;
+        let messages = tx.store(MESSAGES)?;
+        let (records, last_chunk) = walk.next(&messages, CHUNK).await?;
+        let field = JsValue::from_str("sender_key");
+        let keyless: Vec<(JsValue, Option<JsValue>)> = records
+            .into_iter()
+            .filter(|r| Reflect::get(r, &field).is_ok_and(|v| v.is_undefined()))
+            .filter_map(|record| {
+                let key = sender_key(&text_field(&record, "from").unwrap_or_default());
+                Reflect::set(&record, &field, &key.into()).ok()?;
+                Some((record, None))
+            })
+            .collect();
+        filled |= !keyless.is_empty();
+        messages.put_all(keyless.into_iter()).await?;
+        if last_chunk {
+            let marker = js_sys::Object::new();
+            Reflect::set(&marker, &"key".into(), &DONE_KEY.into())
+                .map_err(|_| StoreError::Failed("cannot build a record".into()))?;
+            tx.store(SETTINGS)?.put(&marker.into(), None).await?;
+        }
+        if !tx.done().await?.is_committed() {
+            return Err(StoreError::Failed(
+                "the sort keys could not be saved".into(),
+            ));
+        }
+        if last_chunk {
+            return Ok(filled);
+        }
+    }
+}
