@@ -171,6 +171,8 @@ mod tests {
                 folder: "inbox".into(),
                 flagged: false,
                 sender_key: None,
+                unread_at: None,
+                flagged_at: None,
                 doc: None,
             })
             .collect()

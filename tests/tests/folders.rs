@@ -124,6 +124,10 @@ async fn mail_stored_before_folders_opens_in_the_inbox_with_its_counts() {
         // The old mail has its senders' sort keys: ana, Ángel, Zoe (each oldest first).
         let by_sender = ["old-1", "old-4", "old-2", "old-5", "old-0", "old-3"];
         crate::sort::sorted(&page, "sender-az", &by_sender).await;
+        // Its unread marks are in the index of unread mail: old-0, old-2 and old-4.
+        page.search("is:unread").await;
+        page.wait_count(3).await;
+        assert_eq!(page.uidls_in_place().await, ["old-4", "old-2", "old-0"]);
     };
     browser.check(Duration::from_secs(90), steps).await;
 }

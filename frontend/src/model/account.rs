@@ -127,15 +127,30 @@ pub struct MessageMeta {
     #[serde(default)]
     pub flagged: bool,
     /// The sender as the list sorts it (`model::order::sender_key`); mail stored before
-    /// it existed gets it from the worker at start (`worker::sort_keys`).
+    /// it existed gets it from the worker at start (`worker::key_fields`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_key: Option<String>,
+    /// Its date while it is unread, else none: the key of the sparse index of unread
+    /// mail (a boolean is not an IndexedDB key). See [`MessageMeta::set_key_fields`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread_at: Option<f64>,
+    /// Its date while it is flagged, else none: as `unread_at`, for flagged mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flagged_at: Option<f64>,
     /// Its number in the search index, once indexed (`worker::index`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<u32>,
 }
 
 impl MessageMeta {
+    /// Sets the fields that only exist to be index keys from the others (`sender_key`,
+    /// `unread_at`, `flagged_at`): called before each write of a whole record.
+    pub fn set_key_fields(&mut self) {
+        self.sender_key = Some(super::order::sender_key(&self.from));
+        self.unread_at = self.unread.then_some(self.date_ms);
+        self.flagged_at = self.flagged.then_some(self.date_ms);
+    }
+
     /// The key prefix shared by every message of `account` (ids are `account/uidl`, and
     /// account ids hold no `/`).
     pub fn key_prefix(account: &str) -> String {

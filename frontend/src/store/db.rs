@@ -11,7 +11,9 @@ const DB_NAME: &str = "cartero";
 /// 2: UIDL state and per-account sync facts. 3: settings (the primary passphrase's vault).
 /// 4: folders: messages indexed by folder and date, and counters (see `worker::migrate`).
 /// 5: the search index: terms' postings and the messages' numbers (see `worker::index`).
-/// 6: messages indexed by folder and sender, and by folder and size (`model::order`).
+/// 6: messages indexed by folder and sender, and by folder and size (`model::order`; one
+/// account's view picks its messages out of these by id: see `worker::rows::listing`),
+/// and sparse indexes of unread and of flagged mail by folder and date.
 const DB_VERSION: u32 = 6;
 /// Accounts, keyed by `id`.
 pub const ACCOUNTS: &str = "accounts";
@@ -28,12 +30,12 @@ pub const BY_FOLDER_DATE: &str = "by_folder_date";
 pub const BY_ACCOUNT_FOLDER_DATE: &str = "by_account_folder_date";
 /// The index of [`MESSAGES`] by folder, sender (`sender_key`) and date.
 pub const BY_FOLDER_SENDER: &str = "by_folder_sender";
-/// The index of [`MESSAGES`] by account, folder, sender and date.
-pub const BY_ACCOUNT_FOLDER_SENDER: &str = "by_account_folder_sender";
 /// The index of [`MESSAGES`] by folder and size.
 pub const BY_FOLDER_SIZE: &str = "by_folder_size";
-/// The index of [`MESSAGES`] by account, folder and size.
-pub const BY_ACCOUNT_FOLDER_SIZE: &str = "by_account_folder_size";
+/// The sparse index of [`MESSAGES`] that are unread, by folder and date (`unread_at`).
+pub const BY_FOLDER_UNREAD: &str = "by_folder_unread";
+/// The sparse index of [`MESSAGES`] that are flagged, by folder and date (`flagged_at`).
+pub const BY_FOLDER_FLAGGED: &str = "by_folder_flagged";
 /// How many messages, and how many unread, per account and folder, keyed by
 /// `[account, folder]` (see `model::folder::Counter`).
 pub const COUNTERS: &str = "counters";
@@ -102,14 +104,11 @@ pub async fn open() -> Result<Rc<Rexie>, StoreError> {
                     BY_FOLDER_SENDER,
                     ["folder", "sender_key", "date_ms"],
                 ))
-                .add_index(Index::new_array(
-                    BY_ACCOUNT_FOLDER_SENDER,
-                    ["account", "folder", "sender_key", "date_ms"],
-                ))
                 .add_index(Index::new_array(BY_FOLDER_SIZE, ["folder", "size"]))
+                .add_index(Index::new_array(BY_FOLDER_UNREAD, ["folder", "unread_at"]))
                 .add_index(Index::new_array(
-                    BY_ACCOUNT_FOLDER_SIZE,
-                    ["account", "folder", "size"],
+                    BY_FOLDER_FLAGGED,
+                    ["folder", "flagged_at"],
                 )),
         )
         .add_object_store(ObjectStore::new(COUNTERS).key_path_array(["account", "folder"]))

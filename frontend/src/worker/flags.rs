@@ -1,10 +1,9 @@
 //! Marks on stored messages that the person sets: read and unread, and the flag.
 
-use js_sys::Reflect;
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
-use super::record::{flag_field, text_field};
+use super::record::{flag_field, set_mark, text_field};
 use crate::model::folder::{self, Tally};
 use crate::store::counters;
 use crate::store::db::{self, COUNTERS, MESSAGES, StoreError};
@@ -42,7 +41,7 @@ pub async fn mark(ids: &[String], mark: Mark) -> Result<(), StoreError> {
             tally.count(&account, &folder, !unread, -1);
             tally.count(&account, &folder, unread, 1);
         }
-        Reflect::set(&record, &field.into(), &JsValue::from_bool(on))
+        set_mark(&record, field, on)
             .map_err(|_| StoreError::Failed("cannot mark a message".into()))?;
         store.put(&record, None).await?;
     }

@@ -21,7 +21,6 @@ use crate::mime::facts::facts;
 use crate::mime::render::{SearchText, summarize_for_search};
 use crate::model::MessageMeta;
 use crate::model::folder::{self, Tally};
-use crate::model::order::sender_key;
 use crate::model::rules::{self, Outcome, Rule};
 use crate::model::terms::{Searchable, terms_of};
 use crate::store::counters;
@@ -231,7 +230,9 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> IdbStore<F> {
     fn meta(&self, record: &Record, raw: &[u8]) -> (MessageMeta, SearchText) {
         let (summary, text) = summarize_for_search(raw);
         let meta = MessageMeta {
-            sender_key: Some(sender_key(&summary.from)),
+            sender_key: None,
+            unread_at: None,
+            flagged_at: None,
             id: MessageMeta::key(&self.account, &record.state.uidl),
             account: self.account.clone(),
             uidl: record.state.uidl.clone(),
@@ -405,6 +406,7 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> Store for IdbStore<F> {
                 }
             }
             tally.count(&self.account, &meta.folder, meta.unread, 1);
+            meta.set_key_fields();
             let value = serde_wasm_bindgen::to_value(&*meta)?;
             js_sys::Reflect::set(&value, &STATE_FIELD.into(), &state)
                 .map_err(|_| StoreError::Failed("cannot build a record".into()))?;

@@ -9,6 +9,7 @@ pub mod folders;
 pub mod idb_store;
 pub mod index;
 pub mod indexing;
+pub mod key_fields;
 pub mod locks;
 pub mod migrate;
 pub mod reader;
@@ -20,7 +21,6 @@ pub mod search;
 pub mod senders;
 pub mod session;
 pub mod socket;
-pub mod sort_keys;
 pub mod startup;
 pub mod user_folders;
 pub mod walk;
@@ -530,8 +530,9 @@ pub fn run() {
             if let Ok(true) = migrate::run().await {
                 herald.tell(&Notice::Upgraded);
             }
-            // Mail from before schema 6 is missing from the sender order until it is done.
-            if let Ok(true) = sort_keys::fill().await {
+            // Mail from before schema 6 is missing from the sender order and the unread
+            // and flagged indexes until this is done.
+            if let Ok(true) = key_fields::fill().await {
                 herald.tell(&Notice::Upgraded);
             }
             let tell = |indexed, ready| herald.tell(&Notice::Indexing { indexed, ready });

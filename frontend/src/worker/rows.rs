@@ -9,34 +9,57 @@ use rexie::{Direction, KeyRange, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use super::reader::post;
+use crate::model::MessageMeta;
 use crate::model::folder::FolderView;
 use crate::model::order::{Order, SortKey};
 use crate::store::counters::prefixed;
 use crate::store::db::{
-    self, BY_ACCOUNT_FOLDER_DATE, BY_ACCOUNT_FOLDER_SENDER, BY_ACCOUNT_FOLDER_SIZE, BY_FOLDER_DATE,
-    BY_FOLDER_SENDER, BY_FOLDER_SIZE, MESSAGES, StoreError,
+    self, BY_ACCOUNT_FOLDER_DATE, BY_FOLDER_DATE, BY_FOLDER_SENDER, BY_FOLDER_SIZE, MESSAGES,
+    StoreError,
 };
 
-/// The index that lists `view` by `key`, and the view's range in it.
-pub fn index_in(view: &FolderView, key: SortKey) -> Result<(&'static str, KeyRange), StoreError> {
-    let index = match (key, view.account.is_some()) {
-        (SortKey::Date, false) => BY_FOLDER_DATE,
-        (SortKey::Date, true) => BY_ACCOUNT_FOLDER_DATE,
-        (SortKey::Sender, false) => BY_FOLDER_SENDER,
-        (SortKey::Sender, true) => BY_ACCOUNT_FOLDER_SENDER,
-        (SortKey::Size, false) => BY_FOLDER_SIZE,
-        (SortKey::Size, true) => BY_ACCOUNT_FOLDER_SIZE,
-    };
-    let range = match &view.account {
-        Some(account) => prefixed(&[account, &view.folder])?,
-        None => prefixed(&[&view.folder])?,
-    };
-    Ok((index, range))
+/// Where a view's messages are in an order: an index, the view's range in it, and the
+/// account whose messages alone are the view's when the index holds every account's.
+pub struct Listing {
+    /// The index.
+    pub index: &'static str,
+    /// The view's range in it.
+    pub range: KeyRange,
+    /// Only this account's messages (ids `account/uidl`) are the view's.
+    pub only: Option<String>,
+}
+
+/// Where `view` is listed by `key`. Dates have an index per account too; senders and sizes
+/// have one for every account (each index costs every write), so one account's view of
+/// them picks its own messages out of the folder's by their ids.
+pub fn listing(view: &FolderView, key: SortKey) -> Result<Listing, StoreError> {
+    let folder_only = || prefixed(&[&view.folder]);
+    Ok(match (key, &view.account) {
+        (SortKey::Date, Some(account)) => Listing {
+            index: BY_ACCOUNT_FOLDER_DATE,
+            range: prefixed(&[account, &view.folder])?,
+            only: None,
+        },
+        (SortKey::Date, None) => Listing {
+            index: BY_FOLDER_DATE,
+            range: folder_only()?,
+            only: None,
+        },
+        (SortKey::Sender | SortKey::Size, account) => Listing {
+            index: match key {
+                SortKey::Sender => BY_FOLDER_SENDER,
+                _ => BY_FOLDER_SIZE,
+            },
+            range: folder_only()?,
+            only: account.clone(),
+        },
+    })
 }
 
 /// The index that lists `view` by date, and the view's range in it.
 pub fn index_of(view: &FolderView) -> Result<(&'static str, KeyRange), StoreError> {
-    index_in(view, SortKey::Date)
+    let Listing { index, range, .. } = listing(view, SortKey::Date)?;
+    Ok((index, range))
 }
 
 /// The index that lists `view` by date, and the view's range in it of the messages dated
@@ -93,27 +116,53 @@ async fn page(
     offset: u32,
     limit: u32,
 ) -> Result<Vec<JsValue>, StoreError> {
-    let (index, range) = index_in(view, order.key())?;
+    let listing = listing(view, order.key())?;
     let direction = match order.descending() {
         true => Direction::Prev,
         false => Direction::Next,
     };
     let db = db::open().await?;
     let tx = db.transaction(&[MESSAGES], TransactionMode::ReadOnly)?;
-    let found = tx
-        .store(MESSAGES)?
-        .index(index)?
-        // The cursor skips `offset` records in one step inside the browser (advancing by
-        // zero is an error, hence `None`).
-        .scan(
-            Some(range),
-            Some(limit),
-            (offset > 0).then_some(offset),
-            Some(direction),
-        )
-        .await?;
+    let store = tx.store(MESSAGES)?;
+    let index = store.index(listing.index)?;
+    let found = match &listing.only {
+        None => {
+            // The cursor skips `offset` records in one step inside the browser (advancing
+            // by zero is an error, hence `None`).
+            let found = index
+                .scan(
+                    Some(listing.range),
+                    Some(limit),
+                    (offset > 0).then_some(offset),
+                    Some(direction),
+                )
+                .await?;
+            found.into_iter().map(|(_, value)| value).collect()
+        }
+        Some(account) => {
+            // The folder's ids in the index's order (keys only), the account's picked out.
+            let ids = index.get_all_keys(Some(listing.range), None).await?;
+            let prefix = MessageMeta::key_prefix(account);
+            let mine = |id: &JsValue| id.as_string().is_some_and(|id| id.starts_with(&prefix));
+            let place = |ids: &mut dyn Iterator<Item = JsValue>| -> Vec<JsValue> {
+                ids.filter(mine)
+                    .skip(offset as usize)
+                    .take(limit as usize)
+                    .collect()
+            };
+            let wanted = match direction {
+                Direction::Prev => place(&mut ids.into_iter().rev()),
+                _ => place(&mut ids.into_iter()),
+            };
+            try_join_all(wanted.into_iter().map(|id| store.get(id)))
+                .await?
+                .into_iter()
+                .flatten()
+                .collect()
+        }
+    };
     tx.done().await?;
-    Ok(found.into_iter().map(|(_, value)| value).collect())
+    Ok(found)
 }
 
 /// The stored records among `ids`, in their order (those no longer stored are left out).

@@ -9,7 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
 use super::idb_store::committed;
-use super::record::{flag_field, text_field};
+use super::record::{flag_field, set_mark, text_field};
 use crate::mime::facts::facts;
 use crate::model::folder::{self, FolderView, Tally};
 use crate::model::rules::{self, Outcome, Rule};
@@ -123,8 +123,8 @@ async fn file(from: &str, decided: Vec<(String, Outcome)>) -> Result<u32, StoreE
         tally.count(&account, &to, now_unread, 1);
         let set = |name: &str, value: JsValue| Reflect::set(&record, &name.into(), &value);
         set("folder", JsValue::from_str(&to))
-            .and_then(|_| set("unread", JsValue::from_bool(now_unread)))
-            .and_then(|_| set("flagged", JsValue::from_bool(flagged)))
+            .and_then(|_| set_mark(&record, "unread", now_unread))
+            .and_then(|_| set_mark(&record, "flagged", flagged))
             .map_err(|_| StoreError::Failed("cannot file a message".into()))?;
         out.push((record, None));
     }

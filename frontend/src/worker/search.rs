@@ -15,11 +15,14 @@ use rexie::{KeyRange, Transaction, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use super::record::{flag_field, text_field};
+use crate::model::MessageMeta;
 use crate::model::folder::FolderView;
 use crate::model::postings;
 use crate::model::query::{Day, Query, parse};
 use crate::store::counters::prefixed;
-use crate::store::db::{self, DOCS, MESSAGES, SETTINGS, StoreError, TERMS};
+use crate::store::db::{
+    self, BY_FOLDER_FLAGGED, BY_FOLDER_UNREAD, DOCS, MESSAGES, SETTINGS, StoreError, TERMS,
+};
 
 thread_local! {
     /// The newest search's ticket: an older search that sees another stops.
@@ -201,8 +204,9 @@ async fn each_of(
 }
 
 /// `view`'s messages in its date range, newest first, those among `hits` (all, for
-/// `None`) that pass the filters: the folder's index read whole, its keys only unless a
-/// mark is asked for.
+/// `None`) that pass the filters: keys only, of the folder's date index, or of the sparse
+/// index of unread or flagged mail when a mark is asked for (both: the first, kept where
+/// the second has them too).
 async fn through_folder(
     tx: &Transaction,
     view: &FolderView,
@@ -210,25 +214,50 @@ async fn through_folder(
     hits: Option<&HashSet<String>>,
 ) -> Result<Vec<String>, StoreError> {
     let (since, before) = bounds(query);
-    let (index, range) = super::rows::index_between(view, since, before)?;
-    let index = tx.store(MESSAGES)?.index(index)?;
+    let messages = tx.store(MESSAGES)?;
+    let keys = |index: &'static str, range: KeyRange| {
+        let messages = &messages;
+        async move {
+            let keys = messages
+                .index(index)?
+                .get_all_keys(Some(range), None)
+                .await?;
+            Ok::<_, StoreError>(keys.into_iter().filter_map(|key| key.as_string()))
+        }
+    };
+    let marks: Vec<&'static str> = [
+        (query.unread, BY_FOLDER_UNREAD),
+        (query.flagged, BY_FOLDER_FLAGGED),
+    ]
+    .into_iter()
+    .filter_map(|(asked, index)| asked.then_some(index))
+    .collect();
     let hit = |id: &String| hits.is_none_or(|hits| hits.contains(id));
-    let mut found: Vec<String> = match query.unread || query.flagged {
-        true => index
-            .get_all(Some(range), None)
-            .await?
-            .into_iter()
-            .filter(|record| marked(record, query))
-            .filter_map(|record| text_field(&record, "id"))
-            .filter(hit)
-            .collect(),
-        false => index
-            .get_all_keys(Some(range), None)
-            .await?
-            .into_iter()
-            .filter_map(|key| key.as_string())
-            .filter(hit)
-            .collect(),
+    let mut found: Vec<String> = match marks.as_slice() {
+        [] => {
+            let (index, range) = super::rows::index_between(view, since, before)?;
+            keys(index, range).await?.filter(hit).collect()
+        }
+        [first, rest @ ..] => {
+            // The sparse indexes are keyed like the folder's date index of every account:
+            // [folder, date].
+            let every_account = FolderView {
+                folder: view.folder.clone(),
+                account: None,
+            };
+            let range = || super::rows::index_between(&every_account, since, before);
+            let prefix = view.account.as_deref().map(MessageMeta::key_prefix);
+            let mut found: Vec<String> = keys(first, range()?.1)
+                .await?
+                .filter(|id| prefix.as_ref().is_none_or(|p| id.starts_with(p.as_str())))
+                .filter(hit)
+                .collect();
+            for index in rest {
+                let also: HashSet<String> = keys(index, range()?.1).await?.collect();
+                found.retain(|id| also.contains(id));
+            }
+            found
+        }
     };
     found.reverse();
     Ok(found)

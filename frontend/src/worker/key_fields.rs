@@ -1,7 +1,9 @@
-//! The sender's sort key (`model::order::sender_key`) for mail stored before schema 6: run
-//! by each worker at its start until every message has one, a chunk of messages per
-//! read-write transaction, in the order of their ids. A message without the key is missing
-//! from the sender indexes only; the sync writes it on new mail.
+//! The fields that exist only to be index keys (`MessageMeta::set_key_fields`: the
+//! sender's sort key, and the dates of unread and flagged mail for their sparse indexes),
+//! for mail stored before schema 6: run by each worker at its start until every message
+//! has them, a chunk of messages per read-write transaction, in the order of their ids. A
+//! message without them is missing from those indexes only; the sync writes them on new
+//! mail, and every mark sets them (`record::set_mark`).
 //!
 //! A chunk reads and writes its records in one transaction, so nothing a sync or a move
 //! changes meanwhile is lost, and two workers (two tabs) at it at once only repeat work.
@@ -10,17 +12,17 @@ use js_sys::Reflect;
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
-use super::record::text_field;
+use super::record::{flag_field, set_mark, text_field};
 use super::walk::Walk;
 use crate::model::order::sender_key;
 use crate::store::db::{self, MESSAGES, SETTINGS, StoreError};
 
 /// Messages read per transaction.
 const CHUNK: u32 = 500;
-/// The settings key that says every message has its key.
-const DONE_KEY: &str = "sort_keys";
+/// The settings key that says every message has its key fields.
+const DONE_KEY: &str = "key_fields";
 
-/// Gives every message without a sender key its key; answers whether any had none.
+/// Gives every message without key fields its fields; answers whether any had none.
 pub async fn fill() -> Result<bool, StoreError> {
     let db = db::open().await?;
     let tx = db.transaction(&[SETTINGS], TransactionMode::ReadOnly)?;
@@ -46,6 +48,9 @@ pub async fn fill() -> Result<bool, StoreError> {
             .filter_map(|record| {
                 let key = sender_key(&text_field(&record, "from").unwrap_or_default());
                 Reflect::set(&record, &field, &key.into()).ok()?;
+                for mark in ["unread", "flagged"] {
+                    set_mark(&record, mark, flag_field(&record, mark)).ok()?;
+                }
                 Some((record, None))
             })
             .collect();
@@ -59,7 +64,7 @@ pub async fn fill() -> Result<bool, StoreError> {
         }
         if !tx.done().await?.is_committed() {
             return Err(StoreError::Failed(
-                "the sort keys could not be saved".into(),
+                "the index fields could not be saved".into(),
             ));
         }
         if last_chunk {
