@@ -121,6 +121,36 @@ async fn search_finds_bodies_without_accents_and_filters() {
         )
         .await;
         finds(&page, "es:noleido lucia", &["Fotos del verano"]).await;
+
+        // Flagged, alone and with unread; unflagged, it leaves them.
+        finds(&page, "is:flagged", &[]).await;
+        page.click("message-flag").await;
+        finds(&page, "is:flagged", &["Camión de mudanza"]).await;
+        let open = |uidl: &'static str, says: &'static str| {
+            let page = &page;
+            async move {
+                page.search("").await;
+                page.wait_count(3).await;
+                page.open_message(uidl).await;
+                page.wait_text("message-body", says).await;
+            }
+        };
+        open("c", "Las fotos").await;
+        page.click("message-flag").await;
+        finds(
+            &page,
+            "es:destacado",
+            &["Camión de mudanza", "Fotos del verano"],
+        )
+        .await;
+        open("b", "Adjunto").await;
+        page.click("message-unread").await;
+        finds(&page, "is:flagged is:unread", &[]).await;
+        open("c", "Las fotos").await;
+        page.click("message-unread").await;
+        finds(&page, "is:flagged is:unread", &["Fotos del verano"]).await;
+        page.click("message-flag").await;
+        finds(&page, "es:destacado", &["Camión de mudanza"]).await;
     };
     browser.check(Duration::from_secs(120), steps).await;
 }
