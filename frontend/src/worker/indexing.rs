@@ -85,6 +85,8 @@ pub async fn catch_up(mut progress: impl FnMut(u32)) -> Result<u32, StoreError> 
         let first = batch.write(&tx, read, last_chunk).await?;
         let numbered = waiting.into_iter().enumerate().map(|(i, record)| {
             let _ = Reflect::set(&record, &"doc".into(), &(first + i as u32).into());
+            // Rewritten anyway: its index fields come with it (`key_fields`).
+            let _ = super::key_fields::apply(&record);
             (record, None)
         });
         messages.put_all(numbered).await?;

@@ -7,6 +7,9 @@
 //!
 //! A chunk reads and writes its records in one transaction, so nothing a sync or a move
 //! changes meanwhile is lost, and two workers (two tabs) at it at once only repeat work.
+//! The search index's catch-up (`worker::indexing`), which rewrites every record it
+//! numbers, gives them their fields on the way: after it, this pass only reads. Until it is
+//! done, a search for marks reads the records' marks instead (`worker::search`).
 
 use js_sys::Reflect;
 use rexie::TransactionMode;
@@ -22,15 +25,34 @@ const CHUNK: u32 = 500;
 /// The settings key that says every message has its key fields.
 const DONE_KEY: &str = "key_fields";
 
+/// Whether every message has its key fields, asked in an open transaction's `settings`.
+pub async fn done_in(settings: &rexie::Store) -> Result<bool, StoreError> {
+    Ok(settings
+        .get(JsValue::from_str(DONE_KEY))
+        .await?
+        .is_some_and(|v| !v.is_undefined()))
+}
+
+/// Gives `record` its key fields if it has none; answers whether it had none.
+pub fn apply(record: &JsValue) -> Result<bool, StoreError> {
+    let field = JsValue::from_str("sender_key");
+    if !Reflect::get(record, &field).is_ok_and(|v| v.is_undefined()) {
+        return Ok(false);
+    }
+    let failed = |_| StoreError::Failed("cannot build a record".into());
+    let key = sender_key(&text_field(record, "from").unwrap_or_default());
+    Reflect::set(record, &field, &key.into()).map_err(failed)?;
+    for mark in ["unread", "flagged"] {
+        set_mark(record, mark, flag_field(record, mark)).map_err(failed)?;
+    }
+    Ok(true)
+}
+
 /// Gives every message without key fields its fields; answers whether any had none.
 pub async fn fill() -> Result<bool, StoreError> {
     let db = db::open().await?;
     let tx = db.transaction(&[SETTINGS], TransactionMode::ReadOnly)?;
-    let done = tx
-        .store(SETTINGS)?
-        .get(JsValue::from_str(DONE_KEY))
-        .await?
-        .is_some_and(|v| !v.is_undefined());
+    let done = done_in(&tx.store(SETTINGS)?).await?;
     tx.done().await?;
     if done {
         return Ok(false);
@@ -41,19 +63,12 @@ pub async fn fill() -> Result<bool, StoreError> {
         let tx = db.transaction(&[MESSAGES, SETTINGS], TransactionMode::ReadWrite)?;
         let messages = tx.store(MESSAGES)?;
         let (records, last_chunk) = walk.next(&messages, CHUNK).await?;
-        let field = JsValue::from_str("sender_key");
-        let keyless: Vec<(JsValue, Option<JsValue>)> = records
-            .into_iter()
-            .filter(|r| Reflect::get(r, &field).is_ok_and(|v| v.is_undefined()))
-            .filter_map(|record| {
-                let key = sender_key(&text_field(&record, "from").unwrap_or_default());
-                Reflect::set(&record, &field, &key.into()).ok()?;
-                for mark in ["unread", "flagged"] {
-                    set_mark(&record, mark, flag_field(&record, mark)).ok()?;
-                }
-                Some((record, None))
-            })
-            .collect();
+        let mut keyless = Vec::new();
+        for record in records {
+            if apply(&record)? {
+                keyless.push((record, None));
+            }
+        }
         filled |= !keyless.is_empty();
         messages.put_all(keyless.into_iter()).await?;
         if last_chunk {

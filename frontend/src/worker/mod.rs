@@ -530,15 +530,15 @@ pub fn run() {
             if let Ok(true) = migrate::run().await {
                 herald.tell(&Notice::Upgraded);
             }
-            // Mail from before schema 6 is missing from the sender order and the unread
-            // and flagged indexes until this is done.
-            if let Ok(true) = key_fields::fill().await {
-                herald.tell(&Notice::Upgraded);
-            }
             let tell = |indexed, ready| herald.tell(&Notice::Indexing { indexed, ready });
             // A failure leaves the index as it was: search reads the messages instead.
             if let Ok(indexed) = indexing::catch_up(|indexed| tell(indexed, false)).await {
                 tell(indexed, true);
+            }
+            // Mail from before schema 6 is missing from the sender order and the unread
+            // and flagged indexes until this is done (after the catch-up, which does most).
+            if let Ok(true) = key_fields::fill().await {
+                herald.tell(&Notice::Upgraded);
             }
         });
     }

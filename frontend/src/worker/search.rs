@@ -73,10 +73,12 @@ async fn find(
     if !current() {
         return Ok(None);
     }
+    // Old mail gets the keys of the unread and flagged indexes once, after an upgrade.
+    let marks_indexed = super::key_fields::done_in(&tx.store(SETTINGS)?).await?;
     let found = match &hits {
         Some(hits) if hits.is_empty() => Vec::new(),
         Some(hits) if hits.len() <= FEW => each_of(&tx, view, &query, hits).await?,
-        _ => through_folder(&tx, view, &query, hits.as_ref()).await?,
+        _ => through_folder(&tx, view, &query, hits.as_ref(), marks_indexed).await?,
     };
     tx.done().await?;
     Ok(current().then_some(found))
@@ -206,12 +208,13 @@ async fn each_of(
 /// `view`'s messages in its date range, newest first, those among `hits` (all, for
 /// `None`) that pass the filters: keys only, of the folder's date index, or of the sparse
 /// index of unread or flagged mail when a mark is asked for (both: the first, kept where
-/// the second has them too).
+/// the second has them too). Until `marks_indexed`, marks are read from the records.
 async fn through_folder(
     tx: &Transaction,
     view: &FolderView,
     query: &Query,
     hits: Option<&HashSet<String>>,
+    marks_indexed: bool,
 ) -> Result<Vec<String>, StoreError> {
     let (since, before) = bounds(query);
     let messages = tx.store(MESSAGES)?;
@@ -234,6 +237,18 @@ async fn through_folder(
     .collect();
     let hit = |id: &String| hits.is_none_or(|hits| hits.contains(id));
     let mut found: Vec<String> = match marks.as_slice() {
+        [_, ..] if !marks_indexed => {
+            let (index, range) = super::rows::index_between(view, since, before)?;
+            messages
+                .index(index)?
+                .get_all(Some(range), None)
+                .await?
+                .into_iter()
+                .filter(|record| marked(record, query))
+                .filter_map(|record| text_field(&record, "id"))
+                .filter(hit)
+                .collect()
+        }
         [] => {
             let (index, range) = super::rows::index_between(view, since, before)?;
             keys(index, range).await?.filter(hit).collect()

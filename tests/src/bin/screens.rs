@@ -112,6 +112,16 @@ async fn main() {
                 browser.client.screenshot().await.expect("shot"),
             );
             page.click("bulk-clear").await;
+            // Issue 11: the list in sender order (the menu beside the search box).
+            page.select("list-sort", "sender-az").await;
+            page.find_css("[data-testid=\"list-sort\"][data-order=\"sender-az\"]")
+                .await;
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            save(
+                shot("sorted"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            page.select("list-sort", "newest").await;
             // Issue 11: folders of one's own, one being made inside another.
             let bills = if lang == "es" { "Facturas" } else { "Bills" };
             page.click("folder-new").await;
