@@ -49,23 +49,24 @@ pub fn SortMenu() -> impl IntoView {
     let searching = move || store.found.with(Option::is_some);
     view! {
         <select
-                data-testid="list-sort"
-                data-order=move || store.order.get().name()
-                aria-label=move || store.t(T::SortLabel)
-                title=move || store.t(if searching() { T::SortSearch } else { T::SortLabel })
-                disabled=searching
-                on:change=choose
-            >
-                {Order::ALL
-                    .into_iter()
-                    .map(|order| {
-                        view! {
-                            <option value=order.name() selected=move || store.order.get() == order>
-                                {move || store.t(label(order))}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
+            class="sort-menu"
+            data-testid="list-sort"
+            data-order=move || store.order.get().name()
+            aria-label=move || store.t(T::SortLabel)
+            title=move || store.t(if searching() { T::SortSearch } else { T::SortLabel })
+            disabled=searching
+            on:change=choose
+        >
+            {Order::ALL
+                .into_iter()
+                .map(|order| {
+                    view! {
+                        <option value=order.name() selected=move || store.order.get() == order>
+                            {move || store.t(label(order))}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
     }
 }
