@@ -328,6 +328,10 @@ pub enum T {
     SelectAll,
     KeySelectAll,
     ErrFolderHasInside,
+    SortConversations,
+    InThread,
+    ThreadOne,
+    ThreadMany,
 }
 
 /// `n` and the words that follow it, singular (`one`) for 1 and plural (`many`) for any
@@ -1066,5 +1070,13 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, ErrFolderHasInside) => {
             "This folder has folders inside it: it stays at the top level."
         }
+        (Lang::Es, SortConversations) => "Conversaciones",
+        (Lang::En, SortConversations) => "Conversations",
+        (Lang::Es, InThread) => "En esta conversación",
+        (Lang::En, InThread) => "In this conversation",
+        (Lang::Es, ThreadOne) => "mensaje en la conversación",
+        (Lang::En, ThreadOne) => "message in the conversation",
+        (Lang::Es, ThreadMany) => "mensajes en la conversación",
+        (Lang::En, ThreadMany) => "messages in the conversation",
     }
 }

@@ -170,10 +170,7 @@ mod tests {
                 unread: true,
                 folder: "inbox".into(),
                 flagged: false,
-                sender_key: None,
-                unread_at: None,
-                flagged_at: None,
-                doc: None,
+                ..MessageMeta::default()
             })
             .collect()
     }

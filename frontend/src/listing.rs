@@ -89,6 +89,21 @@ pub fn load(store: AppStore, source: &Source, rows: Range<usize>) {
     }
 }
 
+/// Counts the view's conversations again, when the list shows them.
+fn count_conversations(store: AppStore) {
+    if store.order.get_untracked() != Order::Conversations {
+        return;
+    }
+    let view = store.view_untracked();
+    spawn_local(async move {
+        if let Some(n) = rows::conversation_count(&view).await
+            && store.view_untracked() == view
+        {
+            store.conversations.set(n);
+        }
+    });
+}
+
 /// The id of the list's row that has the focus, if one has.
 fn focused_row() -> Option<String> {
     let active = document().active_element()?;
@@ -124,6 +139,10 @@ pub fn follow(store: AppStore) {
         let query = store.query.get();
         let _ = store.view();
         search_later(store, query);
+    });
+    Effect::new(move |_| {
+        let _ = (store.view(), store.order.get());
+        count_conversations(store);
     });
     Effect::new(move |first: Option<()>| {
         store.changes.track();
@@ -177,6 +196,7 @@ fn refresh_later(store: AppStore) {
         if let Some(all) = rows::counters().await {
             store.counters.set(all);
         }
+        count_conversations(store);
         store.window.update(Window::refresh);
         let query = store.query.get_untracked();
         if !query.trim().is_empty() {

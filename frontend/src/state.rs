@@ -151,6 +151,9 @@ pub struct AppStore {
     pub query: RwSignal<String>,
     /// The order the list shows a folder in (kept on this device).
     pub order: RwSignal<Order>,
+    /// How many conversations the list's view holds, in the conversations order (counted
+    /// by the worker when the view or the store changes).
+    pub conversations: RwSignal<usize>,
     /// The person's rules, as stored.
     pub rules: RwSignal<Vec<Rule>>,
     /// The messages ticked in the list, for an action on all of them (cleared when the
@@ -212,6 +215,7 @@ impl AppStore {
             rules_status: RwSignal::new(None),
             query: RwSignal::new(String::new()),
             order: RwSignal::new(crate::components::sort_menu::kept_order()),
+            conversations: RwSignal::new(0),
         }
     }
 
@@ -271,6 +275,9 @@ impl AppStore {
     pub fn view_count(&self) -> usize {
         if let Some(found) = self.found.get() {
             return found.len();
+        }
+        if self.order.get() == Order::Conversations {
+            return self.conversations.get();
         }
         let view = self.view();
         self.count(view.account.as_deref(), Some(&view.folder)).0 as usize

@@ -4,6 +4,7 @@
 //! `cargo xtask test` does all of that first.
 
 mod accounts;
+mod conversations;
 mod courier;
 mod dovecot_semantics;
 mod e2e;

@@ -50,9 +50,9 @@ pub fn tick_all(store: AppStore) {
         store.checked.set(found.to_vec());
         return;
     }
-    let view = store.view_untracked();
+    let (view, order) = (store.view_untracked(), store.order.get_untracked());
     leptos::task::spawn_local(async move {
-        let Some(ids) = sync::rows::ids_in(&view).await else {
+        let Some(ids) = sync::rows::ids_in(&view, order).await else {
             return;
         };
         // Another folder shown meanwhile: its ticks are not these.
@@ -69,10 +69,14 @@ pub fn BulkBar() -> impl IntoView {
     let count = Memo::new(move |_| store.checked.with(Vec::len));
     let ticked = move || store.checked.get_untracked();
     let done = move || store.checked.set(Vec::new());
+    let on_ticked =
+        move |act: fn(AppStore, Vec<String>)| sync::filing::on_rows(store, ticked(), act);
     let choose = move |event: leptos::ev::Event| {
         let folder = event_target_value(&event);
         if !folder.is_empty() {
-            sync::filing::move_to(store, ticked(), &folder);
+            sync::filing::on_rows(store, ticked(), move |store, ids| {
+                sync::filing::move_to(store, ids, &folder)
+            });
             done();
         }
     };
@@ -90,13 +94,13 @@ pub fn BulkBar() -> impl IntoView {
                         }}
                     </button>
                 </Show>
-                <button type="button" class="secondary" data-testid="bulk-read" on:click=move |_| sync::mark(store, ticked(), false)>
+                <button type="button" class="secondary" data-testid="bulk-read" on:click=move |_| on_ticked(|store, ids| sync::mark(store, ids, false))>
                     {move || store.t(T::BulkRead)}
                 </button>
-                <button type="button" class="secondary" data-testid="bulk-unread" on:click=move |_| sync::mark(store, ticked(), true)>
+                <button type="button" class="secondary" data-testid="bulk-unread" on:click=move |_| on_ticked(|store, ids| sync::mark(store, ids, true))>
                     {move || store.t(T::BulkUnread)}
                 </button>
-                <button type="button" class="secondary" data-testid="bulk-flag" on:click=move |_| sync::filing::flag(store, ticked(), true)>
+                <button type="button" class="secondary" data-testid="bulk-flag" on:click=move |_| on_ticked(|store, ids| sync::filing::flag(store, ids, true))>
                     {move || store.t(T::BulkFlag)}
                 </button>
                 <select data-testid="bulk-move" aria-label=move || store.t(T::MoveTo) on:change=choose prop:value="">
@@ -111,7 +115,7 @@ pub fn BulkBar() -> impl IntoView {
                 </select>
                 <button type="button" class="danger" data-testid="bulk-delete" on:click=move |_| {
                     let in_trash = store.folder.with_untracked(|f| f == crate::model::folder::TRASH);
-                    sync::filing::delete_all(store, ticked(), false);
+                    on_ticked(|store, ids| sync::filing::delete_all(store, ids, false));
                     // In Trash the question comes first; it clears the ticks once asked.
                     if !in_trash {
                         done();

@@ -110,7 +110,10 @@ fn FolderRow(id: String, depth: usize) -> impl IntoView {
             .and_then(|d| d.get_data(DRAG_TYPE).ok())
             .filter(|d| !d.is_empty());
         if let Some(message) = dragged {
-            id.with_value(|id| filing::move_to(store, vec![message], id));
+            let to = id.get_value();
+            filing::on_rows(store, vec![message], move |store, ids| {
+                filing::move_to(store, ids, &to)
+            });
         }
     };
     let allow = move |event: web_sys::DragEvent| {

@@ -8,9 +8,10 @@ use leptos::prelude::*;
 use crate::components::folder_list::DRAG_TYPE;
 use crate::components::shortcuts::Shortcuts;
 use crate::format;
-use crate::i18n::T;
+use crate::i18n::{T, counted};
 use crate::listing;
 use crate::model::MessageMeta;
+use crate::model::order::Order;
 use crate::state::AppStore;
 
 /// The height of a row, in CSS pixels (the style sheet's `.message-row` has it too).
@@ -171,8 +172,24 @@ fn marked(text: &str, marks: &[String]) -> impl IntoView + use<> {
     Either::Right(parts)
 }
 
-/// The place of a row, and its marks (unread, flagged).
-type RowState = (usize, bool, bool);
+/// The place of a row, its marks (unread, flagged), and its conversation's size and
+/// unread messages when it heads one (see `model::thread`).
+type RowState = (usize, bool, bool, u32, u32);
+
+/// The state of row `meta` at place `at`.
+fn row_state(at: usize, meta: &MessageMeta) -> RowState {
+    let conversation = (
+        meta.thread_count.unwrap_or(1),
+        meta.thread_unread.unwrap_or(0),
+    );
+    (
+        at,
+        meta.unread,
+        meta.flagged,
+        conversation.0,
+        conversation.1,
+    )
+}
 
 /// Scrolls the list back to its top, in its pane (wide screens) and with the page (phones):
 /// for another folder or mailbox.
@@ -196,18 +213,24 @@ fn MessageRow(
     let id = meta.id.clone();
     let state = {
         let id = id.clone();
-        let first: RowState = (0, meta.unread, meta.flagged);
+        let first = row_state(0, &meta);
         Memo::new(move |last: Option<&RowState>| {
             let now = shown.with(|rows| {
                 rows.iter()
                     .find(|(_, m)| m.id == id)
-                    .map(|(at, m)| (*at, m.unread, m.flagged))
+                    .map(|(at, m)| row_state(*at, m))
             });
             now.or(last.copied()).unwrap_or(first)
         })
     };
     let at = move || state.get().0;
     let unread = move || state.get().1;
+    // In the conversations order a row is its conversation: its size shows, and it is
+    // unread while any of its messages is.
+    let threaded =
+        move || store.order.get() == Order::Conversations && store.found.with(Option::is_none);
+    let in_thread = move || if threaded() { state.get().3 } else { 1 };
+    let shows_unread = move || unread() || (threaded() && state.get().4 > 0);
     let flagged = move || state.get().2;
     let is_selected = {
         let id = id.clone();
@@ -267,9 +290,9 @@ fn MessageRow(
             data-id=id.clone()
             style:--account=colour
             style:top=move || format!("{}px", at() as f64 * ROW_PX)
-            data-unread=move || unread().to_string()
+            data-unread=move || shows_unread().to_string()
             class="message-row"
-            class:unread=unread
+            class:unread=shows_unread
             class:selected=is_selected.clone()
             class:checked=row_checked
             role="option"
@@ -304,6 +327,15 @@ fn MessageRow(
                 }}
             </span>
             <span class="marks">
+            <Show when=move || { in_thread() > 1 }>
+                <span
+                    class="thread-count"
+                    data-testid="thread-count"
+                    aria-label=move || counted(store.lang.get(), u64::from(in_thread()), T::ThreadOne, T::ThreadMany)
+                >
+                    {in_thread}
+                </span>
+            </Show>
             <Show when=flagged>
                 <span class="flag" data-testid="message-flagged" role="img" aria-label=move || store.t(T::Flagged)>
                     <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">

@@ -7,6 +7,7 @@ use crate::components::attachment::AttachmentLink;
 use crate::components::folder_list::folder_choices;
 use crate::components::forwarded::ForwardedMessage;
 use crate::components::html_body::HtmlBody;
+use crate::components::thread_strip::ThreadStrip;
 use crate::format;
 use crate::i18n::T;
 use crate::model::SenderList;
@@ -206,6 +207,7 @@ fn OpenMessage(id: String, message: OpenMessage, partial: Memo<Option<bool>>) ->
                 <dt>{move || store.t(T::Date)}</dt>
                 <dd>{move || format::date(date_ms, store.lang.get())}</dd>
             </dl>
+            <ThreadStrip id=id.clone() />
             {move || {
                 // Pictures the HTML shows in place are listed only with the plain text.
                 let listed: Vec<_> = attachments

@@ -19,3 +19,4 @@ pub mod rules;
 pub mod shortcuts;
 pub mod sort_menu;
 pub mod sync_bar;
+pub mod thread_strip;

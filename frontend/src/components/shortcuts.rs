@@ -13,6 +13,7 @@ use crate::i18n::T;
 use crate::model::folder::ARCHIVE;
 use crate::state::AppStore;
 use crate::sync;
+use crate::sync::filing::on_rows;
 
 /// The shortcuts and what they do, as the help lists them.
 const KEYS: &[(&str, T)] = &[
@@ -116,18 +117,24 @@ pub fn Shortcuts() -> impl IntoView {
             "u" => {
                 if let Some(id) = selected {
                     let unread = !store.is_unread(&id);
-                    sync::mark(store, vec![id], unread);
+                    on_rows(store, vec![id], move |store, ids| {
+                        sync::mark(store, ids, unread)
+                    });
                 }
             }
             "s" => {
                 if let Some(id) = selected {
                     let flagged = !store.is_flagged(&id);
-                    sync::filing::flag(store, vec![id], flagged);
+                    on_rows(store, vec![id], move |store, ids| {
+                        sync::filing::flag(store, ids, flagged)
+                    });
                 }
             }
             "e" => {
                 if let Some(id) = selected {
-                    sync::filing::move_to(store, vec![id], ARCHIVE);
+                    on_rows(store, vec![id], |store, ids| {
+                        sync::filing::move_to(store, ids, ARCHIVE)
+                    });
                 }
             }
             "x" => {
@@ -141,7 +148,10 @@ pub fn Shortcuts() -> impl IntoView {
             }
             "Delete" => {
                 if let Some(id) = selected {
-                    sync::filing::delete(store, id, event.shift_key());
+                    let for_good = event.shift_key();
+                    on_rows(store, vec![id], move |store, ids| {
+                        sync::filing::delete_all(store, ids, for_good)
+                    });
                 }
             }
             "/" => {

@@ -31,6 +31,7 @@ fn label(order: Order) -> T {
         Order::SenderZa => T::SortSenderZa,
         Order::Largest => T::SortLargest,
         Order::Smallest => T::SortSmallest,
+        Order::Conversations => T::SortConversations,
     }
 }
 

@@ -1,9 +1,36 @@
 //! What a rule's conditions look at in a raw message: sender, recipients, subject and every
 //! header. Read from the headers alone.
 
-use mail_parser::{Address, MessageParser};
+use mail_parser::{Address, HeaderValue, Message, MessageParser};
 
 use crate::model::rules::Facts;
+use crate::model::thread;
+
+/// The message ids of an id header (`References`, `In-Reply-To`), in header order.
+fn ids<'a>(value: &'a HeaderValue) -> Vec<&'a str> {
+    match value {
+        HeaderValue::Text(id) => vec![id.as_ref()],
+        HeaderValue::TextList(ids) => ids.iter().map(AsRef::as_ref).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The root id of the conversation of a parsed `message` (`model::thread::root`).
+pub fn thread_root_of(message: &Message) -> Option<String> {
+    thread::root(
+        ids(message.references()),
+        ids(message.in_reply_to()),
+        message.message_id(),
+    )
+}
+
+/// The root id of the conversation of message `raw`, read from its headers alone.
+pub fn thread_root(raw: &[u8]) -> Option<String> {
+    MessageParser::default()
+        .parse_headers(raw)
+        .as_ref()
+        .and_then(thread_root_of)
+}
 
 /// Every address in `address`, each as `Name <address>` (or the address alone).
 fn addresses(address: Option<&Address>) -> Vec<String> {
@@ -81,5 +108,17 @@ mod tests {
         let list = list.unwrap_or_else(|| panic!("{:?}", f.headers));
         assert_eq!(list.1, "Boletin <boletin.pueblo.example>");
         assert_eq!((f.size, f.account.as_str()), (raw.len() as u64, "acct-1"));
+    }
+
+    #[test]
+    fn a_reply_names_its_conversation_by_the_first_reference() {
+        let reply = b"From: a@x\r\nMessage-ID: <c@x>\r\nIn-Reply-To: <b@x>\r\n\
+            References: <a@x>\r\n <b@x>\r\nSubject: Re: s\r\n\r\nbody\r\n";
+        assert_eq!(thread_root(reply).as_deref(), Some("a@x"));
+        let parent_only = b"Message-ID: <c@x>\r\nIn-Reply-To: <b@x>\r\n\r\nbody\r\n";
+        assert_eq!(thread_root(parent_only).as_deref(), Some("b@x"));
+        let first = b"Message-ID: <a@x>\r\nSubject: s\r\n\r\nbody\r\n";
+        assert_eq!(thread_root(first).as_deref(), Some("a@x"));
+        assert_eq!(thread_root(b"Subject: none\r\n\r\nbody\r\n"), None);
     }
 }

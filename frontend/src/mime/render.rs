@@ -59,6 +59,7 @@ fn summary_of(message: &mail_parser::Message) -> Summary {
             .attachments()
             .filter(|part| !shown_inline(message, part))
             .count() as u32,
+        thread: super::facts::thread_root_of(message),
     }
 }
 
@@ -167,6 +168,7 @@ fn summarize_with<R>(
                 subject: String::new(),
                 date_ms: 0.0,
                 attachments: 0,
+                thread: None,
             },
             None,
         ),

@@ -93,7 +93,7 @@ impl Account {
 }
 
 /// What the list shows of a stored message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MessageMeta {
     /// `account/uidl`: the store key, unique per (account, UIDL).
     pub id: String,
@@ -137,6 +137,20 @@ pub struct MessageMeta {
     /// Its date while it is flagged, else none: as `unread_at`, for flagged mail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flagged_at: Option<f64>,
+    /// Its conversation (`model::thread::key`); mail stored before conversations existed
+    /// gets it from the worker at start (`worker::threads`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread: Option<String>,
+    /// Its date while it is the newest of its conversation in its folder, else none: the
+    /// key of the sparse index of heads, one row per conversation (`model::thread`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_at: Option<f64>,
+    /// While it is a head: its conversation's messages in the folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_count: Option<u32>,
+    /// While it is a head: those not read yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_unread: Option<u32>,
     /// Its number in the search index, once indexed (`worker::index`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<u32>,

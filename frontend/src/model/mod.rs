@@ -12,6 +12,7 @@ pub mod query;
 pub mod reading;
 pub mod rules;
 pub mod terms;
+pub mod thread;
 pub mod user_folders;
 pub mod vault;
 pub mod words;

@@ -1,5 +1,6 @@
 //! The orders a folder's list can be read in: by date (the default), by sender or by size,
-//! each either way. Every order is an IndexedDB index walked one way or the other, so a
+//! each either way, and by conversation (one row per conversation, newest first, as
+//! Thunderbird's "threaded" sort: see `model::thread`). Every order is an IndexedDB index walked one way or the other, so a
 //! page of rows costs the same in each (see `worker::rows`).
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,8 @@ pub enum Order {
     Largest,
     /// Smallest first.
     Smallest,
+    /// One row per conversation, the newest conversation first.
+    Conversations,
 }
 
 /// What an order sorts by.
@@ -34,17 +37,20 @@ pub enum SortKey {
     Sender,
     /// The message's size in octets.
     Size,
+    /// The date of a conversation's newest message in the folder (heads only).
+    Thread,
 }
 
 impl Order {
     /// Every order, as the menu lists them.
-    pub const ALL: [Order; 6] = [
+    pub const ALL: [Order; 7] = [
         Order::Newest,
         Order::Oldest,
         Order::SenderAz,
         Order::SenderZa,
         Order::Largest,
         Order::Smallest,
+        Order::Conversations,
     ];
 
     /// Its name in the page (`data-order`, the menu's values, the kept choice).
@@ -56,6 +62,7 @@ impl Order {
             Order::SenderZa => "sender-za",
             Order::Largest => "largest",
             Order::Smallest => "smallest",
+            Order::Conversations => "conversations",
         }
     }
 
@@ -70,12 +77,16 @@ impl Order {
             Order::Newest | Order::Oldest => SortKey::Date,
             Order::SenderAz | Order::SenderZa => SortKey::Sender,
             Order::Largest | Order::Smallest => SortKey::Size,
+            Order::Conversations => SortKey::Thread,
         }
     }
 
     /// Whether the index is walked from its end (greatest keys first).
     pub fn descending(self) -> bool {
-        matches!(self, Order::Newest | Order::SenderZa | Order::Largest)
+        matches!(
+            self,
+            Order::Newest | Order::SenderZa | Order::Largest | Order::Conversations
+        )
     }
 }
 

@@ -205,6 +205,32 @@ pub enum Intent {
     ViewIds {
         /// The view.
         view: FolderView,
+        /// The order: in the conversations order, the ids of the conversations' heads.
+        #[serde(default)]
+        order: Order,
+        /// Tells the answer to this request from others.
+        ticket: u64,
+    },
+    /// Count the conversations of a folder view: answered `[ticket, n or null]`.
+    ConversationCount {
+        /// The view.
+        view: FolderView,
+        /// Tells the answer to this request from others.
+        ticket: u64,
+    },
+    /// List the messages that rows of the conversations order stand for (each row's whole
+    /// conversation in its folder): answered `[ticket, ids or null]`.
+    Members {
+        /// The rows' ids (`account/uidl`).
+        ids: Vec<String>,
+        /// Tells the answer to this request from others.
+        ticket: u64,
+    },
+    /// Read every message of the conversation of message `id`, oldest first: answered as
+    /// [`Intent::Rows`] is.
+    Thread {
+        /// A message of the conversation.
+        id: String,
         /// Tells the answer to this request from others.
         ticket: u64,
     },

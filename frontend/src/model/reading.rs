@@ -17,6 +17,9 @@ pub struct Summary {
     pub date_ms: f64,
     /// Number of attachments.
     pub attachments: u32,
+    /// The root id of its conversation (`model::thread::root`), when it has any ids.
+    #[serde(default)]
+    pub thread: Option<String>,
 }
 
 /// An attachment, as offered for download.

@@ -14,7 +14,9 @@ const DB_NAME: &str = "cartero";
 /// 6: messages indexed by folder and sender, and by folder and size (`model::order`; one
 /// account's view picks its messages out of these by id: see `worker::rows::listing`),
 /// and sparse indexes of unread and of flagged mail by folder and date.
-const DB_VERSION: u32 = 6;
+/// 7: conversations: messages indexed by conversation, and the sparse index of each
+/// folder's conversation heads by date (`model::thread`, `worker::threads`).
+const DB_VERSION: u32 = 7;
 /// Accounts, keyed by `id`.
 pub const ACCOUNTS: &str = "accounts";
 /// Message metadata, keyed by `id` (`account/uidl`), indexed by `account`. A record also
@@ -36,6 +38,11 @@ pub const BY_FOLDER_SIZE: &str = "by_folder_size";
 pub const BY_FOLDER_UNREAD: &str = "by_folder_unread";
 /// The sparse index of [`MESSAGES`] that are flagged, by folder and date (`flagged_at`).
 pub const BY_FOLDER_FLAGGED: &str = "by_folder_flagged";
+/// The index of [`MESSAGES`] by conversation (`thread`).
+pub const BY_THREAD: &str = "by_thread";
+/// The sparse index of [`MESSAGES`] that head their conversation in their folder, by
+/// folder and date (`head_at`): one entry per conversation.
+pub const BY_FOLDER_HEAD: &str = "by_folder_head";
 /// How many messages, and how many unread, per account and folder, keyed by
 /// `[account, folder]` (see `model::folder::Counter`).
 pub const COUNTERS: &str = "counters";
@@ -109,7 +116,9 @@ pub async fn open() -> Result<Rc<Rexie>, StoreError> {
                 .add_index(Index::new_array(
                     BY_FOLDER_FLAGGED,
                     ["folder", "flagged_at"],
-                )),
+                ))
+                .add_index(Index::new(BY_THREAD, "thread"))
+                .add_index(Index::new_array(BY_FOLDER_HEAD, ["folder", "head_at"])),
         )
         .add_object_store(ObjectStore::new(COUNTERS).key_path_array(["account", "folder"]))
         .add_object_store(ObjectStore::new(RAW).key_path("id"))

@@ -110,3 +110,21 @@ async fn setting_in<R: serde::de::DeserializeOwned>(
 pub async fn load_vault() -> Result<Option<Vault>, StoreError> {
     Ok(setting::<VaultRecord>(VAULT_KEY).await?.map(|r| r.vault))
 }
+
+/// Whether marker `key` is set (a setting that only says a one-off piece of work is done),
+/// asked in an open transaction's `settings`.
+pub async fn marked_in(settings: &rexie::Store, key: &str) -> Result<bool, StoreError> {
+    Ok(settings
+        .get(wasm_bindgen::JsValue::from_str(key))
+        .await?
+        .is_some_and(|v| !v.is_undefined()))
+}
+
+/// Sets marker `key` in an open read-write transaction's `settings`.
+pub async fn mark_in(settings: &rexie::Store, key: &str) -> Result<(), StoreError> {
+    let marker = js_sys::Object::new();
+    js_sys::Reflect::set(&marker, &"key".into(), &key.into())
+        .map_err(|_| StoreError::Failed("cannot build a record".into()))?;
+    settings.put(&marker.into(), None).await?;
+    Ok(())
+}

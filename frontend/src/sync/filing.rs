@@ -7,7 +7,28 @@ use super::send;
 use crate::i18n::T;
 use crate::model::Intent;
 use crate::model::folder::TRASH;
+use crate::model::order::Order;
 use crate::state::{AppStore, Deleting};
+
+/// Runs `act` on the messages that the list's rows `ids` stand for. In the conversations
+/// order (outside a search, whose rows are messages) a row is its whole conversation in
+/// the folder, as in Gmail: the list's actions (the bulk bar, keyboard commands, dragging)
+/// file and mark whole conversations. The open message's own buttons act on it alone.
+pub fn on_rows(
+    store: AppStore,
+    ids: Vec<String>,
+    act: impl FnOnce(AppStore, Vec<String>) + 'static,
+) {
+    let whole = store.order.get_untracked() == Order::Conversations
+        && store.found.with_untracked(Option::is_none);
+    if !whole {
+        return act(store, ids);
+    }
+    leptos::task::spawn_local(async move {
+        let members = super::rows::members(ids.clone()).await;
+        act(store, members.filter(|m| !m.is_empty()).unwrap_or(ids));
+    });
+}
 
 /// Flags messages or takes their flag off: on this page at once, then in the store.
 pub fn flag(store: AppStore, ids: Vec<String>, flagged: bool) {

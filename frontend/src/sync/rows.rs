@@ -64,9 +64,36 @@ pub async fn search(view: &FolderView, query: &str) -> Option<Vec<String>> {
     serde_wasm_bindgen::from_value(answer.get(1)).ok()
 }
 
-/// The ids of every message of `view`, newest first.
-pub async fn ids_in(view: &FolderView) -> Option<Vec<String>> {
+/// The ids of every row of `view` in `order`: every message newest first, or in the
+/// conversations order every conversation's head.
+pub async fn ids_in(view: &FolderView, order: Order) -> Option<Vec<String>> {
     let view = view.clone();
-    let answer = ask(|ticket| Intent::ViewIds { view, ticket }).await?;
+    let answer = ask(|ticket| Intent::ViewIds {
+        view,
+        order,
+        ticket,
+    })
+    .await?;
     serde_wasm_bindgen::from_value(answer.get(1)).ok()
+}
+
+/// How many conversations `view` lists.
+pub async fn conversation_count(view: &FolderView) -> Option<usize> {
+    let view = view.clone();
+    let answer = ask(|ticket| Intent::ConversationCount { view, ticket }).await?;
+    answer.get(1).as_f64().map(|n| n as usize)
+}
+
+/// The messages that rows `ids` of the conversations order stand for: each row's
+/// conversation in its folder.
+pub async fn members(ids: Vec<String>) -> Option<Vec<String>> {
+    let answer = ask(|ticket| Intent::Members { ids, ticket }).await?;
+    serde_wasm_bindgen::from_value(answer.get(1)).ok()
+}
+
+/// Every message of the conversation of message `id`, oldest first.
+pub async fn thread(id: &str) -> Option<Vec<MessageMeta>> {
+    let id = id.to_owned();
+    let answer = ask(|ticket| Intent::Thread { id, ticket }).await?;
+    metas(answer.get(1))
 }

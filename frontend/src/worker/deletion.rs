@@ -3,6 +3,8 @@
 //! whose policy deletes on the server what is deleted here deletes it there at its next
 //! sync: the planner decides (`shared::sync::plan`).
 
+use std::collections::BTreeSet;
+
 use cartero_shared::sync::{Status, UidlState};
 use futures_util::future::try_join_all;
 use rexie::TransactionMode;
@@ -47,12 +49,14 @@ pub async fn delete_here(ids: &[String]) -> Result<(), StoreError> {
     let mut deleted = Vec::new();
     let mut left = Vec::new();
     let mut tally = Tally::default();
+    let mut threads = BTreeSet::new();
     for ((key, record), apart) in keys.iter().zip(found).zip(apart) {
         let Some(record) = record.filter(|r| !r.is_undefined()) else {
             continue;
         };
         let folder = text_field(&record, "folder").unwrap_or_else(folder::inbox);
         let unread = flag_field(&record, "unread");
+        threads.extend(super::threads::of(&record));
         let message: WithState = serde_wasm_bindgen::from_value(record)?;
         tally.count(&message.account, &folder, unread, -1);
         left.push((
@@ -63,6 +67,8 @@ pub async fn delete_here(ids: &[String]) -> Result<(), StoreError> {
     }
     try_join_all(deleted.iter().map(|key| messages.delete(key.clone()))).await?;
     try_join_all(deleted.iter().map(|key| raws.delete(key.clone()))).await?;
+    // The conversations left behind get their heads again.
+    super::threads::settle(&messages, threads).await?;
     states.put_all(left.into_iter()).await?;
     counters::apply(&tx.store(COUNTERS)?, &tally).await?;
     committed(tx.done().await?)

@@ -1,5 +1,7 @@
 //! Marks on stored messages that the person sets: read and unread, and the flag.
 
+use std::collections::BTreeSet;
+
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
@@ -28,6 +30,7 @@ pub async fn mark(ids: &[String], mark: Mark) -> Result<(), StoreError> {
     let tx = db.transaction(&[MESSAGES, COUNTERS], TransactionMode::ReadWrite)?;
     let store = tx.store(MESSAGES)?;
     let mut tally = Tally::default();
+    let mut threads = BTreeSet::new();
     for id in ids {
         let Some(record) = store.get(JsValue::from_str(id)).await? else {
             continue;
@@ -44,6 +47,11 @@ pub async fn mark(ids: &[String], mark: Mark) -> Result<(), StoreError> {
         set_mark(&record, field, on)
             .map_err(|_| StoreError::Failed("cannot mark a message".into()))?;
         store.put(&record, None).await?;
+        threads.extend(super::threads::of(&record));
+    }
+    // A head carries its conversation's unread count.
+    if let Mark::Unread(_) = mark {
+        super::threads::settle(&store, threads).await?;
     }
     counters::apply(&tx.store(COUNTERS)?, &tally).await?;
     if tx.done().await?.is_committed() {

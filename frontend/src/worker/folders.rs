@@ -8,6 +8,7 @@ use super::idb_store::committed;
 use super::record::{flag_field, text_field};
 use crate::model::folder::FolderView;
 use crate::model::folder::{self, Tally};
+use crate::model::order::SortKey;
 use crate::store::counters;
 use crate::store::db::{self, COUNTERS, MESSAGES, StoreError};
 
@@ -40,16 +41,19 @@ pub async fn move_to(ids: &[String], to: &str) -> Result<Vec<String>, StoreError
         out.push((record, None));
         moved.push(id.clone());
     }
+    let threads = super::threads::of_all(out.iter().map(|(r, _)| r));
     store.put_all(out.into_iter()).await?;
+    super::threads::settle(&store, threads).await?;
     counters::apply(&tx.store(COUNTERS)?, &tally).await?;
     committed(tx.done().await?)?;
     Ok(moved)
 }
 
-/// Answers request `ticket` with `[ticket, ids]`: every message of `view`, newest first
+/// Answers request `ticket` with `[ticket, ids]`: every row of `view` in the order of
+/// `key`, the greatest key first: every message newest first, or every conversation's head
 /// (`null` when they could not be read).
-pub async fn answer_ids(view: &FolderView, ticket: u64) {
-    let ids = match ids_in(view).await {
+pub async fn answer_ids(view: &FolderView, key: SortKey, ticket: u64) {
+    let ids = match super::rows::ids_by(view, key).await {
         Ok(ids) => ids
             .into_iter()
             .rev()
@@ -63,14 +67,5 @@ pub async fn answer_ids(view: &FolderView, ticket: u64) {
 
 /// The ids of every message of `view`, oldest first.
 pub async fn ids_in(view: &FolderView) -> Result<Vec<String>, StoreError> {
-    let (index, range) = super::rows::index_of(view)?;
-    let db = db::open().await?;
-    let tx = db.transaction(&[MESSAGES], TransactionMode::ReadOnly)?;
-    let keys = tx
-        .store(MESSAGES)?
-        .index(index)?
-        .get_all_keys(Some(range), None)
-        .await?;
-    tx.done().await?;
-    Ok(keys.into_iter().filter_map(|k| k.as_string()).collect())
+    super::rows::ids_by(view, SortKey::Date).await
 }

@@ -23,6 +23,7 @@ use crate::model::MessageMeta;
 use crate::model::folder::{self, Tally};
 use crate::model::rules::{self, Outcome, Rule};
 use crate::model::terms::{Searchable, terms_of};
+use crate::model::thread;
 use crate::store::counters;
 use crate::store::db::{
     self, BY_ACCOUNT, COUNTERS, DOCS, MESSAGES, RAW, SETTINGS, SYNC_META, StoreError, TERMS,
@@ -229,10 +230,9 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> IdbStore<F> {
     /// The message's metadata, and what search reads of it.
     fn meta(&self, record: &Record, raw: &[u8]) -> (MessageMeta, SearchText) {
         let (summary, text) = summarize_for_search(raw);
+        let thread = thread::key(&self.account, &record.state.uidl, summary.thread.as_deref());
         let meta = MessageMeta {
-            sender_key: None,
-            unread_at: None,
-            flagged_at: None,
+            thread: Some(thread),
             id: MessageMeta::key(&self.account, &record.state.uidl),
             account: self.account.clone(),
             uidl: record.state.uidl.clone(),
@@ -246,7 +246,7 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> IdbStore<F> {
             unread: !self.opened.contains(&record.state.uidl),
             folder: folder::inbox(),
             flagged: false,
-            doc: None,
+            ..MessageMeta::default()
         };
         (meta, text)
     }
@@ -421,6 +421,8 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> Store for IdbStore<F> {
         meta_store
             .put_all(metas_out.into_iter().map(|v| (v, None)))
             .await?;
+        let threads = metas.iter().filter_map(|m| m.thread.clone()).collect();
+        super::threads::settle(&meta_store, threads).await?;
         state_store
             .put_all(states.into_iter().map(|v| (v, None)))
             .await?;

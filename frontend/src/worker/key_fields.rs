@@ -19,6 +19,7 @@ use super::record::{flag_field, set_mark, text_field};
 use super::walk::Walk;
 use crate::model::order::sender_key;
 use crate::store::db::{self, MESSAGES, SETTINGS, StoreError};
+use crate::store::settings::{mark_in, marked_in};
 
 /// Messages read per transaction.
 const CHUNK: u32 = 500;
@@ -27,10 +28,7 @@ const DONE_KEY: &str = "key_fields";
 
 /// Whether every message has its key fields, asked in an open transaction's `settings`.
 pub async fn done_in(settings: &rexie::Store) -> Result<bool, StoreError> {
-    Ok(settings
-        .get(JsValue::from_str(DONE_KEY))
-        .await?
-        .is_some_and(|v| !v.is_undefined()))
+    marked_in(settings, DONE_KEY).await
 }
 
 /// Gives `record` its key fields if it has none; answers whether it had none.
@@ -72,10 +70,7 @@ pub async fn fill() -> Result<bool, StoreError> {
         filled |= !keyless.is_empty();
         messages.put_all(keyless.into_iter()).await?;
         if last_chunk {
-            let marker = js_sys::Object::new();
-            Reflect::set(&marker, &"key".into(), &DONE_KEY.into())
-                .map_err(|_| StoreError::Failed("cannot build a record".into()))?;
-            tx.store(SETTINGS)?.put(&marker.into(), None).await?;
+            mark_in(&tx.store(SETTINGS)?, DONE_KEY).await?;
         }
         if !tx.done().await?.is_committed() {
             return Err(StoreError::Failed(

@@ -3,6 +3,7 @@
 //! to IndexedDB; the page only renders.
 
 pub mod accounts;
+pub mod conversation;
 pub mod deletion;
 pub mod flags;
 pub mod folders;
@@ -22,6 +23,7 @@ pub mod senders;
 pub mod session;
 pub mod socket;
 pub mod startup;
+pub mod threads;
 pub mod user_folders;
 pub mod walk;
 
@@ -477,8 +479,19 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
         } => {
             spawn_local(async move { rows::answer_page(&view, order, offset, limit, ticket).await })
         }
-        Intent::ViewIds { view, ticket } => {
-            spawn_local(async move { folders::answer_ids(&view, ticket).await })
+        Intent::ViewIds {
+            view,
+            order,
+            ticket,
+        } => spawn_local(async move { folders::answer_ids(&view, order.key(), ticket).await }),
+        Intent::ConversationCount { view, ticket } => {
+            spawn_local(async move { conversation::answer_count(&view, ticket).await })
+        }
+        Intent::Members { ids, ticket } => {
+            spawn_local(async move { conversation::answer_members(&ids, ticket).await })
+        }
+        Intent::Thread { id, ticket } => {
+            spawn_local(async move { conversation::answer_thread(&id, ticket).await })
         }
         Intent::RowsById { ids, ticket } => {
             spawn_local(async move { rows::answer_ids(&ids, ticket).await })
@@ -538,6 +551,10 @@ pub fn run() {
             // Mail from before schema 6 is missing from the sender order and the unread
             // and flagged indexes until this is done (after the catch-up, which does most).
             if let Ok(true) = key_fields::fill().await {
+                herald.tell(&Notice::Upgraded);
+            }
+            // Mail from before schema 7 is missing from the conversations order until then.
+            if let Ok(true) = threads::fill().await {
                 herald.tell(&Notice::Upgraded);
             }
         });

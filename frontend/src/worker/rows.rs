@@ -14,8 +14,8 @@ use crate::model::folder::FolderView;
 use crate::model::order::{Order, SortKey};
 use crate::store::counters::prefixed;
 use crate::store::db::{
-    self, BY_ACCOUNT_FOLDER_DATE, BY_FOLDER_DATE, BY_FOLDER_SENDER, BY_FOLDER_SIZE, MESSAGES,
-    StoreError,
+    self, BY_ACCOUNT_FOLDER_DATE, BY_FOLDER_DATE, BY_FOLDER_HEAD, BY_FOLDER_SENDER, BY_FOLDER_SIZE,
+    MESSAGES, StoreError,
 };
 
 /// Where a view's messages are in an order: an index, the view's range in it, and the
@@ -29,8 +29,8 @@ pub struct Listing {
     pub only: Option<String>,
 }
 
-/// Where `view` is listed by `key`. Dates have an index per account too; senders and sizes
-/// have one for every account (each index costs every write), so one account's view of
+/// Where `view` is listed by `key`. Dates have an index per account too; senders, sizes
+/// and conversation heads have one for every account (each index costs every write), so one account's view of
 /// them picks its own messages out of the folder's by their ids.
 pub fn listing(view: &FolderView, key: SortKey) -> Result<Listing, StoreError> {
     let folder_only = || prefixed(&[&view.folder]);
@@ -45,15 +45,35 @@ pub fn listing(view: &FolderView, key: SortKey) -> Result<Listing, StoreError> {
             range: folder_only()?,
             only: None,
         },
-        (SortKey::Sender | SortKey::Size, account) => Listing {
+        (SortKey::Sender | SortKey::Size | SortKey::Thread, account) => Listing {
             index: match key {
                 SortKey::Sender => BY_FOLDER_SENDER,
+                SortKey::Thread => BY_FOLDER_HEAD,
                 _ => BY_FOLDER_SIZE,
             },
             range: folder_only()?,
             only: account.clone(),
         },
     })
+}
+
+/// The ids of `view`'s messages in the order of `key`'s index (keys only), ascending.
+pub async fn ids_by(view: &FolderView, key: SortKey) -> Result<Vec<String>, StoreError> {
+    let listing = listing(view, key)?;
+    let db = db::open().await?;
+    let tx = db.transaction(&[MESSAGES], TransactionMode::ReadOnly)?;
+    let keys = tx
+        .store(MESSAGES)?
+        .index(listing.index)?
+        .get_all_keys(Some(listing.range), None)
+        .await?;
+    tx.done().await?;
+    let prefix = listing.only.as_deref().map(MessageMeta::key_prefix);
+    Ok(keys
+        .into_iter()
+        .filter_map(|k| k.as_string())
+        .filter(|id| prefix.as_ref().is_none_or(|p| id.starts_with(p)))
+        .collect())
 }
 
 /// The index that lists `view` by date, and the view's range in it.
@@ -90,7 +110,7 @@ pub fn index_between(
 }
 
 /// Posts `[ticket, records]` (`null` when they could not be read).
-fn answer(ticket: u64, records: Result<Vec<JsValue>, StoreError>) {
+pub(super) fn answer(ticket: u64, records: Result<Vec<JsValue>, StoreError>) {
     let records = match records {
         Ok(list) => list.into_iter().collect::<Array>().into(),
         Err(_) => JsValue::NULL,

@@ -42,7 +42,7 @@ pub async fn put_setting(record: &impl serde::Serialize) -> Result<(), StoreErro
 
 /// The start of a stored raw record's bytes: all of a small message, the first
 /// [`HEAD_BYTES`] of a big one (its headers are there).
-async fn head_of(record: JsValue) -> Option<Vec<u8>> {
+pub(super) async fn head_of(record: JsValue) -> Option<Vec<u8>> {
     let bytes = Reflect::get(&record, &"bytes".into()).ok()?;
     let bytes = match bytes.dyn_ref::<Blob>() {
         Some(blob) => {
@@ -129,7 +129,9 @@ async fn file(from: &str, decided: Vec<(String, Outcome)>) -> Result<u32, StoreE
         out.push((record, None));
     }
     let changed = out.len() as u32;
+    let threads = super::threads::of_all(out.iter().map(|(r, _)| r));
     store.put_all(out.into_iter()).await?;
+    super::threads::settle(&store, threads).await?;
     counters::apply(&tx.store(COUNTERS)?, &tally).await?;
     committed(tx.done().await?)?;
     Ok(changed)

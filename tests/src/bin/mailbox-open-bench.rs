@@ -10,6 +10,7 @@
 //! - a one-word and a two-word search that match one message, a word that every message
 //!   has, and `is:unread`, from the keystroke to the rows, measured inside the page;
 //! - the Inbox put in sender order (Z to A), from the choice to the first row.
+//! - the Inbox put in the conversations order, from the choice to the first row.
 //!
 //! Each size runs in the same process, the smallest first: its numbers are the baseline
 //! the larger ones are read against.
@@ -55,6 +56,14 @@ open.onsuccess = async () => {
     const words = ['reunión', 'factura', 'excursión', 'boletín', 'presupuesto', 'horario'];
     const folders = ['inbox', 'inbox', 'inbox', 'inbox', 'inbox', 'archive', 'archive', 'sent', 'drafts', 'trash'];
     let inbox = 1, archive = 0, unread = meta.unread ? 1 : 0;
+    // Conversations of five, each in one folder (message 7 alone), with their heads as
+    // the worker keeps them: the clones share one Message-ID, so they cannot be read.
+    const mates = (i) => {
+      if (i === 7) return [7];
+      const base = i - (i % 50) + (i % 10), out = [];
+      for (let j = 0; j < 5; j++) { const x = base + 10 * j; if (x >= 1 && x < n && x !== 7) out.push(x); }
+      return out;
+    };
     for (let start = 1; start < n; start += 5000) {
       await new Promise((resolve, reject) => {
         const tx = db.transaction(['messages', 'raw'], 'readwrite');
@@ -72,6 +81,13 @@ open.onsuccess = async () => {
           });
           // Its index fields come from the worker, as for mail from before schema 6.
           delete copy.sender_key; delete copy.unread_at; delete copy.flagged_at;
+          const group = mates(i);
+          copy.thread = account + '/bench-' + (i === 7 ? 'alone' : (i % 10) + '-' + Math.floor(i / 50));
+          delete copy.head_at; delete copy.thread_count; delete copy.thread_unread;
+          if (group[0] === i) {
+            Object.assign(copy, { head_at: copy.date_ms, thread_count: group.length,
+              thread_unread: group.filter((x) => x % 3 === 0).length });
+          }
           m.put(copy);
           r.put(Object.assign({}, raw, { id }));
         }
@@ -201,9 +217,9 @@ async fn main() {
         "Medians of {RUNS} runs; the upgrade (filing and counting a store from before folders) runs once."
     );
     println!(
-        "| messages | upgrade | index built | first rows | Inbox's count | rows in the DOM | open a folder | scroll to the end | page wasm memory | page JS heap | search, one word | two words | a word of every message | is:unread | cleared | sender order |"
+        "| messages | upgrade | index built | first rows | Inbox's count | rows in the DOM | open a folder | scroll to the end | page wasm memory | page JS heap | search, one word | two words | a word of every message | is:unread | cleared | sender order | conversations |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
     for n in sizes {
         let browser = Browser::start().await;
@@ -268,6 +284,7 @@ async fn main() {
         };
         let (mut folder, mut one, mut two, mut cleared) = (vec![], vec![], vec![], vec![]);
         let (mut every, mut unread_only, mut by_sender) = (vec![], vec![], vec![]);
+        let mut by_thread = vec![];
         for _ in 0..RUNS {
             folder.push(in_page(OPEN_FOLDER, vec![json!("archive"), json!(archive)]).await);
             folder.push(in_page(OPEN_FOLDER, vec![json!("inbox"), json!(inbox)]).await);
@@ -275,6 +292,9 @@ async fn main() {
                 continue;
             }
             by_sender.push(in_page(SORT, vec![json!("sender-za")]).await);
+            by_thread.push(in_page(SORT, vec![json!("conversations")]).await);
+            // Back through another first row: the newest message heads a conversation.
+            in_page(SORT, vec![json!("sender-za")]).await;
             in_page(SORT, vec![json!("newest")]).await;
             one.push(in_page(SEARCH, vec![json!("zanahoria"), json!(1)]).await);
             cleared.push(in_page(SEARCH, vec![json!(""), json!(inbox)]).await);
@@ -302,7 +322,7 @@ async fn main() {
         };
         browser.close().await;
         println!(
-            "| {n} | {upgrade:.2} s | {indexed:.1} s | {:.3} s | {:.3} s | {rows} | {:.0} ms | {scroll} | {:.0} MiB | {:.0} MiB | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms |",
+            "| {n} | {upgrade:.2} s | {indexed:.1} s | {:.3} s | {:.3} s | {rows} | {:.0} ms | {scroll} | {:.0} MiB | {:.0} MiB | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms |",
             median(first_rows),
             median(whole),
             median(folder),
@@ -314,6 +334,7 @@ async fn main() {
             median(unread_only),
             median(cleared),
             median(by_sender),
+            median(by_thread),
         );
     }
 }
