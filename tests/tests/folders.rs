@@ -43,7 +43,10 @@ open.onsuccess = () => {
       subject: 'Antiguo ' + i, date_ms: 1700000000000 + i * 1000, size: 40, attachments: 0,
       partial: false, unread: i % 2 === 0,
     });
-    const raw = 'From: Ana <ana@example.org>\r\nSubject: Antiguo ' + i + '\r\n\r\nHola ' + i + '\r\n';
+    // old-1 and old-2 answer old-0: one conversation.
+    const refs = ['', 'References: <old-0@x>\r\n', 'In-Reply-To: <old-0@x>\r\n'][i] || '';
+    const raw = 'From: Ana <ana@example.org>\r\nSubject: Antiguo ' + i + '\r\nMessage-ID: <old-' + i
+      + '@x>\r\n' + refs + '\r\nHola ' + i + '\r\n';
     tx.objectStore('raw').put({ id, bytes: new TextEncoder().encode(raw) });
   }
   tx.oncomplete = () => { db.close(); done('ok'); };
@@ -124,6 +127,12 @@ async fn mail_stored_before_folders_opens_in_the_inbox_with_its_counts() {
         // The old mail has its senders' sort keys: ana, Ángel, Zoe (each oldest first).
         let by_sender = ["old-1", "old-4", "old-2", "old-5", "old-0", "old-3"];
         crate::sort::sorted(&page, "sender-az", &by_sender).await;
+        // It has its conversations: old-0, old-1 and old-2 are one, by its newest.
+        let by_conversation = ["old-5", "old-4", "old-3", "old-2"];
+        crate::sort::sorted(&page, "conversations", &by_conversation).await;
+        page.wait_count(4).await;
+        let size = page.find_in_row("old-2", "thread-count").await;
+        assert_eq!(size.text().await.unwrap_or_default(), "3");
         // Its unread marks are in the index of unread mail: old-0, old-2 and old-4.
         page.search("is:unread").await;
         page.wait_count(3).await;

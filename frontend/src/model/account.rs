@@ -165,6 +165,14 @@ impl MessageMeta {
         self.flagged_at = self.flagged.then_some(self.date_ms);
     }
 
+    /// Makes it the head of its conversation in its folder, carrying `head`'s counts, or
+    /// (with `None`) no head (`model::thread`).
+    pub fn set_head(&mut self, head: Option<super::thread::Head>) {
+        self.head_at = head.map(|h| h.at);
+        self.thread_count = head.map(|h| h.count);
+        self.thread_unread = head.map(|h| h.unread);
+    }
+
     /// The key prefix shared by every message of `account` (ids are `account/uidl`, and
     /// account ids hold no `/`).
     pub fn key_prefix(account: &str) -> String {

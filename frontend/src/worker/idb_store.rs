@@ -372,18 +372,19 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> Store for IdbStore<F> {
                 false => Ok(Vec::new()),
             }
         };
-        let (before, read, own_folders) = futures_util::future::try_join3(
+        let threads = metas.iter().filter_map(|m| m.thread.clone()).collect();
+        let (before, read, own_folders, conversations) = futures_util::future::try_join4(
             async { before.await.map_err(StoreError::from) },
             index.read(&tx),
             own_folders,
+            super::threads::read(&meta_store, &threads),
         )
         .await?;
         let first_doc = read.first();
         let mut tally = Tally::default();
         let mut fresh = 0;
-        let mut metas_out = Vec::with_capacity(metas.len());
-        let each = metas.iter_mut().zip(before).zip(inline).zip(outcomes);
-        for (place, (((meta, old), state), outcome)) in each.enumerate() {
+        let each = metas.iter_mut().zip(before).zip(outcomes);
+        for (place, ((meta, old), outcome)) in each.enumerate() {
             meta.doc = Some(first_doc + place as u32);
             match old.filter(|v| !v.is_undefined()) {
                 Some(old) => {
@@ -407,7 +408,11 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> Store for IdbStore<F> {
             }
             tally.count(&self.account, &meta.folder, meta.unread, 1);
             meta.set_key_fields();
-            let value = serde_wasm_bindgen::to_value(&*meta)?;
+        }
+        // Heads are decided before the batch is written, so its records are put once.
+        let mut metas_out = super::threads::settle_batch(&threads, conversations, &mut metas)?;
+        for (meta, state) in metas.iter().zip(inline) {
+            let value = serde_wasm_bindgen::to_value(meta)?;
             js_sys::Reflect::set(&value, &STATE_FIELD.into(), &state)
                 .map_err(|_| StoreError::Failed("cannot build a record".into()))?;
             metas_out.push(value);
@@ -421,8 +426,6 @@ impl<F: FnMut(Vec<MessageMeta>, u32)> Store for IdbStore<F> {
         meta_store
             .put_all(metas_out.into_iter().map(|v| (v, None)))
             .await?;
-        let threads = metas.iter().filter_map(|m| m.thread.clone()).collect();
-        super::threads::settle(&meta_store, threads).await?;
         state_store
             .put_all(states.into_iter().map(|v| (v, None)))
             .await?;

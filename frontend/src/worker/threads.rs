@@ -74,7 +74,7 @@ fn set_head(record: &JsValue, head: Option<Head>) -> Result<(), StoreError> {
 
 /// The messages of each of `threads`, read through the index in `messages` (a store of
 /// an open transaction), all requests in one turn.
-async fn read(
+pub async fn read(
     messages: &rexie::Store,
     threads: &BTreeSet<String>,
 ) -> Result<Vec<Vec<JsValue>>, StoreError> {
@@ -87,6 +87,30 @@ async fn read(
     Ok(try_join_all(ranges.into_iter().map(|r| index.get_all(Some(r), None))).await?)
 }
 
+/// What a conversation's heads are decided by, read from a stored record: its id, folder,
+/// date and whether it is unread.
+type Fields = (String, String, f64, bool);
+
+/// The [`Fields`] of stored `record`.
+fn fields(record: &JsValue) -> Fields {
+    (
+        text_field(record, "id").unwrap_or_default(),
+        text_field(record, "folder").unwrap_or_else(folder::inbox),
+        number_field(record, "date_ms").unwrap_or(0.0),
+        flag_field(record, "unread"),
+    )
+}
+
+/// A member of a conversation as [`heads`] reads it, from a record's [`Fields`].
+fn member((id, folder, date_ms, unread): &Fields) -> Member<'_> {
+    Member {
+        id,
+        folder,
+        date_ms: *date_ms,
+        unread: *unread,
+    }
+}
+
 /// Puts right the heads of `threads` in `messages` (a store of the caller's read-write
 /// transaction, after its own writes): their newest message of each folder carries the
 /// folder's counts, and no other message carries any.
@@ -96,26 +120,8 @@ pub async fn settle(messages: &rexie::Store, threads: BTreeSet<String>) -> Resul
     }
     let mut out = Vec::new();
     for records in read(messages, &threads).await? {
-        let fields: Vec<(String, String, f64, bool)> = records
-            .iter()
-            .map(|r| {
-                (
-                    text_field(r, "id").unwrap_or_default(),
-                    text_field(r, "folder").unwrap_or_else(folder::inbox),
-                    number_field(r, "date_ms").unwrap_or(0.0),
-                    flag_field(r, "unread"),
-                )
-            })
-            .collect();
-        let members: Vec<Member> = fields
-            .iter()
-            .map(|(id, folder, date_ms, unread)| Member {
-                id,
-                folder,
-                date_ms: *date_ms,
-                unread: *unread,
-            })
-            .collect();
+        let fields: Vec<Fields> = records.iter().map(fields).collect();
+        let members: Vec<Member> = fields.iter().map(member).collect();
         for (record, head) in records.iter().zip(heads(&members)) {
             if !carries(record, head) {
                 set_head(record, head)?;
@@ -125,6 +131,50 @@ pub async fn settle(messages: &rexie::Store, threads: BTreeSet<String>) -> Resul
     }
     messages.put_all(out.into_iter()).await?;
     Ok(())
+}
+
+/// Gives the messages of `batch`, about to be written, the head fields that their
+/// conversations (`found`, as [`read`] answered before the batch's writes) call for, and
+/// answers the stored messages whose head fields change (the batch's own stored versions
+/// left out: the batch replaces them). Each record is then written once.
+pub fn settle_batch(
+    threads: &BTreeSet<String>,
+    found: Vec<Vec<JsValue>>,
+    batch: &mut [MessageMeta],
+) -> Result<Vec<JsValue>, StoreError> {
+    let mut out = Vec::new();
+    for (thread, records) in threads.iter().zip(found) {
+        let stored: Vec<JsValue> = records
+            .into_iter()
+            .filter(|r| {
+                let id = text_field(r, "id").unwrap_or_default();
+                !batch.iter().any(|m| m.id == id)
+            })
+            .collect();
+        let stored_fields: Vec<Fields> = stored.iter().map(fields).collect();
+        let mine: Vec<usize> = (0..batch.len())
+            .filter(|&i| batch[i].thread.as_ref() == Some(thread))
+            .collect();
+        let mut members: Vec<Member> = stored_fields.iter().map(member).collect();
+        members.extend(mine.iter().map(|&i| Member {
+            id: &batch[i].id,
+            folder: &batch[i].folder,
+            date_ms: batch[i].date_ms,
+            unread: batch[i].unread,
+        }));
+        let wanted = heads(&members);
+        let (for_stored, for_batch) = wanted.split_at(stored.len());
+        for (record, head) in stored.iter().zip(for_stored) {
+            if !carries(record, *head) {
+                set_head(record, *head)?;
+                out.push(record.clone());
+            }
+        }
+        for (&i, head) in mine.iter().zip(for_batch) {
+            batch[i].set_head(*head);
+        }
+    }
+    Ok(out)
 }
 
 /// The conversations of `records` (those that have one).
@@ -199,11 +249,7 @@ pub async fn fill() -> Result<bool, StoreError> {
         if last_chunk {
             mark_in(&tx.store(SETTINGS)?, DONE_KEY).await?;
         }
-        if !tx.done().await?.is_committed() {
-            return Err(StoreError::Failed(
-                "the conversations could not be saved".into(),
-            ));
-        }
+        super::idb_store::committed(tx.done().await?)?;
         if last_chunk {
             return Ok(filled);
         }
