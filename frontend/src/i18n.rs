@@ -1074,9 +1074,9 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, SortConversations) => "Conversations",
         (Lang::Es, InThread) => "En esta conversación",
         (Lang::En, InThread) => "In this conversation",
-        (Lang::Es, ThreadOne) => "mensaje en la conversación",
-        (Lang::En, ThreadOne) => "message in the conversation",
-        (Lang::Es, ThreadMany) => "mensajes en la conversación",
-        (Lang::En, ThreadMany) => "messages in the conversation",
+        (Lang::Es, ThreadOne) => "mensaje",
+        (Lang::En, ThreadOne) => "message",
+        (Lang::Es, ThreadMany) => "mensajes",
+        (Lang::En, ThreadMany) => "messages",
     }
 }

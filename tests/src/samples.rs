@@ -74,3 +74,67 @@ pub fn alice() -> User {
         mail: alice_mail(),
     }
 }
+
+/// A message from `from` on day `day` of November 2026, with these id headers (`extra`).
+fn on_day(uidl: &str, from: &str, day: u32, subject: &str, extra: &str) -> Mail {
+    Mail::new(
+        uidl,
+        format!(
+            "From: {from}\nTo: ana@x.example\nDate: {day:02} Nov 2026 10:00:00 +0000\n\
+             Subject: {subject}\n{extra}Content-Type: text/plain; charset=utf-8\n\n\
+             Texto de {uidl}.\n"
+        ),
+    )
+}
+
+/// A mailbox of conversations: "viaje", three messages joined by `References`
+/// (`viaje`, `viaje-re`, `viaje-re2`, from the 1st to the 5th of November 2026); "aviso",
+/// a reply joined by `In-Reply-To` alone (`aviso`, `aviso-re`, the 4th and the 6th); and
+/// `suelto` (the 2nd), which shares a subject with "viaje" and nothing else.
+pub fn conversation_mail() -> Vec<Mail> {
+    vec![
+        on_day(
+            "viaje",
+            "Ana Luisa <al@example.org>",
+            1,
+            "Viaje",
+            "Message-ID: <viaje@x>\n",
+        ),
+        on_day(
+            "viaje-re",
+            "Bruno <bruno@example.org>",
+            3,
+            "Re: Viaje",
+            "Message-ID: <viaje-re@x>\nIn-Reply-To: <viaje@x>\nReferences: <viaje@x>\n",
+        ),
+        on_day(
+            "viaje-re2",
+            "Carmen <carmen@example.org>",
+            5,
+            "Re: Viaje",
+            "Message-ID: <viaje-re2@x>\nIn-Reply-To: <viaje-re@x>\n\
+             References: <viaje@x>\n <viaje-re@x>\n",
+        ),
+        on_day(
+            "aviso",
+            "Banco <avisos@banco.example>",
+            4,
+            "Aviso",
+            "Message-ID: <aviso@x>\n",
+        ),
+        on_day(
+            "aviso-re",
+            "Ana Luisa <al@example.org>",
+            6,
+            "Re: Aviso",
+            "Message-ID: <aviso-re@x>\nIn-Reply-To: <aviso@x>\n",
+        ),
+        on_day(
+            "suelto",
+            "Zoe <zoe@example.org>",
+            2,
+            "Re: Viaje",
+            "Message-ID: <suelto@x>\n",
+        ),
+    ]
+}

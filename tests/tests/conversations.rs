@@ -6,23 +6,11 @@
 use std::time::Duration;
 
 use cartero_tests::browser::{Browser, CarteroPage};
-use cartero_tests::dovecot::Mail;
+use cartero_tests::samples::conversation_mail;
 use cartero_tests::wait::wait_until;
 
 use crate::html_mail::Mailroom;
 use crate::sort::sorted;
-
-/// A message from `from` on day `day` of November 2026, with these id headers (`extra`).
-fn mail(uidl: &str, from: &str, day: u32, subject: &str, extra: &str) -> Mail {
-    Mail::new(
-        uidl,
-        format!(
-            "From: {from}\nTo: ana@x.example\nDate: {day:02} Nov 2026 10:00:00 +0000\n\
-             Subject: {subject}\n{extra}Content-Type: text/plain; charset=utf-8\n\n\
-             Texto de {uidl}.\n"
-        ),
-    )
-}
 
 /// The text of the conversation size on the row of `uidl` (`None`: no badge).
 async fn size_on_row(page: &CarteroPage<'_>, uidl: &str) -> Option<String> {
@@ -69,54 +57,7 @@ async fn tick(page: &CarteroPage<'_>, uidl: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conversations_group_the_list_and_move_and_mark_as_one() {
-    // "viaje": three messages by References; "aviso": a reply by In-Reply-To alone;
-    // "suelto": shares a subject with "viaje" and nothing else, so it is on its own.
-    let room = Mailroom::start(vec![
-        mail(
-            "viaje",
-            "Ana Luisa <al@example.org>",
-            1,
-            "Viaje",
-            "Message-ID: <viaje@x>\n",
-        ),
-        mail(
-            "viaje-re",
-            "Bruno <bruno@example.org>",
-            3,
-            "Re: Viaje",
-            "Message-ID: <viaje-re@x>\nIn-Reply-To: <viaje@x>\nReferences: <viaje@x>\n",
-        ),
-        mail(
-            "viaje-re2",
-            "Carmen <carmen@example.org>",
-            5,
-            "Re: Viaje",
-            "Message-ID: <viaje-re2@x>\nIn-Reply-To: <viaje-re@x>\n\
-             References: <viaje@x>\n <viaje-re@x>\n",
-        ),
-        mail(
-            "aviso",
-            "Banco <avisos@banco.example>",
-            4,
-            "Aviso",
-            "Message-ID: <aviso@x>\n",
-        ),
-        mail(
-            "aviso-re",
-            "Ana Luisa <al@example.org>",
-            6,
-            "Re: Aviso",
-            "Message-ID: <aviso-re@x>\nIn-Reply-To: <aviso@x>\n",
-        ),
-        mail(
-            "suelto",
-            "Zoe <zoe@example.org>",
-            2,
-            "Re: Viaje",
-            "Message-ID: <suelto@x>\n",
-        ),
-    ])
-    .await;
+    let room = Mailroom::start(conversation_mail()).await;
     let browser = Browser::start().await;
     let page = browser.page();
     let steps = async {

@@ -262,6 +262,16 @@ async fn main() {
         browser.close().await;
     }
     reading_shots(&dir).await;
+    // Issue 11: the conversations order, a conversation open with its strip.
+    let mail = cartero_tests::samples::conversation_mail();
+    opened_shots(
+        &dir,
+        "conversation",
+        mail,
+        &["viaje-re2"],
+        Some("conversations"),
+    )
+    .await;
 }
 
 /// A Japanese message (ISO-2022-JP) and a forwarded one, opened, light and dark.
@@ -274,13 +284,28 @@ async fn reading_shots(dir: &std::path::Path) {
         ("attachments", "attachments.eml"),
         ("cut-short", "cut-short.eml"),
     ];
+    let mail = messages
+        .iter()
+        .map(|(uidl, path)| Mail::new(uidl, read(path)))
+        .collect();
+    let uidls: Vec<&str> = messages.iter().map(|(uidl, _)| *uidl).collect();
+    opened_shots(dir, "reading", mail, &uidls, None).await;
+}
+
+/// Ana's mailbox of `mail`, the list in `order` (when given), with each message of `opens`
+/// opened: `NAME-UIDL-LANG-SCHEME-SIZE.png` in every look and both languages.
+async fn opened_shots(
+    dir: &std::path::Path,
+    name: &str,
+    mail: Vec<Mail>,
+    opens: &[&str],
+    order: Option<&str>,
+) {
+    let count = mail.len();
     let dovecot = Dovecot::start(vec![User {
         name: "ana".into(),
         password: "pw".into(),
-        mail: messages
-            .iter()
-            .map(|(uidl, path)| Mail::new(uidl, read(path)))
-            .collect(),
+        mail,
     }])
     .await;
     let relay = Relay::serving_app(dovecot.pop3).await;
@@ -295,19 +320,29 @@ async fn reading_shots(dir: &std::path::Path) {
             "pw",
         ))
         .await;
-        page.wait_count(messages.len()).await;
+        page.wait_count(count).await;
+        if let Some(order) = order {
+            page.select("list-sort", order).await;
+        }
         for lang in ["en", "es"] {
             if lang == "es" {
                 page.click("lang-switch").await;
             }
-            for (uidl, _) in messages {
+            if order.is_some() {
+                // The list in that order, before a message opens (on a phone it is alone).
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                let png = browser.client.screenshot().await.expect("shot");
+                let file = format!("{name}-list-{lang}-{scheme}-{size}.png");
+                std::fs::write(dir.join(file), png).expect("save");
+            }
+            for uidl in opens {
                 page.open_message(uidl).await;
                 page.find("message-body").await;
                 // Let the preview and the fonts settle.
                 tokio::time::sleep(std::time::Duration::from_millis(300)).await;
                 let png = browser.client.screenshot().await.expect("shot");
-                let name = format!("reading-{uidl}-{lang}-{scheme}-{size}.png");
-                std::fs::write(dir.join(name), png).expect("save");
+                let file = format!("{name}-{uidl}-{lang}-{scheme}-{size}.png");
+                std::fs::write(dir.join(file), png).expect("save");
                 if size == "phone" {
                     page.click_css("button.back").await;
                 }
