@@ -311,6 +311,27 @@ fn load_run() -> Result {
         .current_dir(root()))
 }
 
+/// The mailbox benchmark scaled down (issue 11): 2,000 messages seeded into the app's store
+/// in headless Chromium, then first rows, folders, scrolling, searches and orders. It
+/// fails when one of them does not answer; its figures are for reading, not asserting
+/// (docs/benchmarks.md has the full-size runs).
+fn mailbox_run() -> Result {
+    say("Mailbox benchmark (scaled down): 2,000 messages in Chromium");
+    run(Command::new("cargo")
+        .args([
+            "run",
+            "-q",
+            "-p",
+            "cartero-tests",
+            "--bin",
+            "mailbox-open-bench",
+            "--",
+            "2000",
+        ])
+        .env("CARTERO_DIST", root().join("frontend/dist"))
+        .current_dir(root()))
+}
+
 /// Follows docs/deploy.md from scratch (scripts/deploy-check.sh).
 fn deploy_check() -> Result {
     say(
@@ -381,6 +402,7 @@ fn test() -> Result {
     say("Running every test: unit, relay + Dovecot, browser end to end");
     let (passed, failed) = cargo_test()?;
     load_run()?;
+    mailbox_run()?;
     deploy_check()?;
     fuzz()?;
     // The plain closing line CI reads, after the fuzzer's output.
