@@ -297,18 +297,16 @@ fn load_run() -> Result {
     say(
         "Relay load run (scaled down): 300 idle sessions, then bulk: direct TCP, a plain forwarder, the relay",
     );
-    run(Command::new("cargo")
-        .args([
-            "run",
-            "-q",
-            "-p",
-            "cartero-tests",
-            "--bin",
-            "relay-load",
-            "--",
-        ])
-        .args(["--sessions", "300", "--megabytes", "16"])
-        .current_dir(root()))
+    run(tests_bin("relay-load").args(["--sessions", "300", "--megabytes", "16"]))
+}
+
+/// `cargo run` of the tests crate's binary `bin`, its arguments to follow.
+fn tests_bin(bin: &str) -> Command {
+    let mut command = Command::new("cargo");
+    command
+        .args(["run", "-q", "-p", "cartero-tests", "--bin", bin, "--"])
+        .current_dir(root());
+    command
 }
 
 /// The mailbox benchmark scaled down (issue 11): 2,000 messages seeded into the app's store
@@ -317,19 +315,9 @@ fn load_run() -> Result {
 /// (docs/benchmarks.md has the full-size runs).
 fn mailbox_run() -> Result {
     say("Mailbox benchmark (scaled down): 2,000 messages in Chromium");
-    run(Command::new("cargo")
-        .args([
-            "run",
-            "-q",
-            "-p",
-            "cartero-tests",
-            "--bin",
-            "mailbox-open-bench",
-            "--",
-            "2000",
-        ])
-        .env("CARTERO_DIST", root().join("frontend/dist"))
-        .current_dir(root()))
+    run(tests_bin("mailbox-open-bench")
+        .arg("2000")
+        .env("CARTERO_DIST", root().join("frontend/dist")))
 }
 
 /// Follows docs/deploy.md from scratch (scripts/deploy-check.sh).
