@@ -31,6 +31,19 @@ pub enum Source {
     Found(Arc<Vec<String>>),
 }
 
+impl Source {
+    /// Whether this source lists what `before` listed, then more: a search's whole results
+    /// after its newest ones. The rows loaded for `before` stay where they are.
+    pub fn continues(&self, before: &Source) -> bool {
+        match (before, self) {
+            (Source::Found(newest), Source::Found(all)) => {
+                newest.len() < all.len() && all.starts_with(newest)
+            }
+            _ => false,
+        }
+    }
+}
+
 thread_local! {
     /// The newest search: an older one that sees another number stops.
     static SEARCH: Cell<u64> = const { Cell::new(0) };
@@ -177,10 +190,20 @@ fn search_later(store: AppStore, query: String) {
         if !current() {
             return;
         }
-        let ids = rows::search(&view, &query).await;
-        if current() {
-            store.found.set(Some(Arc::new(ids.unwrap_or_default())));
-            store.searching.set(false);
+        // The newest results first, when there are many: then all of them.
+        let mut first = true;
+        loop {
+            let found = rows::search(&view, &query, first).await;
+            if !current() {
+                return;
+            }
+            let (ids, whole) = found.unwrap_or_default();
+            store.found.set(Some(Arc::new(ids)));
+            if whole || !first {
+                store.searching.set(false);
+                return;
+            }
+            first = false;
         }
     });
 }
@@ -203,4 +226,32 @@ fn refresh_later(store: AppStore) {
             search_later(store, query);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(ids: &[&str]) -> Source {
+        Source::Found(Arc::new(ids.iter().map(|id| id.to_string()).collect()))
+    }
+
+    #[test]
+    fn a_search_continues_only_with_more_of_the_same_results() {
+        let newest = found(&["a/3", "a/2"]);
+        assert!(found(&["a/3", "a/2", "a/1"]).continues(&newest));
+        // The same results, others, or fewer: another list, which starts over.
+        assert!(!found(&["a/3", "a/2"]).continues(&newest));
+        assert!(!found(&["a/3", "a/1", "a/0"]).continues(&newest));
+        assert!(!found(&["a/3"]).continues(&newest));
+        let inbox = Source::Folder(
+            FolderView {
+                folder: "inbox".into(),
+                account: None,
+            },
+            Order::Newest,
+        );
+        assert!(!found(&["a/3", "a/2", "a/1"]).continues(&inbox));
+        assert!(!inbox.continues(&newest));
+    }
 }

@@ -8,6 +8,7 @@ pub mod browser;
 pub mod certs;
 pub mod courier;
 pub mod cpu;
+pub mod cpu_profile;
 pub mod cut_proxy;
 pub mod delay_proxy;
 pub mod devtools;

@@ -154,3 +154,83 @@ async fn search_finds_bodies_without_accents_and_filters() {
     };
     browser.check(Duration::from_secs(120), steps).await;
 }
+
+/// Newsletter `i` of `count`, a minute newer than newsletter `i - 1`.
+fn newsletter(i: usize) -> Mail {
+    let minute = i % 60;
+    let hour = i / 60 % 24;
+    let day = 1 + i / (60 * 24);
+    plain(
+        &format!("n{i:05}"),
+        "Biblioteca del Pueblo <biblioteca@example.org>",
+        &format!("{day:02} Oct 2026 {hour:02}:{minute:02}:00 +0000"),
+        &format!("Boletín {i}"),
+        "Novedades de la semana en la biblioteca.",
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_word_of_thousands_of_messages_shows_the_newest_first_then_all_of_them() {
+    // More messages than a first answer looks through (2,000), all with the word.
+    const COUNT: usize = 2_500;
+    let room = Mailroom::start((0..COUNT).map(newsletter).collect()).await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        room.sync(&page, COUNT).await;
+        page.wait_sync_settled().await;
+        page.wait_search_index().await;
+        // Every count the list says, in order.
+        page.client
+            .execute(
+                r#"window.__counts = [];
+                const list = document.querySelector('[data-testid="message-list"]');
+                new MutationObserver((changes) => changes.forEach((c) =>
+                    window.__counts.push(c.target.getAttribute('data-count'))))
+                    .observe(list, { attributes: true, attributeFilter: ['data-count'] });"#,
+                vec![],
+            )
+            .await
+            .expect("watch the count");
+        page.search("boletin").await;
+        page.wait_count(COUNT).await;
+        let counts = page
+            .client
+            .execute("return window.__counts;", vec![])
+            .await
+            .expect("the counts");
+        let counts: Vec<usize> = serde_json::from_value::<Vec<String>>(counts)
+            .expect("counts")
+            .iter()
+            .filter_map(|c| c.parse().ok())
+            .collect();
+        // The newest results came first, then all of them.
+        assert_eq!(counts.last(), Some(&COUNT), "counts {counts:?}");
+        let before = &counts[..counts.len() - 1];
+        assert!(
+            before.iter().any(|&n| (60..COUNT).contains(&n)),
+            "no first screen before the whole count: {counts:?}"
+        );
+        assert_eq!(
+            page.uidls_in_place().await.first().map(String::as_str),
+            Some("n02499"),
+            "newest first"
+        );
+        // The oldest, beyond what the first answer looked through, is there, last.
+        page.client
+            .execute(
+                "document.querySelector('.list-pane').scrollTop = 1e9; window.scrollTo(0, 1e9);",
+                vec![],
+            )
+            .await
+            .expect("scroll to the end");
+        let oldest = page
+            .find_css(r#"[data-testid="message-row"][data-uidl="n00000"]"#)
+            .await;
+        assert_eq!(
+            oldest.attr("aria-posinset").await.ok().flatten().as_deref(),
+            Some("2500")
+        );
+    };
+    browser.check(Duration::from_secs(240), steps).await;
+}

@@ -9,6 +9,7 @@ use crate::components::folder_list::DRAG_TYPE;
 use crate::components::shortcuts::Shortcuts;
 use crate::format;
 use crate::i18n::{T, counted};
+use crate::list_window::Window;
 use crate::listing;
 use crate::model::MessageMeta;
 use crate::model::order::Order;
@@ -62,20 +63,27 @@ pub fn MessageList() -> impl IntoView {
     Effect::new(move |_| {
         let source = source.get();
         if shown_source.with_value(|s| s.as_ref() != Some(&source)) {
-            listing::reset(store);
+            // A search's whole results after its newest: the rows shown stay (read again,
+            // the last chunk of the newest may grow), and so do the ticks.
+            match shown_source.with_value(|s| s.as_ref().is_some_and(|s| source.continues(s))) {
+                true => store.window.update_untracked(Window::refresh),
+                false => listing::reset(store),
+            }
             shown_source.set_value(Some(source.clone()));
         }
         store.window.track();
         listing::load(store, &source, rows.get());
     });
-    // A new view starts at its top.
-    Effect::new(move |_| {
-        source.track();
-        if let Some(ul) = list.get_untracked()
+    // A new view starts at its top (a search's whole results keep the place).
+    Effect::new(move |before: Option<listing::Source>| {
+        let now = source.get();
+        if !before.is_some_and(|b| now.continues(&b))
+            && let Some(ul) = list.get_untracked()
             && let Some(pane) = ul.parent_element()
         {
             pane.set_scroll_top(0);
         }
+        now
     });
     let shown = Memo::new(move |_| store.window.with(|w| w.rows(rows.get())));
     // The words a search's rows mark.

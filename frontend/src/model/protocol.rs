@@ -241,13 +241,17 @@ pub enum Intent {
         /// Tells the answer to this request from others.
         ticket: u64,
     },
-    /// Search a folder view: the worker answers this page alone with `[ticket, ids]`,
-    /// newest first, or `[ticket, null]` when a newer search took over.
+    /// Search a folder view: the worker answers this page alone with `[ticket, ids,
+    /// whole]`, newest first, or `[ticket, null]` when a newer search took over.
     Search {
         /// The view.
         view: FolderView,
         /// What was typed.
         query: String,
+        /// A first screen of the newest results will do (`whole` says whether they are
+        /// all): a word most messages have shows its first rows long before the folder's
+        /// whole index is read.
+        first: bool,
         /// Tells the answer to this request from others (newer searches have greater ones).
         ticket: u64,
     },

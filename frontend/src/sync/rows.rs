@@ -51,17 +51,20 @@ pub async fn by_ids(ids: &[String]) -> Option<Vec<MessageMeta>> {
     metas(answer.get(1))
 }
 
-/// The ids of `view`'s messages that match `query`, newest first; `None` when a newer
-/// search took over (or there is no worker).
-pub async fn search(view: &FolderView, query: &str) -> Option<Vec<String>> {
+/// The ids of `view`'s messages that match `query`, newest first, and whether they are
+/// all of them (with `first`, the newest screen of them may come first); `None` when a
+/// newer search took over (or there is no worker).
+pub async fn search(view: &FolderView, query: &str, first: bool) -> Option<(Vec<String>, bool)> {
     let (view, query) = (view.clone(), query.to_owned());
     let answer = ask(|ticket| Intent::Search {
         view,
         query,
+        first,
         ticket,
     })
     .await?;
-    serde_wasm_bindgen::from_value(answer.get(1)).ok()
+    let ids = serde_wasm_bindgen::from_value(answer.get(1)).ok()?;
+    Some((ids, answer.get(2).as_bool() != Some(false)))
 }
 
 /// The ids of every row of `view` in `order`: every message newest first, or in the

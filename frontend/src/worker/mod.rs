@@ -499,8 +499,9 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
         Intent::Search {
             view,
             query,
+            first,
             ticket,
-        } => spawn_local(async move { search::answer(&view, &query, ticket).await }),
+        } => spawn_local(async move { search::answer(&view, &query, first, ticket).await }),
         Intent::Open { id, ticket } => spawn_local(async move { reader::open(&id, ticket).await }),
         Intent::Attachment { id, index, ticket } => {
             spawn_local(async move { reader::attachment(&id, index, ticket).await })

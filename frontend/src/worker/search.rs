@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use futures_util::future::try_join_all;
 use js_sys::Array;
-use rexie::{KeyRange, Transaction, TransactionMode};
+use rexie::{Direction, KeyRange, Transaction, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use super::record::{flag_field, text_field};
@@ -32,29 +32,52 @@ thread_local! {
     static NUMBERS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Answers search `ticket` with `[ticket, ids]`, or `[ticket, null]` when a newer search
-/// took over or the store could not be read.
-pub async fn answer(view: &FolderView, typed: &str, ticket: u64) {
+/// Answers search `ticket` with `[ticket, ids, whole]` (see [`find`]), or `[ticket, null]`
+/// when a newer search took over or the store could not be read.
+pub async fn answer(view: &FolderView, typed: &str, first: bool, ticket: u64) {
     NEWEST.with(|n| n.set(ticket));
     let current = move || NEWEST.with(|n| n.get()) == ticket;
-    let ids = match find(view, typed, current).await {
-        Ok(Some(ids)) => ids.into_iter().map(JsValue::from).collect::<Array>().into(),
-        _ => JsValue::NULL,
-    };
-    super::reader::post(&Array::of2(&JsValue::from_f64(ticket as f64), &ids));
+    let answer = Array::of1(&JsValue::from_f64(ticket as f64));
+    match find(view, typed, first, current).await {
+        Ok(Some(Found { ids, whole })) => {
+            answer.push(&ids.into_iter().map(JsValue::from).collect::<Array>());
+            answer.push(&JsValue::from_bool(whole));
+        }
+        _ => {
+            answer.push(&JsValue::NULL);
+        }
+    }
+    super::reader::post(&answer);
 }
 
 /// At most this many hits are read one by one; more, and the folder's index is read
-/// whole instead (its keys only).
+/// (its keys only).
 const FEW: usize = 400;
+/// A first answer has at least this many results (a screen of rows and its margin), or
+/// it is the whole answer.
+const SCREEN: usize = 60;
+/// A first answer looks through this many of the newest entries of the folder's index.
+/// Reading all of a 25,000-message Inbox's keys takes IndexedDB 140 to 190 ms; this many
+/// about a tenth of that (docs/benchmarks.md).
+const WINDOW: u32 = 2000;
+
+/// What a search found.
+struct Found {
+    /// Ids, newest first.
+    ids: Vec<String>,
+    /// Whether they are all the results, or the newest of them.
+    whole: bool,
+}
 
 /// The ids of `view`'s messages that match `typed`, newest first; `None` when a newer
-/// search took over.
+/// search took over. With `first`, the newest results alone will do when the newest
+/// [`WINDOW`] messages of the folder hold a [`SCREEN`] of them.
 async fn find(
     view: &FolderView,
     typed: &str,
+    first: bool,
     current: impl Fn() -> bool,
-) -> Result<Option<Vec<String>>, StoreError> {
+) -> Result<Option<Found>, StoreError> {
     let query = parse(typed);
     let db = db::open().await?;
     let tx = db.transaction(
@@ -64,7 +87,8 @@ async fn find(
     if !super::index::state(&tx.store(SETTINGS)?).await?.ready {
         tx.done().await?;
         let needle = crate::model::account::lower_case(typed.trim());
-        return super::scan::matching(view, &needle, current).await;
+        let found = super::scan::matching(view, &needle, current).await?;
+        return Ok(found.map(|ids| Found { ids, whole: true }));
     }
     let hits = match query.has_terms() {
         true => Some(hit_ids(&tx, &query).await?),
@@ -75,10 +99,35 @@ async fn find(
     }
     // Old mail gets the keys of the unread and flagged indexes once, after an upgrade.
     let marks_indexed = super::key_fields::done_in(&tx.store(SETTINGS)?).await?;
+    let whole = |ids| Found { ids, whole: true };
     let found = match &hits {
-        Some(hits) if hits.is_empty() => Vec::new(),
-        Some(hits) if hits.len() <= FEW => each_of(&tx, view, &query, hits).await?,
-        _ => through_folder(&tx, view, &query, hits.as_ref(), marks_indexed).await?,
+        Some(hits) if hits.is_empty() => whole(Vec::new()),
+        Some(hits) if hits.len() <= FEW => whole(each_of(&tx, view, &query, hits).await?),
+        _ => {
+            let look = Look {
+                tx: &tx,
+                view,
+                query: &query,
+                hits: hits.as_ref(),
+                marks_indexed,
+            };
+            let (since, before) = bounds(&query);
+            let newest = match first {
+                true => look.window_start(since, before).await?,
+                false => None,
+            };
+            let early = match newest {
+                Some(from) => {
+                    let since = Some(since.map_or(from, |s| s.max(from)));
+                    Some(look.through_folder(since, before).await?)
+                }
+                None => None,
+            };
+            match early {
+                Some(ids) if ids.len() >= SCREEN => Found { ids, whole: false },
+                _ => whole(look.through_folder(since, before).await?),
+            }
+        }
     };
     tx.done().await?;
     Ok(current().then_some(found))
@@ -205,75 +254,124 @@ async fn each_of(
     Ok(found.into_iter().map(|(_, id)| id).collect())
 }
 
-/// `view`'s messages in its date range, newest first, those among `hits` (all, for
-/// `None`) that pass the filters: keys only, of the folder's date index, or of the sparse
-/// index of unread or flagged mail when a mark is asked for (both: the first, kept where
-/// the second has them too). Until `marks_indexed`, marks are read from the records.
-async fn through_folder(
-    tx: &Transaction,
-    view: &FolderView,
-    query: &Query,
-    hits: Option<&HashSet<String>>,
+/// A search that reads the folder's index rather than the hits one by one.
+struct Look<'a> {
+    tx: &'a Transaction,
+    view: &'a FolderView,
+    query: &'a Query,
+    /// The messages with every word (all, for `None`).
+    hits: Option<&'a HashSet<String>>,
+    /// Whether old mail has the keys of the unread and flagged indexes (until then,
+    /// marks are read from the records).
     marks_indexed: bool,
-) -> Result<Vec<String>, StoreError> {
-    let (since, before) = bounds(query);
-    let messages = tx.store(MESSAGES)?;
-    let keys = |index: &'static str, range: KeyRange| {
-        let messages = &messages;
-        async move {
-            let keys = messages
-                .index(index)?
-                .get_all_keys(Some(range), None)
-                .await?;
-            Ok::<_, StoreError>(keys.into_iter().filter_map(|key| key.as_string()))
-        }
-    };
-    let marks: Vec<&'static str> = [
-        (query.unread, BY_FOLDER_UNREAD),
-        (query.flagged, BY_FOLDER_FLAGGED),
-    ]
-    .into_iter()
-    .filter_map(|(asked, index)| asked.then_some(index))
-    .collect();
-    let hit = |id: &String| hits.is_none_or(|hits| hits.contains(id));
-    let mut found: Vec<String> = match marks.as_slice() {
-        [_, ..] if !marks_indexed => {
-            let (index, range) = super::rows::index_between(view, since, before)?;
-            messages
-                .index(index)?
-                .get_all(Some(range), None)
-                .await?
-                .into_iter()
-                .filter(|record| marked(record, query))
-                .filter_map(|record| text_field(&record, "id"))
-                .filter(hit)
-                .collect()
-        }
-        [] => {
-            let (index, range) = super::rows::index_between(view, since, before)?;
-            keys(index, range).await?.filter(hit).collect()
-        }
-        [first, rest @ ..] => {
-            // The sparse indexes are keyed like the folder's date index of every account:
-            // [folder, date].
-            let every_account = FolderView {
-                folder: view.folder.clone(),
-                account: None,
-            };
-            let range = || super::rows::index_between(&every_account, since, before);
-            let prefix = view.account.as_deref().map(MessageMeta::key_prefix);
-            let mut found: Vec<String> = keys(first, range()?.1)
-                .await?
-                .filter(|id| prefix.as_ref().is_none_or(|p| id.starts_with(p.as_str())))
-                .filter(hit)
-                .collect();
-            for index in rest {
-                let also: HashSet<String> = keys(index, range()?.1).await?.collect();
-                found.retain(|id| also.contains(id));
+}
+
+impl Look<'_> {
+    /// The sparse indexes of the marks the query asks for (once old mail is in them).
+    fn marks(&self) -> Vec<&'static str> {
+        [
+            (self.query.unread, BY_FOLDER_UNREAD),
+            (self.query.flagged, BY_FOLDER_FLAGGED),
+        ]
+        .into_iter()
+        .filter_map(|(asked, index)| (asked && self.marks_indexed).then_some(index))
+        .collect()
+    }
+
+    /// The index the search reads first, and the view's range in it of the messages
+    /// dated from `since` (included) to `before` (excluded): the folder's date index, or
+    /// the first sparse index of the marks asked for, keyed [folder, date] for every
+    /// account.
+    fn first_index(
+        &self,
+        since: Option<f64>,
+        before: Option<f64>,
+    ) -> Result<(&'static str, KeyRange), StoreError> {
+        match self.marks().first() {
+            Some(&index) => {
+                let every_account = FolderView {
+                    folder: self.view.folder.clone(),
+                    account: None,
+                };
+                let (_, range) = super::rows::index_between(&every_account, since, before)?;
+                Ok((index, range))
             }
-            found
+            None => super::rows::index_between(self.view, since, before),
         }
-    };
-    found.reverse();
-    Ok(found)
+    }
+
+    /// The date of the [`WINDOW`]th newest entry of the index the search reads first (one
+    /// step of a cursor); `None` when it holds fewer.
+    async fn window_start(
+        &self,
+        since: Option<f64>,
+        before: Option<f64>,
+    ) -> Result<Option<f64>, StoreError> {
+        let (index, range) = self.first_index(since, before)?;
+        let entry = self
+            .tx
+            .store(MESSAGES)?
+            .index(index)?
+            .scan(Some(range), Some(1), Some(WINDOW), Some(Direction::Prev))
+            .await?;
+        // The index's key ends with the date.
+        Ok(entry
+            .first()
+            .and_then(|(key, _)| Array::from(key).pop().as_f64()))
+    }
+
+    /// The view's messages dated from `since` (included) to `before` (excluded), newest
+    /// first, those among the hits that pass the filters: keys only, of the index the
+    /// search reads first, kept where the second sparse index (both marks asked) has
+    /// them too. Until the marks are indexed, they are read from the records.
+    async fn through_folder(
+        &self,
+        since: Option<f64>,
+        before: Option<f64>,
+    ) -> Result<Vec<String>, StoreError> {
+        let messages = self.tx.store(MESSAGES)?;
+        let keys = |index: &'static str, range: KeyRange| {
+            let messages = &messages;
+            async move {
+                let keys = messages
+                    .index(index)?
+                    .get_all_keys(Some(range), None)
+                    .await?;
+                Ok::<_, StoreError>(keys.into_iter().filter_map(|key| key.as_string()))
+            }
+        };
+        let hit = |id: &String| self.hits.is_none_or(|hits| hits.contains(id));
+        let (first, range) = self.first_index(since, before)?;
+        let marks = self.marks();
+        let mut found: Vec<String> =
+            if !self.marks_indexed && (self.query.unread || self.query.flagged) {
+                messages
+                    .index(first)?
+                    .get_all(Some(range), None)
+                    .await?
+                    .into_iter()
+                    .filter(|record| marked(record, self.query))
+                    .filter_map(|record| text_field(&record, "id"))
+                    .filter(hit)
+                    .collect()
+            } else if marks.is_empty() {
+                keys(first, range).await?.filter(hit).collect()
+            } else {
+                // The sparse indexes hold every account's mail.
+                let prefix = self.view.account.as_deref().map(MessageMeta::key_prefix);
+                let mut found: Vec<String> = keys(first, range)
+                    .await?
+                    .filter(|id| prefix.as_ref().is_none_or(|p| id.starts_with(p.as_str())))
+                    .filter(hit)
+                    .collect();
+                for &index in &marks[1..] {
+                    let (_, range) = self.first_index(since, before)?;
+                    let also: HashSet<String> = keys(index, range).await?.collect();
+                    found.retain(|id| also.contains(id));
+                }
+                found
+            };
+        found.reverse();
+        Ok(found)
+    }
 }

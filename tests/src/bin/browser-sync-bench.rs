@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use cartero_tests::bench::{bench_account, bench_user, native_via_relay};
 use cartero_tests::browser::{Browser, CarteroPage};
 use cartero_tests::cpu::{CpuSnapshot, CpuUse};
+use cartero_tests::cpu_profile::CpuProfile;
 use cartero_tests::devtools::DevTools;
 use cartero_tests::dovecot::Dovecot;
 use cartero_tests::relay::{Relay, RelaySetup};
@@ -98,73 +99,11 @@ fn program_group(name: &str) -> String {
 }
 
 /// Starts the DevTools CPU profiler in the sync worker.
-async fn start_profile(profile_dir: &std::path::Path) -> (DevTools, String) {
+async fn start_profile(profile_dir: &std::path::Path) -> (DevTools, CpuProfile) {
     let mut devtools = DevTools::connect(profile_dir).await;
     let session = devtools.attach("worker", "cartero-worker").await;
-    devtools
-        .call(Some(&session), "Profiler.enable", json!({}))
-        .await;
-    devtools
-        .call(
-            Some(&session),
-            "Profiler.setSamplingInterval",
-            json!({ "interval": 200 }),
-        )
-        .await;
-    devtools
-        .call(Some(&session), "Profiler.start", json!({}))
-        .await;
-    (devtools, session)
-}
-
-/// Stops the profiler and prints the worker's functions by self time (`BENCH_PROFILE`
-/// names a file for the whole `.cpuprofile`, to open in DevTools).
-async fn print_profile(mut devtools: DevTools, session: &str) {
-    let stopped = devtools
-        .call(Some(session), "Profiler.stop", json!({}))
-        .await;
-    let profile = &stopped["profile"];
-    if let Some(path) = std::env::var_os("BENCH_PROFILE") {
-        let _ = std::fs::write(path, profile.to_string());
-    }
-    let mut names = std::collections::HashMap::new();
-    for node in profile["nodes"].as_array().into_iter().flatten() {
-        let frame = &node["callFrame"];
-        let name = format!(
-            "{} ({})",
-            frame["functionName"].as_str().unwrap_or("?"),
-            frame["url"]
-                .as_str()
-                .unwrap_or("")
-                .rsplit('/')
-                .next()
-                .unwrap_or("")
-        );
-        names.insert(node["id"].as_u64().unwrap_or(0), name);
-    }
-    let mut self_us: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
-    let samples = profile["samples"].as_array().cloned().unwrap_or_default();
-    let deltas = profile["timeDeltas"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    for (sample, delta) in samples.iter().zip(deltas.iter().skip(1)) {
-        let name = names
-            .get(&sample.as_u64().unwrap_or(0))
-            .map_or("?", String::as_str);
-        *self_us.entry(name).or_default() += delta.as_f64().unwrap_or(0.0);
-    }
-    let total: f64 = self_us.values().sum();
-    let mut top: Vec<_> = self_us.into_iter().collect();
-    top.sort_by(|a, b| b.1.total_cmp(&a.1));
-    eprintln!("worker CPU profile, {:.0} ms sampled:", total / 1000.0);
-    for (name, us) in top.into_iter().take(30) {
-        eprintln!(
-            "  {:6.0} ms {:4.1} %  {name}",
-            us / 1000.0,
-            100.0 * us / total
-        );
-    }
+    let profile = CpuProfile::start(&mut devtools, &session, "worker").await;
+    (devtools, profile)
 }
 
 async fn browser_run(
@@ -200,8 +139,9 @@ async fn browser_run(
     page.wait_count_within(n, limit).await;
     let seconds = started.elapsed().as_secs_f64();
     let cpu = cpu_before.until(&CpuSnapshot::take(), program_group);
-    if let Some((devtools, session)) = profiling {
-        print_profile(devtools, &session).await;
+    if let Some((mut devtools, profile)) = profiling {
+        let save = std::env::var_os("BENCH_PROFILE").map(Into::into);
+        profile.stop(&mut devtools, save).await;
     }
     let long_tasks = page
         .client

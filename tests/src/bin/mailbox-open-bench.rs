@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use cartero_tests::bench::{bench_account, bench_user};
 use cartero_tests::browser::Browser;
+use cartero_tests::cpu_profile::CpuProfile;
 use cartero_tests::devtools::DevTools;
 use cartero_tests::dovecot::Dovecot;
 use cartero_tests::relay::Relay;
@@ -127,6 +128,23 @@ input.dispatchEvent(new Event('input', { bubbles: true }));
 check();
 "#;
 
+/// Types `arguments[0]` into the search box and answers the milliseconds until the list
+/// shows at least `arguments[1]` rows, a new first row among them (its count may still
+/// grow: the newest results come first).
+const SEARCH_ROWS: &str = r#"
+const [text, n, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+const input = document.querySelector('[data-testid="search-input"]');
+const list = document.querySelector('[data-testid="message-list"]');
+const first = () => list.querySelector('[data-testid="message-row"][aria-posinset="1"]')?.getAttribute('data-id');
+const before = first();
+const t = performance.now();
+const check = () => list.querySelectorAll('[data-testid="message-row"]').length >= n
+  && first() && first() !== before && done(performance.now() - t);
+new MutationObserver(check).observe(list, { attributes: true, childList: true, subtree: true });
+input.value = text;
+input.dispatchEvent(new Event('input', { bubbles: true }));
+"#;
+
 /// Clicks the folder `arguments[0]` and answers the milliseconds until the list counts
 /// `arguments[1]` messages and shows that folder's rows.
 const OPEN_FOLDER: &str = r#"
@@ -190,6 +208,25 @@ const tick = (now) => {
 requestAnimationFrame(tick);
 "#;
 
+/// Times the IndexedDB reads a search of "semana" in the Inbox makes, each alone:
+/// answers `[ms for the term's bucket, records, ms for the Inbox's date index keys, keys]`.
+const IDB_STEPS: &str = r#"
+const done = arguments[arguments.length - 1];
+const open = indexedDB.open('cartero');
+open.onsuccess = async () => {
+  const db = open.result;
+  const time = (f) => new Promise((resolve) => {
+    const t = performance.now();
+    const r = f(db.transaction(['terms', 'messages']));
+    r.onsuccess = () => resolve([performance.now() - t, r.result.length]);
+  });
+  const bucket = await time((tx) => tx.objectStore('terms').getAll(IDBKeyRange.bound(['se'], ['se', []])));
+  const keys = await time((tx) => tx.objectStore('messages').index('by_folder_date').getAllKeys(IDBKeyRange.bound(['inbox'], ['inbox', []])));
+  const records = await time((tx) => tx.objectStore('messages').index('by_folder_date').getAll(IDBKeyRange.bound(['inbox'], ['inbox', []]), 200));
+  done([...bucket, ...keys, ...records]);
+};
+"#;
+
 /// The median of `runs`.
 fn median(mut runs: Vec<f64>) -> f64 {
     runs.sort_by(f64::total_cmp);
@@ -198,6 +235,9 @@ fn median(mut runs: Vec<f64>) -> f64 {
 
 /// Runs of each measure.
 const RUNS: usize = 5;
+/// Rows a search's first screen shows (the bench's window is phone-sized: 37 rows in
+/// the DOM).
+const SCREEN_ROWS: usize = 20;
 /// Rows the scroll measure moves the list by per frame.
 const ROWS_PER_FRAME: usize = 24;
 
@@ -218,7 +258,7 @@ async fn main() {
         "Medians of {RUNS} runs; the upgrade (filing and counting a store from before folders) runs once."
     );
     println!(
-        "| messages | upgrade | index built | first rows | Inbox's count | rows in the DOM | open a folder | scroll to the end | page wasm memory | page JS heap | search, one word | two words | a word of every message | is:unread | cleared | sender order | conversations |"
+        "| messages | upgrade | index built | first rows | Inbox's count | rows in the DOM | open a folder | scroll to the end | page wasm memory | page JS heap | search, one word | two words | a word of every message: rows, count | is:unread: rows, count | cleared | sender order | conversations |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
@@ -285,7 +325,7 @@ async fn main() {
         };
         let (mut folder, mut one, mut two, mut cleared) = (vec![], vec![], vec![], vec![]);
         let (mut every, mut unread_only, mut by_sender) = (vec![], vec![], vec![]);
-        let mut by_thread = vec![];
+        let (mut by_thread, mut every_rows, mut unread_rows) = (vec![], vec![], vec![]);
         for _ in 0..RUNS {
             folder.push(in_page(OPEN_FOLDER, vec![json!("archive"), json!(archive)]).await);
             folder.push(in_page(OPEN_FOLDER, vec![json!("inbox"), json!(inbox)]).await);
@@ -304,12 +344,49 @@ async fn main() {
             cleared.push(in_page(SEARCH, vec![json!(""), json!(inbox)]).await);
             two.push(in_page(SEARCH, vec![json!("semana zanahoria"), json!(1)]).await);
             // From one result to all the clones (the synced message says "message 0"): the
-            // counts differ, so the measure sees the change.
+            // counts differ, so the measure sees the change. First until a screen of rows
+            // shows, then until the whole count.
+            every_rows.push(in_page(SEARCH_ROWS, vec![json!("semana"), json!(SCREEN_ROWS)]).await);
+            in_page(SEARCH, vec![json!("zanahoria"), json!(1)]).await;
             every.push(in_page(SEARCH, vec![json!("semana"), json!(inbox - 1)]).await);
+            in_page(SEARCH, vec![json!("zanahoria"), json!(1)]).await;
+            unread_rows
+                .push(in_page(SEARCH_ROWS, vec![json!("is:unread"), json!(SCREEN_ROWS)]).await);
             in_page(SEARCH, vec![json!("zanahoria"), json!(1)]).await;
             unread_only.push(in_page(SEARCH, vec![json!("is:unread"), json!(unread)]).await);
             in_page(SEARCH, vec![json!(""), json!(inbox)]).await;
         }
+        // `BENCH_PROFILE=DIR`: the page's and the worker's CPU during one search of a word
+        // of every message, then the page's during the scroll (`.cpuprofile` files in DIR).
+        let profiling = std::env::var_os("BENCH_PROFILE").map(std::path::PathBuf::from);
+        if let Some(dir) = &profiling
+            && search
+        {
+            for _ in 0..3 {
+                let steps = page
+                    .client
+                    .execute_async(IDB_STEPS, vec![])
+                    .await
+                    .expect("steps");
+                eprintln!(
+                    "IndexedDB alone [bucket ms, records, keys ms, keys, 200 records ms, records]: {steps}"
+                );
+            }
+            in_page(SEARCH, vec![json!("zanahoria"), json!(1)]).await;
+            let worker = devtools.attach("worker", "cartero-worker").await;
+            let in_worker = CpuProfile::start(&mut devtools, &worker, "worker").await;
+            let in_the_page = CpuProfile::start(&mut devtools, &session, "page").await;
+            let ms = in_page(SEARCH, vec![json!("semana"), json!(inbox - 1)]).await;
+            eprintln!("profiled search of a word of every message at {n}: {ms:.0} ms");
+            let save = |name: &str| Some(dir.join(format!("{name}-search-{n}.cpuprofile")));
+            in_the_page.stop(&mut devtools, save("page")).await;
+            in_worker.stop(&mut devtools, save("worker")).await;
+            in_page(SEARCH, vec![json!(""), json!(inbox)]).await;
+        }
+        let scroll_profile = match &profiling {
+            Some(_) => Some(CpuProfile::start(&mut devtools, &session, "page (scroll)").await),
+            None => None,
+        };
         // Last: rows deep in a big folder load slowly (see docs/benchmarks.md).
         // A screen and a half of rows per frame, top to bottom of the Inbox.
         let scrolled = page
@@ -318,6 +395,10 @@ async fn main() {
             .await
             .expect("scroll");
         let scrolled: Vec<f64> = serde_json::from_value(scrolled).unwrap_or_default();
+        if let (Some(profile), Some(dir)) = (scroll_profile, &profiling) {
+            let save = dir.join(format!("page-scroll-{n}.cpuprofile"));
+            profile.stop(&mut devtools, Some(save)).await;
+        }
         let scroll = match scrolled.as_slice() {
             [frames, long, longest, rows] => format!(
                 "{frames:.0} frames, {long:.0} over 16 ms (longest {longest:.0} ms), {rows:.0} rows drawn"
@@ -326,7 +407,7 @@ async fn main() {
         };
         browser.close().await;
         println!(
-            "| {n} | {upgrade:.2} s | {indexed:.1} s | {:.3} s | {:.3} s | {rows} | {:.0} ms | {scroll} | {:.0} MiB | {:.0} MiB | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms |",
+            "| {n} | {upgrade:.2} s | {indexed:.1} s | {:.3} s | {:.3} s | {rows} | {:.0} ms | {scroll} | {:.0} MiB | {:.0} MiB | {:.0} ms | {:.0} ms | {:.0} ms, {:.0} ms | {:.0} ms, {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms |",
             median(first_rows),
             median(whole),
             median(folder),
@@ -334,7 +415,9 @@ async fn main() {
             mib(heap),
             median(one),
             median(two),
+            median(every_rows),
             median(every),
+            median(unread_rows),
             median(unread_only),
             median(cleared),
             median(by_sender),
