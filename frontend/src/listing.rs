@@ -198,14 +198,33 @@ fn search_later(store: AppStore, query: String) {
                 return;
             }
             let (ids, whole) = found.unwrap_or_default();
+            let newest = ids.first().cloned();
             store.found.set(Some(Arc::new(ids)));
             if whole || !first {
                 store.searching.set(false);
                 return;
             }
             first = false;
+            if let Some(newest) = newest {
+                shown(store, &newest).await;
+            }
         }
     });
+}
+
+/// Waits until the list's first row is message `id`, for at most half a second: all of a
+/// search's results are asked for once its first screen is read, since the reads of all
+/// of them would queue in IndexedDB before the screen's.
+async fn shown(store: AppStore, id: &str) {
+    for _ in 0..30 {
+        gloo_timers::future::sleep(Duration::from_millis(16)).await;
+        if store
+            .window
+            .with_untracked(|w| w.at(0).is_some_and(|m| m.id == id))
+        {
+            return;
+        }
+    }
 }
 
 /// Reads the counters and the shown rows again soon (once for many changes).

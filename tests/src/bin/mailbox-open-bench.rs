@@ -5,7 +5,8 @@
 //! - the time from the reload to the first rows, and to the list's whole count;
 //! - the page's wasm memory and JS heap once the list shows;
 //! - the time to open a folder (Archive, then back to the Inbox);
-//! - scrolling the Inbox from top to bottom, 24 rows per frame: frames over 16 ms;
+//! - scrolling the Inbox from top to bottom, 24 rows per frame: frames that missed a
+//!   vsync (over 25 ms: at 60 Hz a frame is 16.7 ms, give or take the timer's jitter);
 //! - how long the search index of the store takes to build, once, after the upgrade;
 //! - a one-word and a two-word search that match one message, a word that every message
 //!   has, and `is:unread`, from the keystroke to the rows, measured inside the page;
@@ -180,8 +181,9 @@ if (offered) {
 "#;
 
 /// Scrolls the list from its top to its bottom, `arguments[0]` pixels per frame, and
-/// answers `[frames, frames over 16 ms, the longest frame in ms, rows in the DOM at the
-/// end, a second later]`. A frame is the time between two animation frames while the list scrolls.
+/// answers `[frames, frames that missed a vsync, the longest frame in ms, rows in the DOM
+/// at the end, a second later]`. A frame is the time between two animation frames while
+/// the list scrolls; one over 25 ms (a vsync and a half at 60 Hz) missed at least one.
 const SCROLL: &str = r#"
 const [step, done] = [arguments[0], arguments[arguments.length - 1]];
 // The list scrolls in its pane on a wide window, with the page on a narrow one.
@@ -192,7 +194,7 @@ let last = null, frames = 0, long = 0, longest = 0;
 const tick = (now) => {
   if (last !== null) {
     const frame = now - last;
-    frames += 1; long += frame > 16.7; longest = Math.max(longest, frame);
+    frames += 1; long += frame > 25; longest = Math.max(longest, frame);
   }
   last = now;
   if (pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 1) {
@@ -401,7 +403,7 @@ async fn main() {
         }
         let scroll = match scrolled.as_slice() {
             [frames, long, longest, rows] => format!(
-                "{frames:.0} frames, {long:.0} over 16 ms (longest {longest:.0} ms), {rows:.0} rows drawn"
+                "{frames:.0} frames, {long:.0} missed a vsync (longest {longest:.0} ms), {rows:.0} rows drawn"
             ),
             _ => "?".to_owned(),
         };
