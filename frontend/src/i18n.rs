@@ -332,6 +332,31 @@ pub enum T {
     InThread,
     ThreadOne,
     ThreadMany,
+    SettingsFileTitle,
+    SettingsFileExplain,
+    SettingsExport,
+    SettingsImport,
+    SettingsImporting,
+    ImportFirstRun,
+    ImportAdded,
+    ImportNothingNew,
+    ImportAskPasswords,
+    ImportAccountOne,
+    ImportAccountMany,
+    ImportFolderOne,
+    ImportFolderMany,
+    ImportRuleOne,
+    ImportRuleMany,
+    ImportSenderOne,
+    ImportSenderMany,
+    ErrImportRead,
+    ErrImportNotSettings,
+    ErrImportNewer,
+    ErrImportAccount,
+    ErrImportFolder,
+    ErrImportStore,
+    ErrImportFull,
+    ErrExport,
 }
 
 /// `n` and the words that follow it, singular (`one`) for 1 and plural (`many`) for any
@@ -1078,5 +1103,89 @@ pub fn tr(lang: Lang, t: T) -> &'static str {
         (Lang::En, ThreadOne) => "message",
         (Lang::Es, ThreadMany) => "mensajes",
         (Lang::En, ThreadMany) => "messages",
+        (Lang::Es, SettingsFileTitle) => "Archivo de ajustes",
+        (Lang::En, SettingsFileTitle) => "Settings file",
+        (Lang::Es, SettingsFileExplain) => {
+            "Tus cuentas (sin contraseñas), carpetas, reglas y remitentes elegidos en un solo archivo, para llevarlos a otro navegador o dispositivo. Importar uno añade lo que falta aquí y no cambia nada de lo que ya tienes."
+        }
+        (Lang::En, SettingsFileExplain) => {
+            "Your accounts (without passwords), folders, rules and chosen senders in one file, to take them to another browser or device. Importing one adds what is missing here and changes nothing you already have."
+        }
+        (Lang::Es, SettingsExport) => "Exportar los ajustes",
+        (Lang::En, SettingsExport) => "Export settings",
+        (Lang::Es, SettingsImport) => "Importar un archivo de ajustes…",
+        (Lang::En, SettingsImport) => "Import a settings file…",
+        (Lang::Es, SettingsImporting) => "Importando los ajustes…",
+        (Lang::En, SettingsImporting) => "Importing the settings…",
+        (Lang::Es, ImportFirstRun) => {
+            "¿Vienes de otro navegador? Importa tu archivo de ajustes de Cartero."
+        }
+        (Lang::En, ImportFirstRun) => {
+            "Coming from another browser? Import your Cartero settings file."
+        }
+        (Lang::Es, ImportAdded) => "Añadido a este dispositivo:",
+        (Lang::En, ImportAdded) => "Added to this device:",
+        (Lang::Es, ImportNothingNew) => {
+            "Nada nuevo: este dispositivo ya tiene todo lo que hay en el archivo."
+        }
+        (Lang::En, ImportNothingNew) => {
+            "Nothing new: this device already has everything in the file."
+        }
+        (Lang::Es, ImportAskPasswords) => {
+            "Cada cuenta pedirá su contraseña al sincronizar por primera vez."
+        }
+        (Lang::En, ImportAskPasswords) => "Each account asks for its password at its first sync.",
+        (Lang::Es, ImportAccountOne) => "cuenta",
+        (Lang::En, ImportAccountOne) => "account",
+        (Lang::Es, ImportAccountMany) => "cuentas",
+        (Lang::En, ImportAccountMany) => "accounts",
+        (Lang::Es, ImportFolderOne) => "carpeta",
+        (Lang::En, ImportFolderOne) => "folder",
+        (Lang::Es, ImportFolderMany) => "carpetas",
+        (Lang::En, ImportFolderMany) => "folders",
+        (Lang::Es, ImportRuleOne) => "regla",
+        (Lang::En, ImportRuleOne) => "rule",
+        (Lang::Es, ImportRuleMany) => "reglas",
+        (Lang::En, ImportRuleMany) => "rules",
+        (Lang::Es, ImportSenderOne) => "remitente",
+        (Lang::En, ImportSenderOne) => "sender",
+        (Lang::Es, ImportSenderMany) => "remitentes",
+        (Lang::En, ImportSenderMany) => "senders",
+        (Lang::Es, ErrImportRead) => "No se pudo leer el archivo: no se ha importado nada.",
+        (Lang::En, ErrImportRead) => "The file could not be read: nothing was imported.",
+        (Lang::Es, ErrImportNotSettings) => {
+            "Este archivo no es un archivo de ajustes de Cartero: no se ha importado nada."
+        }
+        (Lang::En, ErrImportNotSettings) => {
+            "This is not a Cartero settings file: nothing was imported."
+        }
+        (Lang::Es, ErrImportNewer) => {
+            "Este archivo viene de una versión más nueva de Cartero: actualiza esta antes. No se ha importado nada."
+        }
+        (Lang::En, ErrImportNewer) => {
+            "This file comes from a newer Cartero: update this one first. Nothing was imported."
+        }
+        (Lang::Es, ErrImportAccount) => {
+            "No se ha importado nada: en el archivo hay una cuenta sin servidor o sin usuario, o con caracteres que ningún servidor acepta:"
+        }
+        (Lang::En, ErrImportAccount) => {
+            "Nothing was imported: the file has an account with no server or user name, or with characters no server accepts:"
+        }
+        (Lang::Es, ErrImportFolder) => {
+            "No se ha importado nada: en el archivo hay una carpeta con un nombre o un lugar que no puede tener:"
+        }
+        (Lang::En, ErrImportFolder) => {
+            "Nothing was imported: the file has a folder with a name or a place it cannot have:"
+        }
+        (Lang::Es, ErrImportStore) => {
+            "No se pudieron guardar los ajustes: no se ha importado nada."
+        }
+        (Lang::En, ErrImportStore) => "The settings could not be stored: nothing was imported.",
+        (Lang::Es, ErrImportFull) => {
+            "El almacenamiento del navegador está lleno: no se ha importado nada."
+        }
+        (Lang::En, ErrImportFull) => "The browser's storage is full: nothing was imported.",
+        (Lang::Es, ErrExport) => "No se pudo hacer el archivo de ajustes: vuelve a intentarlo.",
+        (Lang::En, ErrExport) => "The settings file could not be made: try again.",
     }
 }

@@ -300,6 +300,35 @@ impl CarteroPage<'_> {
         .await;
     }
 
+    /// Scrolls `element` to the middle of the window (for a screenshot of it).
+    pub async fn center_on(&self, element: &Element) {
+        let element = serde_json::to_value(element).expect("the element as an argument");
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![element],
+            )
+            .await
+            .expect("scroll");
+    }
+
+    /// Chooses a file `name` holding `text` in the file input `id`, as a person picking it
+    /// would (the input's `change` fires).
+    pub async fn choose_file(&self, id: &str, name: &str, text: &str) {
+        let choose = r#"
+const [selector, name, text] = arguments;
+const input = document.querySelector(selector);
+const files = new DataTransfer();
+files.items.add(new File([text], name, { type: 'application/json' }));
+input.files = files.files;
+input.dispatchEvent(new Event('change', { bubbles: true }));
+"#;
+        self.client
+            .execute(choose, vec![json!(by_testid(id)), json!(name), json!(text)])
+            .await
+            .unwrap_or_else(|e| panic!("choose a file in {id}: {e}"));
+    }
+
     /// Clicks an element.
     pub async fn click(&self, id: &str) {
         self.find(id).await.click().await.expect("click");

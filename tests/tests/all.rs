@@ -21,5 +21,6 @@ mod relay_logs;
 mod relay_pop3;
 mod relay_web;
 mod search;
+mod settings_file;
 mod sort;
 mod sync_worker;

@@ -240,7 +240,7 @@ async fn messages_move_by_drag_and_drop_and_trash_empties_for_good() {
 }
 
 /// A message from `from`, with extra header lines `extra`.
-fn from(uidl: &str, from: &str, subject: &str, extra: &str) -> Mail {
+pub(crate) fn from(uidl: &str, from: &str, subject: &str, extra: &str) -> Mail {
     Mail::new(
         uidl,
         format!(
@@ -261,7 +261,13 @@ note();
 "#;
 
 /// Fills the open rule editor's condition `i`: its field, test and value.
-async fn condition(page: &CarteroPage<'_>, i: usize, field: &str, test: &str, value: &str) {
+pub(crate) async fn condition(
+    page: &CarteroPage<'_>,
+    i: usize,
+    field: &str,
+    test: &str,
+    value: &str,
+) {
     let rows = page.all("rule-condition").await;
     let part = |id: &str| format!("[data-testid=\"{id}\"]");
     for (id, choice) in [("rule-field", field), ("rule-test", test)] {
@@ -279,7 +285,7 @@ async fn condition(page: &CarteroPage<'_>, i: usize, field: &str, test: &str, va
 }
 
 /// Waits until the rules' status says `words`.
-async fn rules_say(page: &CarteroPage<'_>, words: &str) {
+pub(crate) async fn rules_say(page: &CarteroPage<'_>, words: &str) {
     page.wait_text("rules-status", words).await;
 }
 
@@ -423,7 +429,7 @@ async fn has_folder(page: &CarteroPage<'_>, name: &str) -> bool {
 }
 
 /// Waits until the folder `name` is listed (`true`) or gone (`false`).
-async fn wait_has_folder(page: &CarteroPage<'_>, name: &str, listed: bool) {
+pub(crate) async fn wait_has_folder(page: &CarteroPage<'_>, name: &str, listed: bool) {
     wait_until(
         &format!("folder {name} listed: {listed}"),
         Duration::from_secs(10),
@@ -467,7 +473,7 @@ async fn wait_own_folders(page: &CarteroPage<'_>, names: &[&str]) {
 }
 
 /// Writes `name` in the open folder form (over what is there) and saves it.
-async fn name_folder(page: &CarteroPage<'_>, name: &str) {
+pub(crate) async fn name_folder(page: &CarteroPage<'_>, name: &str) {
     page.find("folder-name")
         .await
         .send_keys(&format!("\u{E009}a\u{E000}\u{E003}{name}"))

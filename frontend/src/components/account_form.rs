@@ -105,6 +105,13 @@ pub fn AccountForm(#[prop(optional)] editing: Option<Account>) -> impl IntoView 
                     {move || store.t(T::TryDemo)}
                 </button>
             </Show>
+            // A new device: the accounts, folders and rules of another, from its file.
+            <Show when=move || !is_edit && !store.has_accounts()>
+                <div class="first-import">
+                    <p class="hint">{move || store.t(T::ImportFirstRun)}</p>
+                    <crate::components::settings_file::SettingsImport />
+                </div>
+            </Show>
             <form on:submit=on_submit>
                 <Field label=T::Email testid="account-email" kind="email" autocomplete="email" value=email />
                 <div class="row">

@@ -16,6 +16,7 @@ pub mod passphrase;
 pub mod policy_fields;
 pub mod remove_dialog;
 pub mod rules;
+pub mod settings_file;
 pub mod shortcuts;
 pub mod sort_menu;
 pub mod sync_bar;

@@ -144,6 +144,7 @@ pub fn Settings() -> impl IntoView {
                 <NotifyField />
             </form>
             <RulesSettings />
+            <crate::components::settings_file::SettingsFileFields />
             <div class="actions">
                 <button type="button" class="secondary" data-testid="settings-close" on:click=move |_| store.form.set(None)>
                     {move || store.t(T::Close)}

@@ -11,6 +11,7 @@ pub mod protocol;
 pub mod query;
 pub mod reading;
 pub mod rules;
+pub mod settings_file;
 pub mod terms;
 pub mod thread;
 pub mod user_folders;

@@ -262,6 +262,21 @@ pub enum Intent {
         /// Keep its downloaded mail on this device (readable, no longer synced).
         keep_mail: bool,
     },
+    /// Import a settings file (see `model::settings_file`): the worker reads it, adds what
+    /// the device lacks in one transaction, tells every tab, and answers this page alone
+    /// with `[ticket, ImportAnswer]`.
+    ImportSettings {
+        /// The file's text (the worker parses it: the page carries no settings file code).
+        text: String,
+        /// Tells the answer to this request from others.
+        ticket: u64,
+    },
+    /// Write the settings file of what is stored: answered `[ticket, the file's text or
+    /// null]`.
+    ExportSettings {
+        /// Tells the answer to this request from others.
+        ticket: u64,
+    },
     /// Add a sender to one of the reader's sender lists, or take one off it.
     ChooseForSender {
         /// Which list.

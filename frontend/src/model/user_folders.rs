@@ -37,7 +37,7 @@ pub enum Problem {
 }
 
 /// Whether two names are the same to a person (case and surrounding spaces aside).
-fn same(a: &str, b: &str) -> bool {
+pub fn same(a: &str, b: &str) -> bool {
     crate::model::account::lower_case(a.trim()) == crate::model::account::lower_case(b.trim())
 }
 

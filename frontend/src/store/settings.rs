@@ -96,7 +96,7 @@ async fn setting<R: serde::de::DeserializeOwned>(key: &str) -> Result<Option<R>,
 }
 
 /// The settings record stored under `key` in `settings`, a store of an open transaction.
-async fn setting_in<R: serde::de::DeserializeOwned>(
+pub async fn setting_in<R: serde::de::DeserializeOwned>(
     settings: &rexie::Store,
     key: &str,
 ) -> Result<Option<R>, StoreError> {

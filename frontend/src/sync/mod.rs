@@ -6,6 +6,7 @@ pub mod filing;
 pub mod reading;
 pub mod rows;
 pub mod schedule;
+pub mod settings_file;
 
 use std::cell::RefCell;
 

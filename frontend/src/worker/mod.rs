@@ -21,6 +21,7 @@ pub mod scan;
 pub mod search;
 pub mod senders;
 pub mod session;
+pub mod settings_import;
 pub mod socket;
 pub mod startup;
 pub mod threads;
@@ -418,6 +419,17 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
             });
         }
         Intent::Start { ticket } => spawn_local(async move { startup::answer(ticket).await }),
+        Intent::ImportSettings { text, ticket } => {
+            let herald = herald.clone();
+            spawn_local(async move {
+                let (answer, notices) = settings_import::answer(&text).await;
+                notices.iter().for_each(|notice| herald.tell(notice));
+                settings_import::post_answer(ticket, &answer);
+            });
+        }
+        Intent::ExportSettings { ticket } => {
+            spawn_local(async move { settings_import::answer_export(ticket).await })
+        }
         Intent::Counters { ticket } => {
             spawn_local(async move { startup::answer_counters(ticket).await })
         }

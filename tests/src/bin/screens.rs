@@ -68,6 +68,12 @@ async fn main() {
                 .expect("a screenshot of the form");
             let name = format!("account-policy-{lang}-{scheme}-{size}.png");
             std::fs::write(dir.join(name), png).expect("save");
+            // Issue 11: a new device imports its settings from its first screen.
+            let import = page.find("settings-import").await;
+            page.center_on(&import).await;
+            let png = browser.client.screenshot().await.expect("a shot");
+            let name = format!("first-import-{lang}-{scheme}-{size}.png");
+            std::fs::write(dir.join(name), png).expect("save");
             page.click("try-demo").await;
             page.wait_count(7).await;
             page.wait_sync_settled().await;
@@ -228,16 +234,32 @@ async fn main() {
                 .expect("move");
             page.click("rule-read").await;
             let editor = page.find("rule-editor").await;
-            let element = serde_json::to_value(&editor).expect("the element as an argument");
-            page.client
-                .execute(
-                    "arguments[0].scrollIntoView({block: 'center'});",
-                    vec![element],
-                )
-                .await
-                .expect("scroll");
+            page.center_on(&editor).await;
             save(
                 shot("rules"),
+                browser.client.screenshot().await.expect("shot"),
+            );
+            // Issue 11: the settings file, one imported.
+            page.click("rule-save").await;
+            page.find("rules-status").await;
+            let trip = if lang == "es" { "Viajes" } else { "Trips" };
+            let file = serde_json::json!({
+                "format": "cartero-settings",
+                "version": 1,
+                "folders": [{ "id": "u-trips", "name": trip }],
+            });
+            page.choose_file(
+                "settings-import",
+                "cartero-settings.json",
+                &file.to_string(),
+            )
+            .await;
+            let result = page
+                .find_css("[data-testid=\"settings-import-result\"][data-state=\"done\"]")
+                .await;
+            page.center_on(&result).await;
+            save(
+                shot("settings-file"),
                 browser.client.screenshot().await.expect("shot"),
             );
             page.click("settings-close").await;
