@@ -208,11 +208,19 @@ pub fn import(
             false => account.id.clone(),
         };
         ids.insert(account.id.clone(), id.clone());
+        // The demo mark skips the clear-text warning, and the colour goes into a style:
+        // neither is taken from a file as it is.
+        let colour = match is_colour(&account.colour) {
+            true => account.colour.clone(),
+            false => String::new(),
+        };
         new_accounts.push(Account {
             id,
             password: None,
             sealed_password: None,
             removed_ms: None,
+            demo: false,
+            colour,
             ..account
         });
     }
@@ -230,6 +238,13 @@ pub fn import(
         new_folders,
         new_rules,
     })
+}
+
+/// Whether `colour` is `#rrggbb`.
+fn is_colour(colour: &str) -> bool {
+    colour.len() == 7
+        && colour.starts_with('#')
+        && colour[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
 
 /// An account's server, port and user name must be there, and hold no control
@@ -502,6 +517,24 @@ mod tests {
         assert_eq!(added.conditions[0].value, "acct-n1");
         assert_eq!(added.actions[0], Action::Move("archive".into()));
         assert_ne!(added.id, "r-1");
+    }
+
+    #[test]
+    fn an_imported_account_is_no_demo_and_takes_only_a_real_colour() {
+        let mut odd = account("acct-5", "pop.other.org", "luis");
+        odd.demo = true;
+        odd.colour = "red; background: url(https://t.example/x)".into();
+        let file = export(&Settings {
+            accounts: vec![odd, account("acct-6", "pop.third.org", "eva")],
+            ..Settings::default()
+        });
+        let imported = import(file, &device(), numbered()).unwrap();
+        let [odd, plain] = &imported.new_accounts[..] else {
+            panic!("{imported:?}")
+        };
+        assert!(!odd.demo);
+        assert_eq!(odd.colour, "");
+        assert_eq!(plain.colour, "#2f7dd1");
     }
 
     #[test]
