@@ -180,20 +180,40 @@ async fn a_word_of_thousands_of_messages_shows_the_newest_first_then_all_of_them
         room.sync(&page, COUNT).await;
         page.wait_sync_settled().await;
         page.wait_search_index().await;
-        // Every count the list says, in order.
+        // Every count the list says, in order; and Ctrl+A in the list as soon as it shows
+        // only the newest results.
         page.client
             .execute(
-                r#"window.__counts = [];
+                r#"const all = arguments[0];
+                window.__counts = [];
+                window.__ticked_at = null;
                 const list = document.querySelector('[data-testid="message-list"]');
-                new MutationObserver((changes) => changes.forEach((c) =>
-                    window.__counts.push(c.target.getAttribute('data-count'))))
-                    .observe(list, { attributes: true, attributeFilter: ['data-count'] });"#,
-                vec![],
+                new MutationObserver((changes) => changes.forEach((c) => {
+                    const n = c.target.getAttribute('data-count');
+                    window.__counts.push(n);
+                    if (window.__ticked_at === null && +n >= 60 && +n < all) {
+                        window.__ticked_at = n;
+                        list.dispatchEvent(new KeyboardEvent('keydown',
+                            { key: 'a', ctrlKey: true, bubbles: true }));
+                    }
+                })).observe(list, { attributes: true, attributeFilter: ['data-count'] });"#,
+                vec![serde_json::json!(COUNT)],
             )
             .await
             .expect("watch the count");
         page.search("boletin").await;
         page.wait_count(COUNT).await;
+        // Ticked while only the newest showed, every result is ticked once all are read.
+        page.wait_text("bulk-count", "2500 messages selected").await;
+        let ticked_at = page
+            .client
+            .execute("return window.__ticked_at;", vec![])
+            .await
+            .expect("when it was ticked");
+        assert!(
+            ticked_at.is_string(),
+            "Ctrl+A was never pressed: {ticked_at}"
+        );
         let counts = page
             .client
             .execute("return window.__counts;", vec![])

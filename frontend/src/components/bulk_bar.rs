@@ -46,9 +46,8 @@ pub fn toggle(store: AppStore, id: &str, range: bool) {
 /// Ticks every message of the list: a search's results, or the whole folder view (asked
 /// of the worker, not only the loaded rows).
 pub fn tick_all(store: AppStore) {
-    if let Some(found) = store.found.get_untracked() {
-        store.checked.set(found.to_vec());
-        return;
+    if store.found.with_untracked(Option::is_some) {
+        return tick_found(store);
     }
     let (view, order) = (store.view_untracked(), store.order.get_untracked());
     leptos::task::spawn_local(async move {
@@ -58,6 +57,28 @@ pub fn tick_all(store: AppStore) {
         // Another folder shown meanwhile: its ticks are not these.
         if store.view_untracked() == view && store.found.with_untracked(Option::is_none) {
             store.checked.set(ids);
+        }
+    });
+}
+
+/// Ticks every result of the search shown. While its first screen shows and the rest are
+/// still being read, it waits for all of them (at most half a minute): ticking only the
+/// newest would leave out results the count already says are there.
+fn tick_found(store: AppStore) {
+    let query = store.query.get_untracked();
+    leptos::task::spawn_local(async move {
+        for _ in 0..600 {
+            if !store.searching.get_untracked() {
+                break;
+            }
+            gloo_timers::future::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        // Another search typed meanwhile: its ticks are not these.
+        if store.searching.get_untracked() || store.query.get_untracked() != query {
+            return;
+        }
+        if let Some(found) = store.found.get_untracked() {
+            store.checked.set(found.to_vec());
         }
     });
 }
