@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::Account;
-use super::folder::BUILT_IN;
 use super::rules::{Action, Field, Rule};
 use super::user_folders::{self, UserFolder};
 
@@ -101,6 +100,16 @@ impl Imported {
             && self.new_rules == 0
             && self.new_senders == 0
     }
+
+    /// The answer once this import is stored.
+    pub fn answer(&self) -> ImportAnswer {
+        ImportAnswer::Done {
+            accounts: self.new_accounts.len() as u32,
+            folders: self.new_folders as u32,
+            rules: self.new_rules as u32,
+            senders: self.new_senders as u32,
+        }
+    }
 }
 
 /// The worker's answer to an import.
@@ -125,18 +134,6 @@ pub enum ImportAnswer {
         /// The browser's storage is full.
         full: bool,
     },
-}
-
-impl Imported {
-    /// The answer once this import is stored.
-    pub fn answer(&self) -> ImportAnswer {
-        ImportAnswer::Done {
-            accounts: self.new_accounts.len() as u32,
-            folders: self.new_folders as u32,
-            rules: self.new_rules as u32,
-            senders: self.new_senders as u32,
-        }
-    }
 }
 
 /// The file for `settings`: removed accounts stay out, and no password goes in, in the
@@ -287,9 +284,8 @@ fn import_folders(
         }
         user_folders::check(&folders, &folder.name, parent.as_deref(), None)
             .map_err(|_| ImportProblem::BadFolder(folder.name.clone()))?;
-        let taken = |id: &str| {
-            !id.starts_with("u-") || folders.iter().any(|f| f.id == id) || BUILT_IN.contains(&id)
-        };
+        // Built-in folders' ids do not start `u-`.
+        let taken = |id: &str| !id.starts_with("u-") || folders.iter().any(|f| f.id == id);
         let id = match taken(&folder.id) {
             true => fresh_id("u"),
             false => folder.id.clone(),

@@ -98,14 +98,13 @@ pub async fn import(file: SettingsFile) -> Result<Result<Imported, ImportProblem
     Ok(Ok(imported))
 }
 
-/// The settings file in `text`, if it is one this build reads.
+/// The settings file in `text`, if it is one (its format and version are checked by the
+/// import).
 fn parse(text: &str) -> Result<SettingsFile, ImportProblem> {
-    let file = js_sys::JSON::parse(text)
+    js_sys::JSON::parse(text)
         .ok()
         .and_then(|value| serde_wasm_bindgen::from_value::<SettingsFile>(value).ok())
-        .ok_or(ImportProblem::NotSettings)?;
-    settings_file::check_format(&file)?;
-    Ok(file)
+        .ok_or(ImportProblem::NotSettings)
 }
 
 /// Imports the file in `text`: the answer for the page that asked, and what every tab is
