@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use crate::model::MessageMeta;
+use crate::model::protocol::RowAnchor;
 
 /// Rows read from the store at a time.
 pub const CHUNK: usize = 50;
@@ -27,6 +28,34 @@ pub struct Window {
     stale: Vec<usize>,
     /// Chunks asked for in this epoch.
     loading: Vec<usize>,
+}
+
+/// Scrolling faster than this (rows per millisecond: 17 a frame at 60 Hz, past the list's
+/// margin every frame) reads nothing: the rows passed would be drawn and dropped at once,
+/// and the list would miss frames for them. The rows where it slows down are read then.
+pub const TOO_FAST_ROWS_PER_MS: f64 = 1.0;
+/// Two moves further apart than this are not one fast scroll.
+const SCROLL_GAP_MS: f64 = 100.0;
+
+/// How fast the list is being scrolled, from where its rows start each time it moves.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Pace {
+    /// The last move: when (ms) and the first row then.
+    last: Option<(f64, usize)>,
+}
+
+impl Pace {
+    /// The list's rows start at `first` at time `now` (ms): whether it moved there too fast
+    /// to read rows for.
+    pub fn too_fast(&mut self, now: f64, first: usize) -> bool {
+        let last = self.last.replace((now, first));
+        let Some((then, from)) = last else {
+            return false;
+        };
+        let elapsed = now - then;
+        let rows = first.abs_diff(from) as f64;
+        elapsed < SCROLL_GAP_MS && rows > TOO_FAST_ROWS_PER_MS * elapsed.max(1.0)
+    }
 }
 
 /// The chunks that hold rows `rows`.
@@ -102,6 +131,32 @@ impl Window {
         self.chunks.push((chunk, rows));
         self.stale.retain(|c| *c != chunk && keep.contains(c));
         true
+    }
+
+    /// A row loaded in this epoch right next to chunk `chunk`, from which the chunk can be
+    /// read without stepping over every row before it: the last of the chunk before, else
+    /// the first of the chunk after. None for a chunk loaded again after a change (rows
+    /// may have moved: it is read by its place).
+    pub fn anchor_for(&self, chunk: usize) -> Option<RowAnchor> {
+        let fresh = |c: usize| self.chunk(c).filter(|_| !self.stale.contains(&c));
+        if self.stale.contains(&chunk) {
+            return None;
+        }
+        let before = chunk.checked_sub(1).and_then(fresh);
+        if let Some(last) = before
+            .filter(|rows| rows.len() == CHUNK)
+            .and_then(|r| r.last())
+        {
+            return Some(RowAnchor {
+                id: last.id.clone(),
+                after: true,
+            });
+        }
+        let first = fresh(chunk + 1)?.first()?;
+        Some(RowAnchor {
+            id: first.id.clone(),
+            after: false,
+        })
     }
 
     /// The loaded rows among `rows`, with their places.
@@ -212,6 +267,55 @@ mod tests {
         w.loaded(w.epoch(), 0, rows(100, CHUNK), 0..10);
         assert_eq!(w.at(0).map(|m| m.id.as_str()), Some("a/100"));
         assert!(w.to_load(0..1).is_empty());
+    }
+
+    #[test]
+    fn a_fling_is_too_fast_to_read_and_a_slower_scroll_is_not() {
+        let mut pace = Pace::default();
+        assert!(!pace.too_fast(1000.0, 0), "the first move");
+        assert!(!pace.too_fast(1016.7, 2), "two rows a frame");
+        assert!(pace.too_fast(1033.4, 26), "24 rows a frame");
+        assert!(pace.too_fast(1033.4, 60), "a jump in the same millisecond");
+        assert!(
+            !pace.too_fast(1200.0, 5000),
+            "after a pause: a jump, not a fling"
+        );
+        assert!(!pace.too_fast(1216.7, 5016), "slowing down");
+    }
+
+    #[test]
+    fn a_chunk_is_read_from_a_loaded_neighbour() {
+        let mut w = Window::default();
+        assert_eq!(w.anchor_for(5), None, "nothing loaded");
+        w.to_load(5..6);
+        w.loaded(w.epoch(), 5, rows(5 * CHUNK, CHUNK), 0..10);
+        let after = w.anchor_for(6).expect("after chunk 5");
+        assert_eq!((after.id.as_str(), after.after), ("a/299", true));
+        let before = w.anchor_for(4).expect("before chunk 5");
+        assert_eq!((before.id.as_str(), before.after), ("a/250", false));
+        assert_eq!(w.anchor_for(7), None, "no neighbour");
+        w.to_load(6..7);
+        w.loaded(w.epoch(), 6, rows(6 * CHUNK, CHUNK), 0..10);
+        w.refresh();
+        assert_eq!(w.anchor_for(7), None, "chunk 6 may have moved");
+        w.to_load(5..6);
+        w.loaded(w.epoch(), 5, rows(5 * CHUNK, CHUNK), 0..10);
+        assert_eq!(
+            w.anchor_for(6),
+            None,
+            "a chunk loaded again is read by its place"
+        );
+        w.to_load(6..7);
+        w.loaded(w.epoch(), 6, rows(6 * CHUNK, CHUNK), 0..10);
+        assert!(w.anchor_for(7).is_some(), "loaded again since the change");
+    }
+
+    #[test]
+    fn a_short_chunk_is_no_anchor_for_the_next() {
+        let mut w = Window::default();
+        w.to_load(0..1);
+        w.loaded(w.epoch(), 0, rows(0, 10), 0..10);
+        assert_eq!(w.anchor_for(1), None, "the view may end there");
     }
 
     #[test]

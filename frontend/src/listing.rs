@@ -64,21 +64,27 @@ pub fn source(store: AppStore) -> Source {
 /// Loads the chunks of rows `rows` of `source` that are not loaded; chunks far from them
 /// are let go.
 pub fn load(store: AppStore, source: &Source, rows: Range<usize>) {
-    let Some(ask) = store
-        .window
-        .try_update_untracked(|w| (w.epoch(), w.to_load(chunks_of(rows.clone()))))
-    else {
+    let Some(ask) = store.window.try_update_untracked(|w| {
+        let chunks = w.to_load(chunks_of(rows.clone()));
+        let anchors: Vec<_> = chunks.iter().map(|c| w.anchor_for(*c)).collect();
+        (w.epoch(), chunks.into_iter().zip(anchors))
+    }) else {
         return;
     };
     let (epoch, chunks) = ask;
     let keep = chunks_of(rows.start.saturating_sub(KEEP_ROWS)..rows.end + KEEP_ROWS);
-    for chunk in chunks {
+    for (chunk, anchor) in chunks {
         let (source, keep) = (source.clone(), keep.clone());
         spawn_local(async move {
             let from = chunk * CHUNK;
             let rows = match &source {
                 Source::Folder(view, order) => {
-                    rows::page(view, *order, from as u32, CHUNK as u32).await
+                    let place = rows::Place {
+                        offset: from as u32,
+                        limit: CHUNK as u32,
+                        anchor,
+                    };
+                    rows::page(view, *order, place).await
                 }
                 Source::Found(ids) => {
                     let to = (from + CHUNK).min(ids.len());

@@ -12,6 +12,7 @@ mod fault_suite;
 mod faults;
 mod folders;
 mod html_mail;
+mod long_list;
 mod mailbox;
 mod reading;
 mod relay_access;

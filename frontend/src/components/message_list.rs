@@ -1,6 +1,7 @@
 //! The message list: the search box and the rows of the view, virtualized. Only the rows on
 //! screen, and a margin, are loaded and drawn; the list is as tall as the whole view.
 
+use gloo_timers::callback::Timeout;
 use leptos::ev;
 use leptos::html::Ul;
 use leptos::prelude::*;
@@ -9,7 +10,7 @@ use crate::components::folder_list::DRAG_TYPE;
 use crate::components::shortcuts::Shortcuts;
 use crate::format;
 use crate::i18n::{T, counted};
-use crate::list_window::Window;
+use crate::list_window::{Pace, Window};
 use crate::listing;
 use crate::model::MessageMeta;
 use crate::model::order::Order;
@@ -19,6 +20,9 @@ use crate::state::AppStore;
 pub const ROW_PX: f64 = 58.0;
 /// Rows drawn beyond the screen, either side.
 const MARGIN_ROWS: usize = 20;
+/// How long after a move too fast to read rows for (see [`Pace`]) they are read, unless
+/// the list moves again.
+const SETTLE_MS: u32 = 60;
 
 /// Search box and rows, newest first.
 #[component]
@@ -60,6 +64,8 @@ pub fn MessageList() -> impl IntoView {
     });
     let source = Memo::new(move |_| listing::source(store));
     let shown_source = StoredValue::new(None::<listing::Source>);
+    let pace = StoredValue::new(Pace::default());
+    let settling = StoredValue::new_local(None::<Timeout>);
     Effect::new(move |_| {
         let source = source.get();
         if shown_source.with_value(|s| s.as_ref() != Some(&source)) {
@@ -72,7 +78,19 @@ pub fn MessageList() -> impl IntoView {
             shown_source.set_value(Some(source.clone()));
         }
         store.window.track();
-        listing::load(store, &source, rows.get());
+        let rows = rows.get();
+        let now = window().performance().map_or(0.0, |p| p.now());
+        if pace.try_update_value(|p| p.too_fast(now, rows.start)) == Some(true) {
+            // Read where the list slows down: this runs again once it has not moved for
+            // a while.
+            let again = Timeout::new(SETTLE_MS, move || {
+                settling.set_value(None);
+                store.window.notify();
+            });
+            settling.set_value(Some(again));
+            return;
+        }
+        listing::load(store, &source, rows);
     });
     // A new view starts at its top (a search's whole results keep the place).
     Effect::new(move |before: Option<listing::Source>| {

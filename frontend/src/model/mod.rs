@@ -5,6 +5,7 @@ pub mod account;
 pub mod error;
 pub mod folder;
 pub mod order;
+pub mod page_place;
 pub mod phase;
 pub mod postings;
 pub mod protocol;

@@ -197,6 +197,10 @@ pub enum Intent {
         offset: u32,
         /// How many at most.
         limit: u32,
+        /// A row the page holds next to this page: the worker reads from it (a few
+        /// steps) instead of stepping over every row before `offset`.
+        #[serde(default)]
+        anchor: Option<RowAnchor>,
         /// Tells the answer to this request from others.
         ticket: u64,
     },
@@ -462,6 +466,16 @@ impl Notice {
     pub fn from_value(value: wasm_bindgen::JsValue) -> Option<Notice> {
         serde_wasm_bindgen::from_value(value).ok()
     }
+}
+
+/// A loaded row next to a page the list asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowAnchor {
+    /// The row's message id.
+    pub id: String,
+    /// `true`: the page is the rows right after this one, in the order; `false`: the rows
+    /// right before it.
+    pub after: bool,
 }
 
 #[cfg(test)]

@@ -18,14 +18,17 @@ fn key(account: &str, folder: &str) -> JsValue {
 /// Keys that start with `prefix` (strings), in a store or index keyed by arrays: from
 /// `[..prefix]` up to `[..prefix, []]`, an array being above every string and number.
 pub fn prefixed(prefix: &[&str]) -> Result<KeyRange, StoreError> {
-    let lower = Array::new();
-    for part in prefix {
-        lower.push(&JsValue::from_str(part));
-    }
-    let upper = lower.slice(0, prefix.len() as u32);
-    upper.push(&Array::new());
+    let (lower, upper) = prefix_bounds(prefix);
     KeyRange::bound(&lower, &upper, Some(false), Some(false))
         .map_err(|e| StoreError::Failed(e.to_string()))
+}
+
+/// The bounds of [`prefixed`]: `[..prefix]` and `[..prefix, []]`.
+pub fn prefix_bounds(prefix: &[&str]) -> (Array, Array) {
+    let lower: Array = prefix.iter().map(|part| JsValue::from_str(part)).collect();
+    let upper = lower.slice(0, prefix.len() as u32);
+    upper.push(&Array::new());
+    (lower, upper)
 }
 
 /// Every stored counter.

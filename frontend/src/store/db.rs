@@ -43,6 +43,16 @@ pub const BY_THREAD: &str = "by_thread";
 /// The sparse index of [`MESSAGES`] that head their conversation in their folder, by
 /// folder and date (`head_at`): one entry per conversation.
 pub const BY_FOLDER_HEAD: &str = "by_folder_head";
+/// The key paths of the message indexes a list is read through (a row's key in them).
+pub const FOLDER_DATE_KEY: [&str; 2] = ["folder", "date_ms"];
+/// See [`FOLDER_DATE_KEY`].
+pub const ACCOUNT_FOLDER_DATE_KEY: [&str; 3] = ["account", "folder", "date_ms"];
+/// See [`FOLDER_DATE_KEY`].
+pub const FOLDER_SENDER_KEY: [&str; 3] = ["folder", "sender_key", "date_ms"];
+/// See [`FOLDER_DATE_KEY`].
+pub const FOLDER_SIZE_KEY: [&str; 2] = ["folder", "size"];
+/// See [`FOLDER_DATE_KEY`].
+pub const FOLDER_HEAD_KEY: [&str; 2] = ["folder", "head_at"];
 /// How many messages, and how many unread, per account and folder, keyed by
 /// `[account, folder]` (see `model::folder::Counter`).
 pub const COUNTERS: &str = "counters";
@@ -102,23 +112,20 @@ pub async fn open() -> Result<Rc<Rexie>, StoreError> {
             ObjectStore::new(MESSAGES)
                 .key_path("id")
                 .add_index(Index::new(BY_ACCOUNT, "account"))
-                .add_index(Index::new_array(BY_FOLDER_DATE, ["folder", "date_ms"]))
+                .add_index(Index::new_array(BY_FOLDER_DATE, FOLDER_DATE_KEY))
                 .add_index(Index::new_array(
                     BY_ACCOUNT_FOLDER_DATE,
-                    ["account", "folder", "date_ms"],
+                    ACCOUNT_FOLDER_DATE_KEY,
                 ))
-                .add_index(Index::new_array(
-                    BY_FOLDER_SENDER,
-                    ["folder", "sender_key", "date_ms"],
-                ))
-                .add_index(Index::new_array(BY_FOLDER_SIZE, ["folder", "size"]))
+                .add_index(Index::new_array(BY_FOLDER_SENDER, FOLDER_SENDER_KEY))
+                .add_index(Index::new_array(BY_FOLDER_SIZE, FOLDER_SIZE_KEY))
                 .add_index(Index::new_array(BY_FOLDER_UNREAD, ["folder", "unread_at"]))
                 .add_index(Index::new_array(
                     BY_FOLDER_FLAGGED,
                     ["folder", "flagged_at"],
                 ))
                 .add_index(Index::new(BY_THREAD, "thread"))
-                .add_index(Index::new_array(BY_FOLDER_HEAD, ["folder", "head_at"])),
+                .add_index(Index::new_array(BY_FOLDER_HEAD, FOLDER_HEAD_KEY)),
         )
         .add_object_store(ObjectStore::new(COUNTERS).key_path_array(["account", "folder"]))
         .add_object_store(ObjectStore::new(RAW).key_path("id"))

@@ -6,6 +6,7 @@ use wasm_bindgen::JsValue;
 use super::reading::ask;
 use crate::model::folder::FolderView;
 use crate::model::order::Order;
+use crate::model::protocol::RowAnchor;
 use crate::model::{Intent, MessageMeta};
 
 /// The records of an answer, read as the list shows them; `None` when there are none.
@@ -25,19 +26,30 @@ pub async fn counters() -> Option<Vec<crate::model::Counter>> {
     serde_wasm_bindgen::from_value(answer.get(1)).ok()
 }
 
-/// Up to `limit` messages of `view` in `order` from place `offset` on.
-pub async fn page(
-    view: &FolderView,
-    order: Order,
-    offset: u32,
-    limit: u32,
-) -> Option<Vec<MessageMeta>> {
+/// Where a page of a view is.
+pub struct Place {
+    /// Its first row's place.
+    pub offset: u32,
+    /// How many rows at most.
+    pub limit: u32,
+    /// A loaded row right next to it, when there is one.
+    pub anchor: Option<RowAnchor>,
+}
+
+/// Up to `place.limit` messages of `view` in `order` from `place.offset` on.
+pub async fn page(view: &FolderView, order: Order, place: Place) -> Option<Vec<MessageMeta>> {
     let view = view.clone();
+    let Place {
+        offset,
+        limit,
+        anchor,
+    } = place;
     let answer = ask(|ticket| Intent::Rows {
         view,
         order,
         offset,
         limit,
+        anchor,
         ticket,
     })
     .await?;

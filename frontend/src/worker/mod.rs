@@ -487,10 +487,11 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
             order,
             offset,
             limit,
+            anchor,
             ticket,
-        } => {
-            spawn_local(async move { rows::answer_page(&view, order, offset, limit, ticket).await })
-        }
+        } => spawn_local(async move {
+            rows::answer_page(&view, order, (offset, limit), anchor, ticket).await
+        }),
         Intent::ViewIds {
             view,
             order,

@@ -5,17 +5,21 @@
 
 use futures_util::future::try_join_all;
 use js_sys::Array;
-use rexie::{Direction, KeyRange, TransactionMode};
+use js_sys::Reflect;
+use rexie::{Direction, KeyRange, Store, StoreIndex, Transaction, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use super::reader::post;
-use crate::model::MessageMeta;
-use crate::model::folder::FolderView;
+use crate::model::folder::{FolderView, sum};
 use crate::model::order::{Order, SortKey};
-use crate::store::counters::prefixed;
+use crate::model::page_place::{PagePlace, READ_FROM_END_AFTER, page_place};
+use crate::model::protocol::RowAnchor;
+use crate::model::{Counter, MessageMeta};
+use crate::store::counters::{prefix_bounds, prefixed};
 use crate::store::db::{
-    self, BY_ACCOUNT_FOLDER_DATE, BY_FOLDER_DATE, BY_FOLDER_HEAD, BY_FOLDER_SENDER, BY_FOLDER_SIZE,
-    MESSAGES, StoreError,
+    self, ACCOUNT_FOLDER_DATE_KEY, BY_ACCOUNT_FOLDER_DATE, BY_FOLDER_DATE, BY_FOLDER_HEAD,
+    BY_FOLDER_SENDER, BY_FOLDER_SIZE, COUNTERS, FOLDER_DATE_KEY, FOLDER_HEAD_KEY,
+    FOLDER_SENDER_KEY, FOLDER_SIZE_KEY, MESSAGES, StoreError,
 };
 
 /// Where a view's messages are in an order: an index, the view's range in it, and the
@@ -23,6 +27,10 @@ use crate::store::db::{
 pub struct Listing {
     /// The index.
     pub index: &'static str,
+    /// The fields of a record that make its key in the index.
+    pub key_path: &'static [&'static str],
+    /// The parts every key of the view starts with.
+    pub prefix: Vec<String>,
     /// The view's range in it.
     pub range: KeyRange,
     /// Only this account's messages (ids `account/uidl`) are the view's.
@@ -33,27 +41,46 @@ pub struct Listing {
 /// and conversation heads have one for every account (each index costs every write), so one account's view of
 /// them picks its own messages out of the folder's by their ids.
 pub fn listing(view: &FolderView, key: SortKey) -> Result<Listing, StoreError> {
-    let folder_only = || prefixed(&[&view.folder]);
-    Ok(match (key, &view.account) {
-        (SortKey::Date, Some(account)) => Listing {
-            index: BY_ACCOUNT_FOLDER_DATE,
-            range: prefixed(&[account, &view.folder])?,
-            only: None,
-        },
-        (SortKey::Date, None) => Listing {
-            index: BY_FOLDER_DATE,
-            range: folder_only()?,
-            only: None,
-        },
-        (SortKey::Sender | SortKey::Size | SortKey::Thread, account) => Listing {
-            index: match key {
-                SortKey::Sender => BY_FOLDER_SENDER,
-                SortKey::Thread => BY_FOLDER_HEAD,
-                _ => BY_FOLDER_SIZE,
-            },
-            range: folder_only()?,
-            only: account.clone(),
-        },
+    let (index, key_path, prefix, only): (_, &'static [&'static str], _, _) =
+        match (key, &view.account) {
+            (SortKey::Date, Some(account)) => (
+                BY_ACCOUNT_FOLDER_DATE,
+                &ACCOUNT_FOLDER_DATE_KEY,
+                vec![account.clone(), view.folder.clone()],
+                None,
+            ),
+            (SortKey::Date, None) => (
+                BY_FOLDER_DATE,
+                &FOLDER_DATE_KEY,
+                vec![view.folder.clone()],
+                None,
+            ),
+            (SortKey::Sender, account) => (
+                BY_FOLDER_SENDER,
+                &FOLDER_SENDER_KEY,
+                vec![view.folder.clone()],
+                account.clone(),
+            ),
+            (SortKey::Thread, account) => (
+                BY_FOLDER_HEAD,
+                &FOLDER_HEAD_KEY,
+                vec![view.folder.clone()],
+                account.clone(),
+            ),
+            (SortKey::Size, account) => (
+                BY_FOLDER_SIZE,
+                &FOLDER_SIZE_KEY,
+                vec![view.folder.clone()],
+                account.clone(),
+            ),
+        };
+    let parts: Vec<&str> = prefix.iter().map(String::as_str).collect();
+    Ok(Listing {
+        index,
+        key_path,
+        range: prefixed(&parts)?,
+        prefix,
+        only,
     })
 }
 
@@ -119,9 +146,15 @@ pub(super) fn answer(ticket: u64, records: Result<Vec<JsValue>, StoreError>) {
 }
 
 /// Answers request `ticket` with up to `limit` records of `view` in `order` from place
-/// `offset` on.
-pub async fn answer_page(view: &FolderView, order: Order, offset: u32, limit: u32, ticket: u64) {
-    answer(ticket, page(view, order, offset, limit).await);
+/// `offset` on, read from `anchor` when it is given and still there.
+pub async fn answer_page(
+    view: &FolderView,
+    order: Order,
+    (offset, limit): (u32, u32),
+    anchor: Option<RowAnchor>,
+    ticket: u64,
+) {
+    answer(ticket, page(view, order, (offset, limit), anchor).await);
 }
 
 /// Answers request `ticket` with the stored records among `ids`.
@@ -133,8 +166,8 @@ pub async fn answer_ids(ids: &[String], ticket: u64) {
 async fn page(
     view: &FolderView,
     order: Order,
-    offset: u32,
-    limit: u32,
+    (offset, limit): (u32, u32),
+    anchor: Option<RowAnchor>,
 ) -> Result<Vec<JsValue>, StoreError> {
     let listing = listing(view, order.key())?;
     let direction = match order.descending() {
@@ -142,38 +175,34 @@ async fn page(
         false => Direction::Next,
     };
     let db = db::open().await?;
-    let tx = db.transaction(&[MESSAGES], TransactionMode::ReadOnly)?;
+    // Far from its start, a page is read from the listing's nearer end, which the
+    // counters tell (they do not count conversations).
+    let from_end =
+        listing.only.is_none() && offset >= READ_FROM_END_AFTER && order.key() != SortKey::Thread;
+    let stores: &[&str] = match from_end {
+        true => &[MESSAGES, COUNTERS],
+        false => &[MESSAGES],
+    };
+    let tx = db.transaction(stores, TransactionMode::ReadOnly)?;
     let store = tx.store(MESSAGES)?;
     let index = store.index(listing.index)?;
-    let found = match &listing.only {
-        None => {
-            // The cursor skips `offset` records in one step inside the browser (advancing
-            // by zero is an error, hence `None`).
-            let found = index
-                .scan(
-                    Some(listing.range),
-                    Some(limit),
-                    (offset > 0).then_some(offset),
-                    Some(direction),
-                )
-                .await?;
-            found.into_iter().map(|(_, value)| value).collect()
+    let beside = match (&listing.only, anchor) {
+        (None, Some(anchor)) => beside(&store, &listing, direction, &anchor, limit).await?,
+        _ => None,
+    };
+    let found = match (beside, listing.only) {
+        (Some(rows), _) => rows,
+        (None, None) => {
+            let total = match from_end {
+                true => total(&tx, view).await?,
+                false => 0,
+            };
+            let place = page_place(offset, limit, total);
+            by_place(&index, listing.range, direction, place).await?
         }
-        Some(account) => {
-            // The folder's ids in the index's order (keys only), the account's picked out.
+        (None, Some(account)) => {
             let ids = index.get_all_keys(Some(listing.range), None).await?;
-            let prefix = MessageMeta::key_prefix(account);
-            let mine = |id: &JsValue| id.as_string().is_some_and(|id| id.starts_with(&prefix));
-            let place = |ids: &mut dyn Iterator<Item = JsValue>| -> Vec<JsValue> {
-                ids.filter(mine)
-                    .skip(offset as usize)
-                    .take(limit as usize)
-                    .collect()
-            };
-            let wanted = match direction {
-                Direction::Prev => place(&mut ids.into_iter().rev()),
-                _ => place(&mut ids.into_iter()),
-            };
+            let wanted = of_account(ids, &account, direction, (offset, limit));
             try_join_all(wanted.into_iter().map(|id| store.get(id)))
                 .await?
                 .into_iter()
@@ -183,6 +212,134 @@ async fn page(
     };
     tx.done().await?;
     Ok(found)
+}
+
+/// The records at `place` of `range` in `index`, walked in `direction`.
+async fn by_place(
+    index: &StoreIndex,
+    range: KeyRange,
+    direction: Direction,
+    place: PagePlace,
+) -> Result<Vec<JsValue>, StoreError> {
+    let walk = match (direction, place.backwards) {
+        (Direction::Prev, true) => Direction::Next,
+        (_, true) => Direction::Prev,
+        (direction, false) => direction,
+    };
+    // The cursor skips entries in one step inside the browser, though it walks each of
+    // them (advancing by zero is an error, hence `None`).
+    let skip = (place.skip > 0).then_some(place.skip);
+    let found = index
+        .scan(Some(range), Some(place.take), skip, Some(walk))
+        .await?;
+    let mut found: Vec<JsValue> = found.into_iter().map(|(_, value)| value).collect();
+    if place.backwards {
+        found.reverse();
+    }
+    Ok(found)
+}
+
+/// Of a folder's ids in its index's order (ascending), those of `account` at places
+/// `offset..offset + limit` in `direction`.
+fn of_account(
+    ids: Vec<JsValue>,
+    account: &str,
+    direction: Direction,
+    (offset, limit): (u32, u32),
+) -> Vec<JsValue> {
+    let prefix = MessageMeta::key_prefix(account);
+    let mine = |id: &JsValue| id.as_string().is_some_and(|id| id.starts_with(&prefix));
+    let place = |ids: &mut dyn Iterator<Item = JsValue>| -> Vec<JsValue> {
+        ids.filter(mine)
+            .skip(offset as usize)
+            .take(limit as usize)
+            .collect()
+    };
+    match direction {
+        Direction::Prev => place(&mut ids.into_iter().rev()),
+        _ => place(&mut ids.into_iter()),
+    }
+}
+
+/// Entries of the same key as an anchor that may come before it in the walk (messages of
+/// the same date to the millisecond, of the same size).
+const SAME_KEY_SLACK: u32 = 16;
+
+/// Up to `limit` records right after `anchor` in `direction` (or right before it), read
+/// from the anchor's key in a few steps, in the caller's transaction. None when the anchor
+/// is gone or moved, or too many rows share its key: the page is then read by its place.
+async fn beside(
+    store: &Store,
+    listing: &Listing,
+    direction: Direction,
+    anchor: &RowAnchor,
+    limit: u32,
+) -> Result<Option<Vec<JsValue>>, StoreError> {
+    let id = JsValue::from_str(&anchor.id);
+    let Some(record) = store.get(id.clone()).await?.filter(|r| !r.is_undefined()) else {
+        return Ok(None);
+    };
+    let key: Array = listing
+        .key_path
+        .iter()
+        .map(|field| Reflect::get(&record, &JsValue::from_str(field)).unwrap_or(JsValue::UNDEFINED))
+        .collect();
+    if key.iter().any(|part| part.is_undefined() || part.is_null()) {
+        return Ok(None);
+    }
+    let prefix: Vec<&str> = listing.prefix.iter().map(String::as_str).collect();
+    let (lower, upper) = prefix_bounds(&prefix);
+    // Walk from the anchor's key away from it: down for the rows after it when the order
+    // descends, and so on; the anchor's key is in the range.
+    let down = (direction == Direction::Prev) == anchor.after;
+    let (walk, range) = match down {
+        true => (
+            Direction::Prev,
+            KeyRange::bound(&lower, &key, Some(false), Some(false)),
+        ),
+        false => (
+            Direction::Next,
+            KeyRange::bound(&key, &upper, Some(false), Some(false)),
+        ),
+    };
+    let range = range.map_err(|e| StoreError::Failed(e.to_string()))?;
+    let wanted = limit + SAME_KEY_SLACK;
+    let walked = store
+        .index(listing.index)?
+        .scan(Some(range), Some(wanted), None, Some(walk))
+        .await?;
+    let is_anchor = |value: &JsValue| Reflect::get(value, &"id".into()).is_ok_and(|v| v == id);
+    let Some(at) = walked.iter().position(|(_, value)| is_anchor(value)) else {
+        return Ok(None);
+    };
+    let exhausted = (walked.len() as u32) < wanted;
+    let mut rows: Vec<JsValue> = walked
+        .into_iter()
+        .skip(at + 1)
+        .take(limit as usize)
+        .map(|(_, value)| value)
+        .collect();
+    // Short of `limit`: the listing's end after the anchor; before it, rows moved.
+    let whole = rows.len() as u32 == limit || (exhausted && anchor.after);
+    if !whole {
+        return Ok(None);
+    }
+    if !anchor.after {
+        rows.reverse();
+    }
+    Ok(Some(rows))
+}
+
+/// How many messages `view` holds, by its counters, in the caller's transaction.
+async fn total(tx: &Transaction, view: &FolderView) -> Result<u32, StoreError> {
+    let counters: Vec<Counter> = tx
+        .store(COUNTERS)?
+        .get_all(None, None)
+        .await?
+        .into_iter()
+        .map(serde_wasm_bindgen::from_value)
+        .collect::<Result<_, _>>()?;
+    Ok(sum(&counters, view.account.as_deref(), Some(&view.folder)).0)
 }
 
 /// The stored records among `ids`, in their order (those no longer stored are left out).

@@ -180,35 +180,67 @@ if (offered) {
 }
 "#;
 
-/// Scrolls the list from its top to its bottom, `arguments[0]` pixels per frame, and
-/// answers `[frames, frames that missed a vsync, the longest frame in ms, rows in the DOM
-/// at the end, a second later]`. A frame is the time between two animation frames while
-/// the list scrolls; one over 25 ms (a vsync and a half at 60 Hz) missed at least one.
+/// Scrolls the list `arguments[0]` pixels per frame from `arguments[1]` (a fraction of
+/// its height) for at most `arguments[2]` frames or to its bottom, and answers `[frames,
+/// frames that missed a vsync, the longest frame in ms, frames that showed no row in the
+/// middle of the list, ms from reaching the end until the last row is drawn (-1: not
+/// within 5 s, -2: the end was not reached)]`. A frame is the time between two animation
+/// frames while the list scrolls; one over 25 ms (a vsync and a half at 60 Hz) missed at
+/// least one.
 const SCROLL: &str = r#"
-const [step, done] = [arguments[0], arguments[arguments.length - 1]];
+const [step, from, most, done] = arguments;
 // The list scrolls in its pane on a wide window, with the page on a narrow one.
 const inPane = document.querySelector('.list-pane');
 const pane = inPane.scrollHeight > inPane.clientHeight + 1 ? inPane : document.scrollingElement;
-pane.scrollTop = 0;
-let last = null, frames = 0, long = 0, longest = 0;
+pane.scrollTop = Math.round(pane.scrollHeight * from);
+// The row in the middle of the visible list: a frame without it drawn is blank. Found from
+// the scroll position (no layout read while scrolling).
+const list = document.querySelector('[data-testid="message-list"]');
+const box = inPane.getBoundingClientRect();
+const middle = (Math.max(box.top, 0) + Math.min(box.bottom, innerHeight)) / 2;
+const [listTop, start] = [list.getBoundingClientRect().top, pane.scrollTop];
+const middleRow = () => Math.floor((middle - listTop + pane.scrollTop - start) / 58) + 1;
+let last = null, frames = 0, long = 0, longest = 0, blank = 0;
 const tick = (now) => {
   if (last !== null) {
     const frame = now - last;
     frames += 1; long += frame > 25; longest = Math.max(longest, frame);
+    blank += !list.querySelector(`[data-testid="message-row"][aria-posinset="${middleRow()}"]`);
   }
   last = now;
+  if (frames >= most) return done([frames, long, longest, blank, -2]);
   if (pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 1) {
-    // The rows at the end, once they are read (a second later).
-    return setTimeout(() => {
-      const rows = document.querySelectorAll('[data-testid="message-row"]').length;
-      done([frames, long, longest, rows]);
-    }, 1000);
+    // How long the last row takes to be drawn (read) once the list is at its end.
+    const count = document.querySelector('[data-testid="message-list"]').dataset.count;
+    const end = performance.now();
+    const wait = () => {
+      const last = document.querySelector(`[data-testid="message-row"][aria-posinset="${count}"]`);
+      const waited = performance.now() - end;
+      if (last || waited > 5000) return done([frames, long, longest, blank, last ? waited : -1]);
+      setTimeout(wait, 10);
+    };
+    return wait();
   }
   pane.scrollTop += step;
   requestAnimationFrame(tick);
 };
 requestAnimationFrame(tick);
 "#;
+
+/// How a scroll went, from [`SCROLL`]'s answer.
+fn scrolled(answer: &[f64]) -> String {
+    let [frames, long, longest, blank, drawn] = answer else {
+        return "?".to_owned();
+    };
+    let end = match *drawn {
+        d if d >= 0.0 => format!(", last row after {d:.0} ms"),
+        -1.0 => ", last row not drawn in 5 s".to_owned(),
+        _ => String::new(),
+    };
+    format!(
+        "{frames:.0} frames, {long:.0} missed a vsync (longest {longest:.0} ms), {blank:.0} blank{end}"
+    )
+}
 
 /// Times the IndexedDB reads a search of "semana" in the Inbox makes, each alone:
 /// answers `[ms for the term's bucket, records, ms for the Inbox's date index keys, keys]`.
@@ -226,6 +258,50 @@ open.onsuccess = async () => {
   const keys = await time((tx) => tx.objectStore('messages').index('by_folder_date').getAllKeys(IDBKeyRange.bound(['inbox'], ['inbox', []])));
   const records = await time((tx) => tx.objectStore('messages').index('by_folder_date').getAll(IDBKeyRange.bound(['inbox'], ['inbox', []]), 200));
   done([...bucket, ...keys, ...records]);
+};
+"#;
+
+/// Times reading a chunk of 50 rows from the middle of the Inbox's date index, newest
+/// first, each way alone: answers `[ms with a cursor that advances to the place, ms with a
+/// cursor from a key range that ends at the place, ms with getAll and a direction from the
+/// same range (-1: the browser has no such getAll), ms to count the Inbox]`.
+const CHUNK_STEPS: &str = r#"
+const done = arguments[arguments.length - 1];
+const open = indexedDB.open('cartero');
+open.onsuccess = () => {
+  const index = () => open.result.transaction('messages').objectStore('messages').index('by_folder_date');
+  const inbox = IDBKeyRange.bound(['inbox'], ['inbox', []]);
+  const t0 = performance.now();
+  const count = index().count(inbox);
+  count.onsuccess = () => {
+    const counted = performance.now() - t0;
+    const place = Math.floor(count.result / 2);
+    const read = (range, skip, then) => {
+      const t = performance.now(), rows = [];
+      const cursor = index().openCursor(range, 'prev');
+      let skipped = skip === 0;
+      cursor.onsuccess = () => {
+        const c = cursor.result;
+        if (!skipped) { skipped = true; return c.advance(skip); }
+        if (!c || rows.length === 50) return then(performance.now() - t, rows);
+        rows.push(c.value); c.continue();
+      };
+    };
+    read(inbox, place, (advanced, rows) => {
+      const range = IDBKeyRange.bound(['inbox'], ['inbox', rows[0].date_ms]);
+      read(range, 0, (ranged) => {
+        if (!('getAllRecords' in IDBIndex.prototype)) return done([advanced, ranged, -1, counted]);
+        const timed = (query, direction, then) => {
+          const t = performance.now();
+          const all = index().getAll({ query, count: 50, direction });
+          all.onsuccess = () => then(performance.now() - t);
+        };
+        const above = IDBKeyRange.bound(['inbox', rows[0].date_ms], ['inbox', []]);
+        timed(range, 'prev', (prev) => timed(above, 'next', (next) => timed(inbox, 'prev', (newest) => timed(inbox, 'next', (oldest) =>
+          done([advanced, ranged, prev, counted, next, newest, oldest])))));
+      });
+    });
+  };
 };
 "#;
 
@@ -260,7 +336,7 @@ async fn main() {
         "Medians of {RUNS} runs; the upgrade (filing and counting a store from before folders) runs once."
     );
     println!(
-        "| messages | upgrade | index built | first rows | Inbox's count | rows in the DOM | open a folder | scroll to the end | page wasm memory | page JS heap | search, one word | two words | a word of every message: rows, count | is:unread: rows, count | cleared | sender order | conversations |"
+        "| messages | upgrade | index built | first rows | Inbox's count | rows in the DOM | open a folder | scrolling: rows a frame, frames | page wasm memory | page JS heap | search, one word | two words | a word of every message: rows, count | is:unread: rows, count | cleared | sender order | conversations |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
@@ -361,6 +437,14 @@ async fn main() {
         // `BENCH_PROFILE=DIR`: the page's and the worker's CPU during one search of a word
         // of every message, then the page's during the scroll (`.cpuprofile` files in DIR).
         let profiling = std::env::var_os("BENCH_PROFILE").map(std::path::PathBuf::from);
+        if profiling.is_some() {
+            for _ in 0..3 {
+                let steps = page.client.execute_async(CHUNK_STEPS, vec![]).await;
+                eprintln!(
+                    "A chunk from the Inbox's middle [advanced, ranged cursor, ranged getAll, count; ms]: {steps:?}"
+                );
+            }
+        }
         if let Some(dir) = &profiling
             && search
         {
@@ -390,23 +474,26 @@ async fn main() {
             None => None,
         };
         // Last: rows deep in a big folder load slowly (see docs/benchmarks.md).
-        // A screen and a half of rows per frame, top to bottom of the Inbox.
-        let scrolled = page
-            .client
-            .execute_async(SCROLL, vec![json!(ROWS_PER_FRAME * 58)])
-            .await
-            .expect("scroll");
-        let scrolled: Vec<f64> = serde_json::from_value(scrolled).unwrap_or_default();
+        // A screen and a half of rows per frame, top to bottom of the Inbox; then a fast
+        // flick's speed, two rows a frame for ten seconds from the middle.
+        let mut scroll = Vec::new();
+        for (rows_per_frame, from, most) in [(ROWS_PER_FRAME, 0.0, 1e9), (2, 0.5, 600.0)] {
+            let answer = page
+                .client
+                .execute_async(
+                    SCROLL,
+                    vec![json!(rows_per_frame * 58), json!(from), json!(most)],
+                )
+                .await
+                .expect("scroll");
+            let answer: Vec<f64> = serde_json::from_value(answer).unwrap_or_default();
+            scroll.push(format!("{rows_per_frame} a frame: {}", scrolled(&answer)));
+        }
+        let scroll = scroll.join("; ");
         if let (Some(profile), Some(dir)) = (scroll_profile, &profiling) {
             let save = dir.join(format!("page-scroll-{n}.cpuprofile"));
             profile.stop(&mut devtools, Some(save)).await;
         }
-        let scroll = match scrolled.as_slice() {
-            [frames, long, longest, rows] => format!(
-                "{frames:.0} frames, {long:.0} missed a vsync (longest {longest:.0} ms), {rows:.0} rows drawn"
-            ),
-            _ => "?".to_owned(),
-        };
         browser.close().await;
         println!(
             "| {n} | {upgrade:.2} s | {indexed:.1} s | {:.3} s | {:.3} s | {rows} | {:.0} ms | {scroll} | {:.0} MiB | {:.0} MiB | {:.0} ms | {:.0} ms | {:.0} ms, {:.0} ms | {:.0} ms, {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms |",
