@@ -18,8 +18,10 @@ use crate::state::AppStore;
 
 /// The height of a row, in CSS pixels (the style sheet's `.message-row` has it too).
 pub const ROW_PX: f64 = 58.0;
-/// Rows drawn beyond the screen, either side.
+/// Rows drawn beyond the screen, either side, at least.
 const MARGIN_ROWS: usize = 20;
+/// The drawn rows start and end at multiples of this (up to this many more margin).
+const STEP_ROWS: usize = 10;
 /// How long after a move too fast to read rows for (see [`Pace`]) they are read, unless
 /// the list moves again.
 const SETTLE_MS: u32 = 60;
@@ -60,7 +62,10 @@ pub fn MessageList() -> impl IntoView {
         let count = count.get();
         // Scrolled past the end of a view that shrank: its last screen.
         let first = first.min(count.saturating_sub(on_screen));
-        first.saturating_sub(MARGIN_ROWS)..(first + on_screen + MARGIN_ROWS).min(count)
+        // In steps, so that a slow scroll redraws the list every few rows, not every frame.
+        let start = first.saturating_sub(MARGIN_ROWS) / STEP_ROWS * STEP_ROWS;
+        let end = (first + on_screen + MARGIN_ROWS).div_ceil(STEP_ROWS) * STEP_ROWS;
+        start..end.min(count)
     });
     let source = Memo::new(move |_| listing::source(store));
     let shown_source = StoredValue::new(None::<listing::Source>);
@@ -80,7 +85,8 @@ pub fn MessageList() -> impl IntoView {
         store.window.track();
         let rows = rows.get();
         let now = window().performance().map_or(0.0, |p| p.now());
-        if pace.try_update_value(|p| p.too_fast(now, rows.start)) == Some(true) {
+        let first = scrolled.get_untracked().0;
+        if pace.try_update_value(|p| p.too_fast(now, first)) == Some(true) {
             // Read where the list slows down: this runs again once it has not moved for
             // a while.
             let again = Timeout::new(SETTLE_MS, move || {
