@@ -227,6 +227,44 @@ const tick = (now) => {
 requestAnimationFrame(tick);
 "#;
 
+/// The floor for [`SCROLL`]: builds a page of 50,000 plain rows of the list's height, 40
+/// of them drawn around the middle, and scrolls it `arguments[0]` pixels a frame for
+/// `arguments[1]` frames; answers as [`SCROLL`] does (no row is ever missing).
+const PLAIN_SCROLL: &str = r#"
+const [step, most, done] = arguments;
+document.body.style.margin = '0';
+const list = document.createElement('div');
+list.style.cssText = 'position: relative; height: 2900000px; font: 14px sans-serif';
+document.body.append(list);
+const rows = [];
+for (let i = 0; i < 40; i++) {
+  const row = document.createElement('div');
+  row.style.cssText = 'position: absolute; left: 0; right: 0; height: 58px; border-bottom: 1px solid #ddd';
+  row.textContent = 'Remitente · Asunto del mensaje';
+  list.append(row);
+  rows.push(row);
+}
+const place = () => {
+  const first = Math.floor(scrollY / 58);
+  rows.forEach((row, i) => { row.style.top = `${(first + i) * 58}px`; });
+};
+scrollTo(0, 1450000);
+place();
+let last = null, frames = 0, long = 0, longest = 0;
+const tick = (now) => {
+  if (last !== null) {
+    const frame = now - last;
+    frames += 1; long += frame > 25; longest = Math.max(longest, frame);
+  }
+  last = now;
+  if (frames >= most) return done([frames, long, longest, 0, -2]);
+  scrollBy(0, step);
+  place();
+  requestAnimationFrame(tick);
+};
+requestAnimationFrame(tick);
+"#;
+
 /// How a scroll went, from [`SCROLL`]'s answer.
 fn scrolled(answer: &[f64]) -> String {
     let [frames, long, longest, blank, drawn] = answer else {
@@ -489,11 +527,21 @@ async fn main() {
             let answer: Vec<f64> = serde_json::from_value(answer).unwrap_or_default();
             scroll.push(format!("{rows_per_frame} a frame: {}", scrolled(&answer)));
         }
-        let scroll = scroll.join("; ");
         if let (Some(profile), Some(dir)) = (scroll_profile, &profiling) {
             let save = dir.join(format!("page-scroll-{n}.cpuprofile"));
             profile.stop(&mut devtools, Some(save)).await;
         }
+        // The floor, in the same browser: a page of plain rows that runs nothing,
+        // scrolled the same way.
+        page.client.goto("about:blank").await.expect("a blank page");
+        let answer = page
+            .client
+            .execute_async(PLAIN_SCROLL, vec![json!(2 * 58), json!(600)])
+            .await
+            .expect("plain scroll");
+        let answer: Vec<f64> = serde_json::from_value(answer).unwrap_or_default();
+        scroll.push(format!("plain page, 2 a frame: {}", scrolled(&answer)));
+        let scroll = scroll.join("; ");
         browser.close().await;
         println!(
             "| {n} | {upgrade:.2} s | {indexed:.1} s | {:.3} s | {:.3} s | {rows} | {:.0} ms | {scroll} | {:.0} MiB | {:.0} MiB | {:.0} ms | {:.0} ms | {:.0} ms, {:.0} ms | {:.0} ms, {:.0} ms | {:.0} ms | {:.0} ms | {:.0} ms |",
