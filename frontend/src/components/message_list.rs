@@ -88,11 +88,9 @@ pub fn MessageList() -> impl IntoView {
         let first = scrolled.get_untracked().0;
         if pace.try_update_value(|p| p.too_fast(now, first)) == Some(true) {
             // Read where the list slows down: this runs again once it has not moved for
-            // a while.
-            let again = Timeout::new(SETTLE_MS, move || {
-                settling.set_value(None);
-                store.window.notify();
-            });
+            // a while (a newer move replaces the timer, which cancels it; a spent one is
+            // left in place, not dropped from inside its own call).
+            let again = Timeout::new(SETTLE_MS, move || store.window.notify());
             settling.set_value(Some(again));
             return;
         }
