@@ -33,7 +33,16 @@ pub fn MessageList() -> impl IntoView {
     let list = NodeRef::<Ul>::new();
     // Where the screen is over the list: its top, in rows, and its height, in pixels. The
     // list may scroll inside its pane (wide screens) or with the page (phones).
-    let scrolled = RwSignal::new((0usize, 900.0f64));
+    // Not a signal: a scroll event touches the reactive graph only when it moves the drawn
+    // rows (`moved`), not on every frame.
+    let scrolled = StoredValue::new((0usize, 900.0f64));
+    let moved = Trigger::new();
+    let count = Memo::new(move |_| store.view_count());
+    let rows = Memo::new(move |_| {
+        moved.track();
+        let (first, height) = scrolled.get_value();
+        drawn(first, height, count.get())
+    });
     let measure = move || {
         let Some(ul) = list.get_untracked() else {
             return;
@@ -45,8 +54,11 @@ pub fn MessageList() -> impl IntoView {
             .and_then(|h| h.as_f64())
             .unwrap_or(900.0);
         let now = ((top / ROW_PX) as usize, height);
-        if scrolled.get_untracked() != now {
-            scrolled.set(now);
+        if scrolled.get_value() != now {
+            scrolled.set_value(now);
+            if drawn(now.0, now.1, count.get_untracked()) != rows.get_untracked() {
+                moved.notify();
+            }
         }
     };
     let on_page_scroll = window_event_listener(ev::scroll, move |_| measure());
@@ -54,18 +66,6 @@ pub fn MessageList() -> impl IntoView {
     on_cleanup(move || {
         on_page_scroll.remove();
         on_resize.remove();
-    });
-    let count = Memo::new(move |_| store.view_count());
-    let rows = Memo::new(move |_| {
-        let (first, height) = scrolled.get();
-        let on_screen = (height / ROW_PX).ceil() as usize + 1;
-        let count = count.get();
-        // Scrolled past the end of a view that shrank: its last screen.
-        let first = first.min(count.saturating_sub(on_screen));
-        // In steps, so that a slow scroll redraws the list every few rows, not every frame.
-        let start = first.saturating_sub(MARGIN_ROWS) / STEP_ROWS * STEP_ROWS;
-        let end = (first + on_screen + MARGIN_ROWS).div_ceil(STEP_ROWS) * STEP_ROWS;
-        start..end.min(count)
     });
     let source = Memo::new(move |_| listing::source(store));
     let shown_source = StoredValue::new(None::<listing::Source>);
@@ -85,7 +85,7 @@ pub fn MessageList() -> impl IntoView {
         store.window.track();
         let rows = rows.get();
         let now = window().performance().map_or(0.0, |p| p.now());
-        let first = scrolled.get_untracked().0;
+        let first = scrolled.get_value().0;
         if pace.try_update_value(|p| p.too_fast(now, first)) == Some(true) {
             // Read where the list slows down: this runs again once it has not moved for
             // a while (a newer move replaces the timer, which cancels it; a spent one is
@@ -176,6 +176,18 @@ pub fn MessageList() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// The rows drawn when the screen's top is at row `first` and it is `height` pixels tall,
+/// in a view of `count`: those on screen and a margin, in steps of [`STEP_ROWS`] so that a
+/// slow scroll redraws the list every few rows, not every frame.
+fn drawn(first: usize, height: f64, count: usize) -> std::ops::Range<usize> {
+    let on_screen = (height / ROW_PX).ceil() as usize + 1;
+    // Scrolled past the end of a view that shrank: its last screen.
+    let first = first.min(count.saturating_sub(on_screen));
+    let start = first.saturating_sub(MARGIN_ROWS) / STEP_ROWS * STEP_ROWS;
+    let end = (first + on_screen + MARGIN_ROWS).div_ceil(STEP_ROWS) * STEP_ROWS;
+    start..end.min(count)
 }
 
 /// `text` with the words a search matched in `<mark>` (`data-testid="search-mark"`).
@@ -383,5 +395,27 @@ fn MessageRow(
             </Show>
             </span>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drawn;
+
+    #[test]
+    fn drawn_rows_move_in_steps_of_ten() {
+        // 600 px is 12 rows on screen (10.3, one cut at the top and one at the bottom).
+        assert_eq!(drawn(0, 600.0, 1_000), 0..40);
+        assert_eq!(drawn(9, 600.0, 1_000), 0..50);
+        assert_eq!(drawn(25, 600.0, 1_000), 0..60);
+        assert_eq!(drawn(30, 600.0, 1_000), 10..70);
+        // A step of a few rows inside a step draws the same rows.
+        assert_eq!(drawn(31, 600.0, 1_000), drawn(37, 600.0, 1_000));
+    }
+
+    #[test]
+    fn past_the_end_of_a_shrunk_view_draws_its_last_screen() {
+        assert_eq!(drawn(900, 600.0, 50), 10..50);
+        assert_eq!(drawn(5, 600.0, 0), 0..0);
     }
 }
