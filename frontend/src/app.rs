@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                         </div>
                         <div class="main">
                             <Show when=move || store.form.with(Option::is_none) fallback=OpenForm>
+                                <crate::components::settings_file::FirstImportNotice />
                                 <SyncBars />
                                 <main class="panes">
                                     <MessageList />

@@ -88,6 +88,9 @@ pub struct AppStore {
     pub ready: RwSignal<bool>,
     /// Set when the browser's storage could not be opened.
     pub storage_failed: RwSignal<bool>,
+    /// What a first screen's settings import added, told again over the mailbox it opens
+    /// (the first screen, and its answer, are gone once there is an account).
+    pub first_import: RwSignal<Option<crate::model::settings_file::ImportAnswer>>,
     /// The accounts that sync, in the order they were added.
     pub accounts: RwSignal<Vec<Account>>,
     /// Removed accounts whose downloaded mail was kept on this device.
@@ -180,6 +183,7 @@ impl AppStore {
             lang: RwSignal::new(Lang::chosen_or_browser()),
             ready: RwSignal::new(false),
             storage_failed: RwSignal::new(false),
+            first_import: RwSignal::new(None),
             accounts: RwSignal::new(Vec::new()),
             kept: RwSignal::new(Vec::new()),
             live: StoredValue::new(HashMap::new()),

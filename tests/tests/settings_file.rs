@@ -124,11 +124,29 @@ async fn settings_go_to_a_new_browser_in_a_file_without_passwords() {
             "This is not a Cartero settings file: nothing was imported.",
         )
         .await;
-        // Imported, the device has an account: the mailbox shows, and asks for its password.
+        // Imported, the device has an account: the mailbox shows, says what was added until
+        // it is closed, and asks for the password.
         page.choose_file("settings-import", "cartero-settings.json", &text)
             .await;
         page.find_css("[data-testid=\"account-row\"][data-account=\"ana@x.example\"]")
             .await;
+        page.wait_text(
+            "settings-import-result",
+            "Added to this device: 1 account, 1 folder, 1 rule. Each account asks for its password",
+        )
+        .await;
+        page.click("first-import-close").await;
+        wait_until(
+            "the import's word closed",
+            Duration::from_secs(5),
+            || async {
+                page.all("settings-import-result")
+                    .await
+                    .is_empty()
+                    .then_some(())
+            },
+        )
+        .await;
         wait_has_folder(&page, "Facturas", true).await;
         page.wait_text("sync-status", "Enter the password to sync.")
             .await;

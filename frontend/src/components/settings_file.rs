@@ -67,6 +67,7 @@ pub fn SettingsImport() -> impl IntoView {
         // The same file chosen again is a change again.
         input.set_value("");
         status.set(Some(Status::Busy));
+        let first_run = !untrack(|| store.has_accounts());
         spawn_local(async move {
             let answer = match read(&file).await {
                 Some(Ok(text)) => crate::sync::settings_file::import(text)
@@ -75,6 +76,12 @@ pub fn SettingsImport() -> impl IntoView {
                 Some(Err(problem)) => Some(Status::Answered(ImportAnswer::Refused(problem))),
                 None => None,
             };
+            if first_run
+                && let Some(Status::Answered(done @ ImportAnswer::Done { accounts, .. })) = &answer
+                && *accounts > 0
+            {
+                store.first_import.set(Some(done.clone()));
+            }
             status.set(Some(answer.unwrap_or(Status::Unread)));
         });
     };
@@ -118,6 +125,35 @@ pub fn SettingsImport() -> impl IntoView {
         >
             {words}
         </p>
+    }
+}
+
+/// What a first screen's import added, over the mailbox it opened, until the person closes
+/// it: the same words (and hook) as the import's own answer.
+#[component]
+pub fn FirstImportNotice() -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let said = move || {
+        let lang = store.lang.get();
+        store
+            .first_import
+            .get()
+            .map(|answer| words(lang, &Status::Answered(answer)))
+    };
+    view! {
+        <Show when=move || store.first_import.with(Option::is_some)>
+            <div class="notice">
+                <p data-testid="settings-import-result" data-state="done" role="status">{said}</p>
+                <button
+                    type="button"
+                    class="link"
+                    data-testid="first-import-close"
+                    on:click=move |_| store.first_import.set(None)
+                >
+                    {move || store.t(T::Close)}
+                </button>
+            </div>
+        </Show>
     }
 }
 
