@@ -133,15 +133,12 @@ pub fn SettingsImport() -> impl IntoView {
 #[component]
 pub fn FirstImportNotice() -> impl IntoView {
     let store = expect_context::<AppStore>();
-    let said = move || {
-        let lang = store.lang.get();
-        store
-            .first_import
-            .get()
-            .map(|answer| words(lang, &Status::Answered(answer)))
-    };
-    view! {
-        <Show when=move || store.first_import.with(Option::is_some)>
+    move || {
+        let said = words(
+            store.lang.get(),
+            &Status::Answered(store.first_import.get()?),
+        );
+        Some(view! {
             <div class="notice">
                 <p data-testid="settings-import-result" data-state="done" role="status">{said}</p>
                 <button
@@ -153,7 +150,7 @@ pub fn FirstImportNotice() -> impl IntoView {
                     {move || store.t(T::Close)}
                 </button>
             </div>
-        </Show>
+        })
     }
 }
 
