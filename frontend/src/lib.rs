@@ -15,6 +15,7 @@ pub mod listing;
 pub mod mime;
 pub mod model;
 pub mod passphrase;
+pub mod row_pool;
 pub mod state;
 pub mod store;
 pub mod sync;

@@ -196,4 +196,43 @@ impl DevTools {
             buffers: field("backingStorageSize"),
         }
     }
+
+    /// Starts a browser-wide trace of `categories` (`Tracing.start`), for [`Self::end_trace`].
+    pub async fn start_trace(&mut self, categories: &str) {
+        self.call(
+            None,
+            "Tracing.start",
+            json!({ "transferMode": "ReportEvents", "traceConfig": { "includedCategories": categories.split(',').collect::<Vec<_>>() } }),
+        )
+        .await;
+    }
+
+    /// Ends the trace begun by [`Self::start_trace`]; answers its events (the trace event
+    /// format's objects), as `Tracing.dataCollected` hands them over until
+    /// `Tracing.tracingComplete`.
+    pub async fn end_trace(&mut self) -> Vec<Value> {
+        self.next_id += 1;
+        let message = json!({ "id": self.next_id, "method": "Tracing.end", "params": {} });
+        self.socket
+            .send(Message::text(message.to_string()))
+            .await
+            .expect("send to DevTools");
+        let mut events = Vec::new();
+        while let Some(Ok(frame)) = self.socket.next().await {
+            let Message::Text(text) = frame else { continue };
+            let Ok(mut value) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
+            match value["method"].as_str() {
+                Some("Tracing.dataCollected") => {
+                    if let Value::Array(more) = value["params"]["value"].take() {
+                        events.extend(more);
+                    }
+                }
+                Some("Tracing.tracingComplete") => break,
+                _ => {}
+            }
+        }
+        events
+    }
 }

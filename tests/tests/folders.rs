@@ -256,7 +256,10 @@ window.seen = [];
 const list = document.querySelector('[data-testid="message-list"]');
 const note = () => list.querySelectorAll('[data-testid="message-row"]')
   .forEach((r) => window.seen.includes(r.dataset.uidl) || window.seen.push(r.dataset.uidl));
-new MutationObserver(note).observe(list, { childList: true, subtree: true });
+// A row element is reused for another message (the list's pool): its attributes change.
+new MutationObserver(note).observe(list, {
+  childList: true, subtree: true, attributes: true, attributeFilter: ['data-uidl', 'data-testid'],
+});
 note();
 "#;
 

@@ -56,43 +56,58 @@ pane.scrollTop = target;
 window.scrollTo(0, list.getBoundingClientRect().top + scrollY + target - pane.scrollTop);
 "#;
 
-/// The drawn rows: `[place, uidl]`.
+/// The drawn rows in the page's order, `[place, uidl]`, and how many row elements with no
+/// row to show (spares) can be seen.
 const DRAWN: &str = r#"
-return [...document.querySelectorAll('[data-testid="message-row"]')]
+const rows = [...document.querySelectorAll('[data-testid="message-row"]')]
   .map((row) => [Number(row.getAttribute('aria-posinset')), row.dataset.uidl]);
+const seen = [...document.querySelectorAll('[data-testid="spare-row"]')]
+  .filter((row) => getComputedStyle(row).visibility !== 'hidden').length;
+return [rows, seen];
 "#;
 
+/// The drawn rows in the page's order (see [`DRAWN`]), and the spares seen.
+async fn drawn(page: &CarteroPage<'_>) -> (Vec<(usize, String)>, usize) {
+    let drawn = page.client.execute(DRAWN, vec![]).await.expect("rows");
+    serde_json::from_value(drawn).unwrap_or_default()
+}
+
 /// Scrolls to row `row` and waits until it is drawn with the rows around it, each the
-/// message of its place.
+/// message of its place, in list order on the page (a screen reader reads that order),
+/// with no spare row element in sight.
 async fn shows_in_place(page: &CarteroPage<'_>, order: &[String], row: usize) {
     page.client
         .execute(SCROLL_TO, vec![json!(row)])
         .await
         .expect("scroll the list");
-    let mut last = Vec::new();
+    let mut last = (Vec::new(), Vec::new(), 0);
     let found = tokio::time::timeout(Duration::from_secs(15), async {
         loop {
-            let drawn = page.client.execute(DRAWN, vec![]).await.expect("rows");
-            let drawn: Vec<(usize, String)> = serde_json::from_value(drawn).unwrap_or_default();
+            let (drawn, spares_seen) = drawn(page).await;
             let wrong: Vec<_> = drawn
                 .iter()
                 .filter(|(place, uidl)| order.get(place.wrapping_sub(1)) != Some(uidl))
                 .cloned()
                 .collect();
-            let has_row = drawn.iter().any(|(place, _)| *place == row + 1);
-            if wrong.is_empty() && has_row && drawn.len() >= 10 {
+            let places: Vec<usize> = drawn.iter().map(|(place, _)| *place).collect();
+            let in_order = places.windows(2).all(|w| w[0] < w[1]);
+            let has_row = places.contains(&(row + 1));
+            if wrong.is_empty() && in_order && spares_seen == 0 && has_row && drawn.len() >= 10 {
                 return;
             }
-            last = wrong;
+            last = (wrong, places, spares_seen);
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     })
     .await;
+    let (wrong, places, spares_seen) = last;
     assert!(
         found.is_ok(),
-        "row {} and its neighbours drawn in place; rows out of place: {:?}",
+        "row {} and its neighbours drawn in place and in order; rows out of place: {:?}; \
+         places in the page's order: {places:?}; spares seen: {spares_seen}",
         row + 1,
-        last.iter()
+        wrong
+            .iter()
             .map(|(place, uidl)| format!("{place}: {uidl}, not {:?}", order.get(place - 1)))
             .take(5)
             .collect::<Vec<_>>()
@@ -126,6 +141,18 @@ async fn a_long_list_shows_every_row_in_its_place_however_it_is_scrolled() {
         // The middle, nothing loaded near it: by its place.
         shows_in_place(&page, &order, 777).await;
         shows_in_place(&page, &order, 0).await;
+        // A search of one message leaves the other row elements spare: none is seen.
+        page.search(&uidl(7)).await;
+        let (rows, _) = wait_until(
+            "one row, no spare seen",
+            Duration::from_secs(15),
+            || async {
+                let (rows, seen) = drawn(&page).await;
+                (rows.len() == 1 && seen == 0).then_some((rows, seen))
+            },
+        )
+        .await;
+        assert_eq!(rows, vec![(1, uidl(7))], "the one result, first");
     };
     browser.check(Duration::from_secs(240), steps).await;
 }

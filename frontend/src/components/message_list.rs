@@ -6,15 +6,14 @@ use leptos::ev;
 use leptos::html::Ul;
 use leptos::prelude::*;
 
-use crate::components::folder_list::DRAG_TYPE;
+use crate::components::message_row::MessageRow;
 use crate::components::shortcuts::Shortcuts;
-use crate::format;
-use crate::i18n::{T, counted};
+use crate::i18n::T;
 use crate::list_window::{Pace, Window};
 use crate::listing;
-use crate::model::MessageMeta;
-use crate::model::order::Order;
+use crate::row_pool::RowPool;
 use crate::state::AppStore;
+use std::collections::HashMap;
 
 /// The height of a row, in CSS pixels (the style sheet's `.message-row` has it too).
 pub const ROW_PX: f64 = 58.0;
@@ -22,6 +21,11 @@ pub const ROW_PX: f64 = 58.0;
 const MARGIN_ROWS: usize = 20;
 /// The drawn rows start and end at multiples of this (up to this many more margin).
 const STEP_ROWS: usize = 10;
+/// While the list has scrolled within this many milliseconds, rows keep their place among
+/// the page's elements (a new one goes last); they are put in list order this long after
+/// the last step. Moving an element costs the page a whole layout (about 10 ms for the
+/// list's 40-odd rows, docs/benchmarks.md): done on every step, it made the frames late.
+const ORDER_MS: u32 = 150;
 /// How long after a move too fast to read rows for (see [`Pace`]) they are read, unless
 /// the list moves again.
 const SETTLE_MS: u32 = 60;
@@ -36,6 +40,8 @@ pub fn MessageList() -> impl IntoView {
     // Not a signal: a scroll event touches the reactive graph only when it moves the drawn
     // rows (`moved`), not on every frame.
     let scrolled = StoredValue::new((0usize, 900.0f64));
+    // When the list last scrolled (see `ORDER_MS`).
+    let scrolled_at = StoredValue::new(f64::NEG_INFINITY);
     let moved = Trigger::new();
     let count = Memo::new(move |_| store.view_count());
     let rows = Memo::new(move |_| {
@@ -47,6 +53,7 @@ pub fn MessageList() -> impl IntoView {
         let Some(ul) = list.get_untracked() else {
             return;
         };
+        scrolled_at.set_value(now_ms());
         let top = (-ul.get_bounding_client_rect().top()).max(0.0);
         let height = window()
             .inner_height()
@@ -84,7 +91,7 @@ pub fn MessageList() -> impl IntoView {
         }
         store.window.track();
         let rows = rows.get();
-        let now = window().performance().map_or(0.0, |p| p.now());
+        let now = now_ms();
         let first = scrolled.get_value().0;
         if pace.try_update_value(|p| p.too_fast(now, first)) == Some(true) {
             // Read where the list slows down: this runs again once it has not moved for
@@ -108,6 +115,32 @@ pub fn MessageList() -> impl IntoView {
         now
     });
     let shown = Memo::new(move |_| store.window.with(|w| w.rows(rows.get())));
+    let pool = StoredValue::new(RowPool::default());
+    let placed = Memo::new(move |_| {
+        shown.with(|rows| pool.try_update_value(|p| p.place(rows)).unwrap_or_default())
+    });
+    // Every slot's element, on the page or not (a spare is taken off it).
+    let elements = StoredValue::new_local(HashMap::<usize, web_sys::HtmlElement>::new());
+    let slots = Memo::new(move |_| placed.with(|p| p.by_slot.len()));
+    // The slots in list order, once the list is still (see `ORDER_MS`). A slot made by
+    // this change may not be on the page yet: then again before the next frame.
+    let ordering = StoredValue::new_local(None::<Timeout>);
+    Effect::new(move |_| {
+        let order = placed.with(|p| p.order.clone());
+        let still = now_ms() - scrolled_at.get_value() >= f64::from(ORDER_MS);
+        let later = (!still).then(|| {
+            Timeout::new(ORDER_MS, move || {
+                placed.with_untracked(|p| put_in_order(list, elements, &p.order, true));
+            })
+        });
+        // A newer step replaces (and so cancels) the timer; a spent one stays until then.
+        ordering.set_value(later);
+        if !put_in_order(list, elements, &order, still) {
+            request_animation_frame(move || {
+                put_in_order(list, elements, &order, still);
+            });
+        }
+    });
     // The words a search's rows mark.
     let marks = Memo::new(move |_| match store.found.with(Option::is_some) {
         true => crate::model::query::parse(&store.query.get()).marks,
@@ -165,10 +198,11 @@ pub fn MessageList() -> impl IntoView {
                 aria-label=move || store.t(T::MessagesLabel)
                 style:height=move || format!("{}px", count.get() as f64 * ROW_PX)
             >
-                // Keyed by message: a row keeps its element (and the focus) when new mail
-                // moves it down or it is marked; its place and marks follow `shown`.
-                <For each=move || shown.get() key=|(_, m)| m.id.clone() let:row>
-                    <MessageRow meta=row.1 shown count marks />
+                // A pool of row elements (see `row_pool`): a message keeps its element (and
+                // the focus) while it is drawn; a scroll gives the elements of the rows that
+                // left to the rows that came. Slots are only ever added.
+                <For each=move || 0..slots.get() key=|slot| *slot let:number>
+                    <MessageRow number placed count marks elements />
                 </For>
             </ul>
             <Show when=move || count.get() == 0>
@@ -190,47 +224,52 @@ fn drawn(first: usize, height: f64, count: usize) -> std::ops::Range<usize> {
     start..end.min(count)
 }
 
-/// `text` with the words a search matched in `<mark>` (`data-testid="search-mark"`).
-fn marked(text: &str, marks: &[String]) -> impl IntoView + use<> {
-    use leptos::either::Either;
-    if marks.is_empty() {
-        return Either::Left(text.to_owned());
-    }
-    let mut parts = Vec::new();
-    let mut at = 0;
-    for range in crate::model::words::marks(text, marks) {
-        if range.start > at {
-            parts.push(Either::Left(text[at..range.start].to_owned()));
+/// The element of every slot, by slot; a spare's is off the page.
+pub type SlotElements = StoredValue<HashMap<usize, web_sys::HtmlElement>, LocalStorage>;
+
+/// Puts the elements of the slots `order` on the page in that order (a screen reader reads
+/// the rows in it, and so do outside suites), moving as few as it can; unless `all`, only
+/// those not on the page yet are put there, and the others left where they are. A moved
+/// row that had the focus keeps it. False when a slot of `order` has no element yet.
+fn put_in_order(list: NodeRef<Ul>, elements: SlotElements, order: &[usize], all: bool) -> bool {
+    let Some(ul) = list.get_untracked() else {
+        return true;
+    };
+    let children = ul.children();
+    let now: Vec<usize> = (0..children.length())
+        .filter_map(|i| children.item(i)?.get_attribute("data-slot")?.parse().ok())
+        .collect();
+    let moves = crate::row_pool::to_move(&now, order);
+    elements.with_value(|elements| {
+        let focused = document().active_element();
+        let mut next: Option<&web_sys::HtmlElement> = None;
+        for (slot, moves) in order.iter().zip(moves).rev() {
+            let Some(element) = elements.get(slot) else {
+                continue;
+            };
+            if moves && (all || !element.is_connected()) {
+                let _ = ul.insert_before(element, next.map(AsRef::as_ref));
+            }
+            next = Some(element);
         }
-        let word = text[range.clone()].to_owned();
-        parts.push(Either::Right(
-            view! { <mark data-testid="search-mark">{word}</mark> },
-        ));
-        at = range.end;
-    }
-    if at < text.len() || parts.is_empty() {
-        parts.push(Either::Left(text[at..].to_owned()));
-    }
-    Either::Right(parts)
+        if let Some(focused) = focused.and_then(|f| {
+            elements
+                .values()
+                .find(|e| AsRef::<web_sys::Element>::as_ref(*e) == &f)
+                .cloned()
+        }) && document().active_element().as_ref() != Some(focused.as_ref())
+        {
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = focused.focus_with_options(&options);
+        }
+        order.iter().all(|s| elements.contains_key(s))
+    })
 }
 
-/// The place of a row, its marks (unread, flagged), and its conversation's size and
-/// unread messages when it heads one (see `model::thread`).
-type RowState = (usize, bool, bool, u32, u32);
-
-/// The state of row `meta` at place `at`.
-fn row_state(at: usize, meta: &MessageMeta) -> RowState {
-    let conversation = (
-        meta.thread_count.unwrap_or(1),
-        meta.thread_unread.unwrap_or(0),
-    );
-    (
-        at,
-        meta.unread,
-        meta.flagged,
-        conversation.0,
-        conversation.1,
-    )
+/// The page's clock, in milliseconds.
+fn now_ms() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
 }
 
 /// Scrolls the list back to its top, in its pane (wide screens) and with the page (phones):
@@ -240,162 +279,6 @@ pub fn scroll_to_top() {
         pane.set_scroll_top(0);
     }
     window().scroll_to_with_x_and_y(0.0, 0.0);
-}
-
-/// One row: sender, date, subject; its place among `count` and its marks as `shown` has
-/// them.
-#[component]
-fn MessageRow(
-    meta: MessageMeta,
-    shown: Memo<Vec<(usize, MessageMeta)>>,
-    count: Memo<usize>,
-    marks: Memo<Vec<String>>,
-) -> impl IntoView {
-    let store = expect_context::<AppStore>();
-    let id = meta.id.clone();
-    let state = {
-        let id = id.clone();
-        let first = row_state(0, &meta);
-        Memo::new(move |last: Option<&RowState>| {
-            let now = shown.with(|rows| {
-                rows.iter()
-                    .find(|(_, m)| m.id == id)
-                    .map(|(at, m)| row_state(*at, m))
-            });
-            now.or(last.copied()).unwrap_or(first)
-        })
-    };
-    let at = move || state.get().0;
-    let unread = move || state.get().1;
-    // In the conversations order a row is its conversation: its size shows, and it is
-    // unread while any of its messages is.
-    let threaded =
-        move || store.order.get() == Order::Conversations && store.found.with(Option::is_none);
-    let in_thread = move || if threaded() { state.get().3 } else { 1 };
-    let shows_unread = move || unread() || (threaded() && state.get().4 > 0);
-    let flagged = move || state.get().2;
-    let is_selected = {
-        let id = id.clone();
-        move || store.selected.with(|s| s.as_deref() == Some(id.as_str()))
-    };
-    // Opened as it is now (read or not).
-    let current = {
-        let meta = meta.clone();
-        move || MessageMeta {
-            unread: unread(),
-            flagged: flagged(),
-            ..meta.clone()
-        }
-    };
-    let open = {
-        let current = current.clone();
-        move |_| store.open(current())
-    };
-    let open_by_key = move |event: web_sys::KeyboardEvent| {
-        if event.key() == "Enter" || event.key() == " " {
-            event.prevent_default();
-            store.open(current());
-        }
-    };
-    let drag = {
-        let id = id.clone();
-        move |event: web_sys::DragEvent| {
-            if let Some(data) = event.data_transfer() {
-                let _ = data.set_data(DRAG_TYPE, &id);
-                data.set_effect_allowed("move");
-            }
-        }
-    };
-    let is_checked = {
-        let id = id.clone();
-        move || store.checked.with(|c| c.contains(&id))
-    };
-    let row_checked = is_checked.clone();
-    let tick = {
-        let id = id.clone();
-        move |event: web_sys::MouseEvent| {
-            // Ticking is not opening.
-            event.stop_propagation();
-            crate::components::bulk_bar::toggle(store, &id, event.shift_key());
-        }
-    };
-    let subject = meta.subject.clone();
-    let title = subject.clone();
-    let has_subject = !subject.is_empty();
-    let date_ms = meta.date_ms;
-    let account = meta.account.clone();
-    let colour = move || store.account(&account).map(|a| a.colour().to_owned());
-    view! {
-        <li
-            data-testid="message-row"
-            data-uidl=meta.uidl.clone()
-            data-id=id.clone()
-            style:--account=colour
-            style:top=move || format!("{}px", at() as f64 * ROW_PX)
-            data-unread=move || shows_unread().to_string()
-            class="message-row"
-            class:unread=shows_unread
-            class:selected=is_selected.clone()
-            class:checked=row_checked
-            role="option"
-            aria-selected=move || is_selected().to_string()
-            aria-posinset=move || (at() + 1).to_string()
-            aria-setsize=move || count.get().to_string()
-            tabindex="0"
-            draggable="true"
-            on:dragstart=drag
-            on:click=open
-            on:keydown=open_by_key
-        >
-            <input
-                type="checkbox"
-                class="check"
-                data-testid="message-check"
-                aria-label=move || store.t(T::TickMessage)
-                prop:checked=is_checked
-                on:click=tick
-                on:keydown=|event: web_sys::KeyboardEvent| event.stop_propagation()
-            />
-            <span data-testid="message-from" class="from">
-                {let from = meta.from.clone(); move || marks.with(|m| marked(&from, m))}
-            </span>
-            <span data-testid="message-date" class="date" title=move || format::date(date_ms, store.lang.get())>
-                {move || format::list_date(date_ms, store.lang.get())}
-            </span>
-            <span data-testid="message-subject" class="subject" class:none=!has_subject title=title>
-                {move || match has_subject {
-                    true => marks.with(|m| marked(&subject, m)).into_any(),
-                    false => store.t(T::NoSubject).into_any(),
-                }}
-            </span>
-            <span class="marks">
-            <Show when=move || { in_thread() > 1 }>
-                <span
-                    class="thread-count"
-                    data-testid="thread-count"
-                    aria-label=move || counted(store.lang.get(), u64::from(in_thread()), T::ThreadOne, T::ThreadMany)
-                >
-                    {in_thread}
-                </span>
-            </Show>
-            <Show when=flagged>
-                <span class="flag" data-testid="message-flagged" role="img" aria-label=move || store.t(T::Flagged)>
-                    <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
-                        <path d="M5 21V4h11l-2 4 2 4H5" fill="currentColor" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" />
-                    </svg>
-                </span>
-            </Show>
-            <Show when=move || { meta.attachments > 0 }>
-                <span class="clip" role="img" aria-label=move || store.t(T::Attachments)>
-                    <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
-                        <path d="M16.5 6.5v9a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10a1.5 1.5 0 0 1-3 0V6.5"
-                            fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
-                    </svg>
-                </span>
-            </Show>
-            </span>
-        </li>
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod forwarded;
 pub mod html_body;
 pub mod lang_switch;
 pub mod message_list;
+pub mod message_row;
 pub mod message_view;
 pub mod passphrase;
 pub mod policy_fields;

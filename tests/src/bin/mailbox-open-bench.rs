@@ -231,24 +231,44 @@ requestAnimationFrame(tick);
 /// of them drawn around the middle, and scrolls it `arguments[0]` pixels a frame for
 /// `arguments[1]` frames; answers as [`SCROLL`] does (no row is ever missing). Each frame it
 /// looks for the middle row as [`SCROLL`] does (a scroll position read and a selector), so
-/// that the measuring costs both pages the same.
+/// that the measuring costs both pages the same. With `arguments[2]` true, each row is laid
+/// out as the app's (a grid of sender, date and subject) and a row that comes into view
+/// gets its message's text, as the app's pooled rows do: the floor of drawing new rows.
 const PLAIN_SCROLL: &str = r#"
-const [step, most, done] = arguments;
+const [step, most, text, done] = arguments;
 document.body.style.margin = '0';
 const list = document.createElement('div');
-list.style.cssText = 'position: relative; height: 2900000px; font: 14px sans-serif';
+list.style.cssText = 'position: relative; height: 2900000px; font: 14px sans-serif; contain: layout style';
 document.body.append(list);
 const rows = [];
 for (let i = 0; i < 40; i++) {
   const row = document.createElement('div');
-  row.style.cssText = 'position: absolute; left: 0; right: 0; height: 58px; border-bottom: 1px solid #ddd';
-  row.textContent = 'Remitente · Asunto del mensaje';
+  row.style.cssText = 'position: absolute; left: 0; right: 0; height: 58px; border-bottom: 1px solid #ddd; box-sizing: border-box;'
+    + (text ? 'display: grid; grid-template-columns: auto 1fr auto; padding: .6rem .9rem; overflow: hidden; contain: strict' : '');
+  if (text) {
+    row.innerHTML = '<input type=checkbox><span style="font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap"></span>'
+      + '<span style="white-space: nowrap; font-size: .8rem"></span><span style="grid-column: 2 / 4; overflow: hidden; text-overflow: ellipsis; white-space: nowrap"></span>';
+  } else {
+    row.textContent = 'Remitente · Asunto del mensaje';
+  }
   list.append(row);
   rows.push(row);
 }
+const fill = (row, n) => {
+  const [from, date, subject] = row.querySelectorAll('span');
+  from.textContent = `Remitente número ${n} <remitente${n}@ejemplo.es>`;
+  date.textContent = `${1 + n % 28} nov ${2000 + n % 26}`;
+  subject.textContent = `Asunto del mensaje ${n}: la reunión de la semana y el niño`;
+};
 const place = () => {
   const first = Math.floor(scrollY / 58);
-  rows.forEach((row, i) => { row.style.top = `${(first + i) * 58}px`; row.dataset.row = first + i + 1; });
+  for (let n = first; n < first + 40; n++) {
+    const row = text ? rows[n % 40] : rows[n - first];
+    if (row.dataset.row === String(n + 1)) continue;
+    row.style.top = `${n * 58}px`;
+    row.dataset.row = n + 1;
+    if (text) fill(row, n + 1);
+  }
 };
 scrollTo(0, 1450000);
 place();
@@ -345,6 +365,31 @@ open.onsuccess = () => {
   };
 };
 "#;
+
+/// Starts recording the page's long animation frames (`BENCH_LOAF=1`), for [`LOAF_REPORT`].
+const LOAF_START: &str = r#"
+window.benchFrames = [];
+new PerformanceObserver((list) => window.benchFrames.push(...list.getEntries()))
+  .observe({ type: 'long-animation-frame' });
+"#;
+
+/// Answers the long animation frames recorded since [`LOAF_START`], one line each: its
+/// length, the time in scripts, in style and layout, and the scripts that ran (what called
+/// them, their time and the layout they forced), longest first.
+const LOAF_REPORT: &str = r#"
+const frames = (window.benchFrames || []).filter((f) => f.duration > 25);
+frames.sort((a, b) => b.duration - a.duration);
+return frames.slice(0, 40).map((f) => {
+  const render = f.renderStart ? f.startTime + f.duration - f.renderStart : 0;
+  const layout = f.styleAndLayoutStart ? f.startTime + f.duration - f.styleAndLayoutStart : 0;
+  const scripts = f.scripts.map((s) => `${s.invokerType}:${s.invoker} ${s.duration.toFixed(0)} ms (forced layout ${s.forcedStyleAndLayoutDuration.toFixed(0)})`);
+  return `${f.duration.toFixed(0)} ms: blocking ${f.blockingDuration.toFixed(0)}, render ${render.toFixed(0)}, style and layout ${layout.toFixed(0)}; ${scripts.join('; ')}`;
+}).join('\n') + `\n(${frames.length} frames over 25 ms)`;
+"#;
+
+/// What `BENCH_TRACE` records: the main thread's tasks, style, layout and paint, with
+/// the layout's dirty and total objects, and the frames.
+const TRACE_CATEGORIES: &str = "devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.frame,blink,cc";
 
 /// The median of `runs`.
 fn median(mut runs: Vec<f64>) -> f64 {
@@ -514,11 +559,25 @@ async fn main() {
             Some(_) => Some(CpuProfile::start(&mut devtools, &session, "page (scroll)").await),
             None => None,
         };
+        // `BENCH_LOAF=1`: what the scroll's long frames were made of, on stderr.
+        let loaf = std::env::var_os("BENCH_LOAF").is_some();
+        if loaf {
+            page.client
+                .execute(LOAF_START, vec![])
+                .await
+                .expect("observe frames");
+        }
         // Last: rows deep in a big folder load slowly (see docs/benchmarks.md).
         // A screen and a half of rows per frame, top to bottom of the Inbox; then a fast
         // flick's speed, two rows a frame for ten seconds from the middle.
         let mut scroll = Vec::new();
+        // `BENCH_TRACE=FILE`: a timeline trace of the flick's scroll (the second), as JSON.
+        let tracing = std::env::var_os("BENCH_TRACE").map(std::path::PathBuf::from);
         for (rows_per_frame, from, most) in [(ROWS_PER_FRAME, 0.0, 1e9), (2, 0.5, 600.0)] {
+            let traced = tracing.as_ref().filter(|_| rows_per_frame == 2);
+            if traced.is_some() {
+                devtools.start_trace(TRACE_CATEGORIES).await;
+            }
             let answer = page
                 .client
                 .execute_async(
@@ -527,23 +586,39 @@ async fn main() {
                 )
                 .await
                 .expect("scroll");
+            if let Some(file) = traced {
+                let events = devtools.end_trace().await;
+                std::fs::write(file, serde_json::to_vec(&events).expect("trace JSON"))
+                    .expect("write the trace");
+            }
             let answer: Vec<f64> = serde_json::from_value(answer).unwrap_or_default();
             scroll.push(format!("{rows_per_frame} a frame: {}", scrolled(&answer)));
+        }
+        if loaf {
+            let report = page.client.execute(LOAF_REPORT, vec![]).await;
+            eprintln!(
+                "Long frames of the scroll at {n}:\n{}",
+                report
+                    .map(|r| r.as_str().unwrap_or_default().to_owned())
+                    .unwrap_or_default()
+            );
         }
         if let (Some(profile), Some(dir)) = (scroll_profile, &profiling) {
             let save = dir.join(format!("page-scroll-{n}.cpuprofile"));
             profile.stop(&mut devtools, Some(save)).await;
         }
-        // The floor, in the same browser: a page of plain rows that runs nothing,
+        // The floors, in the same browser: pages of plain rows that run nothing,
         // scrolled the same way.
-        page.client.goto("about:blank").await.expect("a blank page");
-        let answer = page
-            .client
-            .execute_async(PLAIN_SCROLL, vec![json!(2 * 58), json!(600)])
-            .await
-            .expect("plain scroll");
-        let answer: Vec<f64> = serde_json::from_value(answer).unwrap_or_default();
-        scroll.push(format!("plain page, 2 a frame: {}", scrolled(&answer)));
+        for (text, name) in [(false, "plain page"), (true, "plain rows with text")] {
+            page.client.goto("about:blank").await.expect("a blank page");
+            let answer = page
+                .client
+                .execute_async(PLAIN_SCROLL, vec![json!(2 * 58), json!(600), json!(text)])
+                .await
+                .expect("plain scroll");
+            let answer: Vec<f64> = serde_json::from_value(answer).unwrap_or_default();
+            scroll.push(format!("{name}, 2 a frame: {}", scrolled(&answer)));
+        }
         let scroll = scroll.join("; ");
         browser.close().await;
         println!(
