@@ -366,30 +366,59 @@ open.onsuccess = () => {
 };
 "#;
 
-/// Starts recording the page's long animation frames (`BENCH_LOAF=1`), for [`LOAF_REPORT`].
-const LOAF_START: &str = r#"
-window.benchFrames = [];
-new PerformanceObserver((list) => window.benchFrames.push(...list.getEntries()))
-  .observe({ type: 'long-animation-frame' });
-"#;
-
-/// Answers the long animation frames recorded since [`LOAF_START`], one line each: its
-/// length, the time in scripts, in style and layout, and the scripts that ran (what called
-/// them, their time and the layout they forced), longest first.
-const LOAF_REPORT: &str = r#"
-const frames = (window.benchFrames || []).filter((f) => f.duration > 25);
-frames.sort((a, b) => b.duration - a.duration);
-return frames.slice(0, 40).map((f) => {
-  const render = f.renderStart ? f.startTime + f.duration - f.renderStart : 0;
-  const layout = f.styleAndLayoutStart ? f.startTime + f.duration - f.styleAndLayoutStart : 0;
-  const scripts = f.scripts.map((s) => `${s.invokerType}:${s.invoker} ${s.duration.toFixed(0)} ms (forced layout ${s.forcedStyleAndLayoutDuration.toFixed(0)})`);
-  return `${f.duration.toFixed(0)} ms: blocking ${f.blockingDuration.toFixed(0)}, render ${render.toFixed(0)}, style and layout ${layout.toFixed(0)}; ${scripts.join('; ')}`;
-}).join('\n') + `\n(${frames.length} frames over 25 ms)`;
-"#;
-
 /// What `BENCH_TRACE` records: the main thread's tasks, style, layout and paint, with
 /// the layout's dirty and total objects, and the frames.
 const TRACE_CATEGORIES: &str = "devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.frame,blink,cc";
+
+/// What a timeline trace shows of the page's main thread (the renderer's main thread
+/// with the most events): its layouts (count, total, median and longest, and the objects a
+/// typical one had to lay out), and its tasks over 16 and over 25 ms.
+fn trace_summary(events: &[serde_json::Value]) -> String {
+    let thread = |e: &serde_json::Value| (e["pid"].as_i64(), e["tid"].as_i64());
+    let mains: std::collections::HashSet<_> = events
+        .iter()
+        .filter(|e| e["name"] == "thread_name" && e["args"]["name"] == "CrRendererMain")
+        .map(thread)
+        .collect();
+    let mut seen = std::collections::HashMap::new();
+    for e in events.iter().filter(|e| mains.contains(&thread(e))) {
+        *seen.entry(thread(e)).or_insert(0usize) += 1;
+    }
+    let Some(main) = seen.into_iter().max_by_key(|(_, n)| *n).map(|(t, _)| t) else {
+        return "no renderer thread".to_owned();
+    };
+    let spans = |name: &str| -> Vec<(f64, &serde_json::Value)> {
+        events
+            .iter()
+            .filter(|e| thread(e) == main && e["ph"] == "X" && e["name"] == name)
+            .map(|e| (e["dur"].as_f64().unwrap_or(0.0) / 1000.0, e))
+            .collect()
+    };
+    let mut layouts = spans("Layout");
+    layouts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = layouts.iter().map(|(ms, _)| ms).sum();
+    let (median, longest) = match layouts.as_slice() {
+        [] => (0.0, 0.0),
+        all => (all[all.len() / 2].0, all[all.len() - 1].0),
+    };
+    let objects = layouts
+        .get(layouts.len() / 2)
+        .map_or(String::new(), |(_, e)| {
+            let data = &e["args"]["beginData"];
+            format!(
+                " ({} of {} objects dirty)",
+                data["dirtyObjects"], data["totalObjects"]
+            )
+        });
+    let tasks = spans("RunTask");
+    let over = |ms: f64| tasks.iter().filter(|(t, _)| *t > ms).count();
+    format!(
+        "{} layouts, {total:.0} ms, median {median:.1} ms{objects}, longest {longest:.1} ms; tasks over 16 ms: {}, over 25 ms: {}",
+        layouts.len(),
+        over(16.0),
+        over(25.0)
+    )
+}
 
 /// The median of `runs`.
 fn median(mut runs: Vec<f64>) -> f64 {
@@ -559,14 +588,6 @@ async fn main() {
             Some(_) => Some(CpuProfile::start(&mut devtools, &session, "page (scroll)").await),
             None => None,
         };
-        // `BENCH_LOAF=1`: what the scroll's long frames were made of, on stderr.
-        let loaf = std::env::var_os("BENCH_LOAF").is_some();
-        if loaf {
-            page.client
-                .execute(LOAF_START, vec![])
-                .await
-                .expect("observe frames");
-        }
         // Last: rows deep in a big folder load slowly (see docs/benchmarks.md).
         // A screen and a half of rows per frame, top to bottom of the Inbox; then a fast
         // flick's speed, two rows a frame for ten seconds from the middle.
@@ -588,20 +609,12 @@ async fn main() {
                 .expect("scroll");
             if let Some(file) = traced {
                 let events = devtools.end_trace().await;
+                eprintln!("The flick's trace at {n}: {}", trace_summary(&events));
                 std::fs::write(file, serde_json::to_vec(&events).expect("trace JSON"))
                     .expect("write the trace");
             }
             let answer: Vec<f64> = serde_json::from_value(answer).unwrap_or_default();
             scroll.push(format!("{rows_per_frame} a frame: {}", scrolled(&answer)));
-        }
-        if loaf {
-            let report = page.client.execute(LOAF_REPORT, vec![]).await;
-            eprintln!(
-                "Long frames of the scroll at {n}:\n{}",
-                report
-                    .map(|r| r.as_str().unwrap_or_default().to_owned())
-                    .unwrap_or_default()
-            );
         }
         if let (Some(profile), Some(dir)) = (scroll_profile, &profiling) {
             let save = dir.join(format!("page-scroll-{n}.cpuprofile"));
