@@ -22,9 +22,10 @@ const MARGIN_ROWS: usize = 20;
 /// The drawn rows start and end at multiples of this (up to this many more margin).
 const STEP_ROWS: usize = 10;
 /// While the list has scrolled within this many milliseconds, rows keep their place among
-/// the page's elements (a new one goes last); they are put in list order this long after
-/// the last step. Moving an element costs the page a whole layout (about 10 ms for the
-/// list's 40-odd rows, docs/benchmarks.md): done on every step, it made the frames late.
+/// the page's elements (one that was not on the page goes before the row after it); they
+/// are put in list order this long after the last step. Moving an element costs the page
+/// a whole layout (about 10 ms for the list's 40-odd rows, docs/benchmarks.md): done on
+/// every step, it made the frames late.
 const ORDER_MS: u32 = 150;
 /// How long after a move too fast to read rows for (see [`Pace`]) they are read, unless
 /// the list moves again.
@@ -119,7 +120,7 @@ pub fn MessageList() -> impl IntoView {
     let placed = Memo::new(move |_| {
         shown.with(|rows| pool.try_update_value(|p| p.place(rows)).unwrap_or_default())
     });
-    // Every slot's element, on the page or not (a spare is taken off it).
+    // Every slot's element (a spare's too: it stays on the page, unseen).
     let elements = StoredValue::new_local(HashMap::<usize, web_sys::HtmlElement>::new());
     let slots = Memo::new(move |_| placed.with(|p| p.by_slot.len()));
     // The slots in list order, once the list is still (see `ORDER_MS`). A slot made by
@@ -224,7 +225,7 @@ fn drawn(first: usize, height: f64, count: usize) -> std::ops::Range<usize> {
     start..end.min(count)
 }
 
-/// The element of every slot, by slot; a spare's is off the page.
+/// The element of every slot, by slot.
 pub type SlotElements = StoredValue<HashMap<usize, web_sys::HtmlElement>, LocalStorage>;
 
 /// Puts the elements of the slots `order` on the page in that order (a screen reader reads
