@@ -126,6 +126,8 @@ pub fn MessageList() -> impl IntoView {
     // The slots in list order, once the list is still (see `ORDER_MS`). A slot made by
     // this change may not be on the page yet: then again before the next frame.
     let ordering = StoredValue::new_local(None::<Timeout>);
+    // Whether rows were drawn yet (see `FIRST_ROWS_MARK`).
+    let drew = StoredValue::new(false);
     Effect::new(move |_| {
         let order = placed.with(|p| p.order.clone());
         let still = now_ms() - scrolled_at.get_value() >= f64::from(ORDER_MS);
@@ -136,6 +138,10 @@ pub fn MessageList() -> impl IntoView {
         });
         // A newer step replaces (and so cancels) the timer; a spent one stays until then.
         ordering.set_value(later);
+        if !order.is_empty() && !drew.get_value() {
+            drew.set_value(true);
+            crate::mark(crate::FIRST_ROWS_MARK);
+        }
         if !put_in_order(list, elements, &order, still) {
             request_animation_frame(move || {
                 put_in_order(list, elements, &order, still);
