@@ -133,7 +133,8 @@ pub fn MessageList() -> impl IntoView {
         let still = now_ms() - scrolled_at.get_value() >= f64::from(ORDER_MS);
         let later = (!still).then(|| {
             Timeout::new(ORDER_MS, move || {
-                placed.with_untracked(|p| put_in_order(list, elements, &p.order, true));
+                // (Nothing to do if the list is gone by then.)
+                placed.try_with_untracked(|p| put_in_order(list, elements, &p.order, true));
             })
         });
         // A newer step replaces (and so cancels) the timer; a spent one stays until then.
