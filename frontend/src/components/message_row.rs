@@ -223,7 +223,7 @@ impl Parts {
 /// Makes row `li` a spare (`true`) or a row again. A spare stays on the page where it was,
 /// unseen (`visibility`, which a layout does not depend on) and out of the list for
 /// screen readers and suites: its test ids, and those of its parts, are put aside as
-/// `data-spare-testid`. Taking it off the page and putting it back would lay out the whole
+/// `data-spare-testid`, and it loses its message's `data-id` and `data-uidl`. Taking it off the page and putting it back would lay out the whole
 /// page for every step of a scroll.
 fn set_spare(li: &HtmlElement, spare: bool) {
     let classes = li.class_list();
@@ -256,6 +256,12 @@ fn set_spare(li: &HtmlElement, spare: bool) {
         true => li.set_attribute("aria-hidden", "true"),
         false => li.remove_attribute("aria-hidden"),
     };
+    // A spare names no message (a row gets its own again from `Parts::fill`).
+    if spare {
+        for name in ["data-id", "data-uidl", "data-unread"] {
+            let _ = li.remove_attribute(name);
+        }
+    }
     li.set_tab_index(if spare { -1 } else { 0 });
 }
 
