@@ -284,6 +284,11 @@ impl CarteroPage<'_> {
             .send_keys(&format!("\u{E009}a\u{E000}\u{E003}{text}"))
             .await
             .expect("type a search");
+        self.wait_search_answer().await;
+    }
+
+    /// Waits until the list is not busy with a search.
+    pub async fn wait_search_answer(&self) {
         let list = self.find("message-list").await;
         wait_until("the search's answer", UI_WAIT, || {
             let list = list.clone();

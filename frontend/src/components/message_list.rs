@@ -11,6 +11,7 @@ use crate::components::shortcuts::Shortcuts;
 use crate::i18n::T;
 use crate::list_window::{Pace, Window};
 use crate::listing;
+use crate::model::protocol::Intent;
 use crate::row_pool::RowPool;
 use crate::state::AppStore;
 use std::collections::HashMap;
@@ -184,6 +185,10 @@ pub fn MessageList() -> impl IntoView {
                     aria-describedby="search-help"
                     title=move || store.t(T::SearchFilters)
                     bind:value=store.query
+                    on:focus=move |_| {
+                        let view = store.view_untracked();
+                        crate::sync::send(&Intent::ReadyToSearch { view });
+                    }
                 />
                 <crate::components::sort_menu::SortMenu />
             </div>

@@ -259,6 +259,12 @@ pub enum Intent {
         /// Tells the answer to this request from others (newer searches have greater ones).
         ticket: u64,
     },
+    /// The person is about to search `view` (the search box has the focus): the worker
+    /// reads the keys a search of it reads (`worker::folder_keys`) ahead. Not answered.
+    ReadyToSearch {
+        /// The view.
+        view: FolderView,
+    },
     /// Remove an account: its syncs stop (in every tab) and its server state goes.
     RemoveAccount {
         /// The account id.

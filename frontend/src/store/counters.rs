@@ -35,9 +35,16 @@ pub fn prefix_bounds(prefix: &[&str]) -> (Array, Array) {
 pub async fn load_all() -> Result<Vec<Counter>, StoreError> {
     let db = db::open().await?;
     let tx = db.transaction(&[COUNTERS], TransactionMode::ReadOnly)?;
-    let values = tx.store(COUNTERS)?.get_all(None, None).await?;
+    let counters = all_in(&tx.store(COUNTERS)?).await?;
     tx.done().await?;
-    values
+    Ok(counters)
+}
+
+/// Every counter in `store`, within the caller's transaction.
+pub async fn all_in(store: &Store) -> Result<Vec<Counter>, StoreError> {
+    store
+        .get_all(None, None)
+        .await?
         .into_iter()
         .map(|v| serde_wasm_bindgen::from_value(v).map_err(StoreError::from))
         .collect()
@@ -52,7 +59,7 @@ pub async fn apply(store: &Store, tally: &Tally) -> Result<(), StoreError> {
     }
     let found = try_join_all(changes.iter().map(|(a, f, ..)| store.get(key(a, f)))).await?;
     let mut out = Vec::with_capacity(changes.len());
-    for ((account, folder, total, unread), old) in changes.into_iter().zip(found) {
+    for ((account, folder, change), old) in changes.into_iter().zip(found) {
         let old = match old.filter(|v| !v.is_undefined()) {
             Some(value) => serde_wasm_bindgen::from_value(value)?,
             None => Counter {
@@ -61,10 +68,7 @@ pub async fn apply(store: &Store, tally: &Tally) -> Result<(), StoreError> {
                 ..Counter::default()
             },
         };
-        out.push((
-            serde_wasm_bindgen::to_value(&old.changed_by(total, unread))?,
-            None,
-        ));
+        out.push((serde_wasm_bindgen::to_value(&old.changed_by(change))?, None));
     }
     store.put_all(out.into_iter()).await?;
     Ok(())

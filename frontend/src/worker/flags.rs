@@ -19,7 +19,7 @@ pub enum Mark {
     Flagged(bool),
 }
 
-/// Sets `mark` on the messages `ids`, in one transaction (with the unread counters); ids
+/// Sets `mark` on the messages `ids`, in one transaction (with the counters); ids
 /// not stored (removed meanwhile) are skipped.
 pub async fn mark(ids: &[String], mark: Mark) -> Result<(), StoreError> {
     let (field, on) = match mark {
@@ -38,11 +38,14 @@ pub async fn mark(ids: &[String], mark: Mark) -> Result<(), StoreError> {
         if record.is_undefined() || flag_field(&record, field) == on {
             continue;
         }
-        if let Mark::Unread(unread) = mark {
-            let account = text_field(&record, "account").unwrap_or_default();
-            let folder = text_field(&record, "folder").unwrap_or_else(folder::inbox);
-            tally.count(&account, &folder, !unread, -1);
-            tally.count(&account, &folder, unread, 1);
+        let account = text_field(&record, "account").unwrap_or_default();
+        let folder = text_field(&record, "folder").unwrap_or_else(folder::inbox);
+        match mark {
+            Mark::Unread(unread) => {
+                tally.count(&account, &folder, !unread, -1);
+                tally.count(&account, &folder, unread, 1);
+            }
+            Mark::Flagged(_) => tally.touch(&account, &folder),
         }
         set_mark(&record, field, on)
             .map_err(|_| StoreError::Failed("cannot mark a message".into()))?;

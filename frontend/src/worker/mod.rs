@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod conversation;
 pub mod deletion;
 pub mod flags;
+pub mod folder_keys;
 pub mod folders;
 pub mod idb_store;
 pub mod index;
@@ -515,6 +516,10 @@ fn handle(herald: &Herald, running: &Running, intent: Intent) {
             first,
             ticket,
         } => spawn_local(async move { search::answer(&view, &query, first, ticket).await }),
+        Intent::ReadyToSearch { view } => spawn_local(async move {
+            // Only ahead of time: a search reads what this could not.
+            let _ = search::read_ahead(&view).await;
+        }),
         Intent::Open { id, ticket } => spawn_local(async move { reader::open(&id, ticket).await }),
         Intent::Attachment { id, index, ticket } => {
             spawn_local(async move { reader::attachment(&id, index, ticket).await })

@@ -10,11 +10,11 @@ use rexie::{Direction, KeyRange, Store, StoreIndex, Transaction, TransactionMode
 use wasm_bindgen::JsValue;
 
 use super::reader::post;
+use crate::model::MessageMeta;
 use crate::model::folder::{FolderView, sum};
 use crate::model::order::{Order, SortKey};
 use crate::model::page_place::{PagePlace, READ_FROM_END_AFTER, page_place};
 use crate::model::protocol::RowAnchor;
-use crate::model::{Counter, MessageMeta};
 use crate::store::counters::{prefix_bounds, prefixed};
 use crate::store::db::{
     self, ACCOUNT_FOLDER_DATE_KEY, BY_ACCOUNT_FOLDER_DATE, BY_FOLDER_DATE, BY_FOLDER_HEAD,
@@ -332,13 +332,7 @@ async fn beside(
 
 /// How many messages `view` holds, by its counters, in the caller's transaction.
 async fn total(tx: &Transaction, view: &FolderView) -> Result<u32, StoreError> {
-    let counters: Vec<Counter> = tx
-        .store(COUNTERS)?
-        .get_all(None, None)
-        .await?
-        .into_iter()
-        .map(serde_wasm_bindgen::from_value)
-        .collect::<Result<_, _>>()?;
+    let counters = crate::store::counters::all_in(&tx.store(COUNTERS)?).await?;
     Ok(sum(&counters, view.account.as_deref(), Some(&view.folder)).0)
 }
 

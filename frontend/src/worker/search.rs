@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::rc::Rc;
 
 use futures_util::future::try_join_all;
 use js_sys::Array;
@@ -16,12 +17,13 @@ use wasm_bindgen::JsValue;
 
 use super::record::{flag_field, text_field};
 use crate::model::MessageMeta;
-use crate::model::folder::FolderView;
+use crate::model::folder::{FolderView, Version};
 use crate::model::postings;
 use crate::model::query::{Day, Query, parse};
 use crate::store::counters::prefixed;
 use crate::store::db::{
-    self, BY_FOLDER_FLAGGED, BY_FOLDER_UNREAD, DOCS, MESSAGES, SETTINGS, StoreError, TERMS,
+    self, BY_FOLDER_FLAGGED, BY_FOLDER_UNREAD, COUNTERS, DOCS, MESSAGES, SETTINGS, StoreError,
+    TERMS,
 };
 
 thread_local! {
@@ -50,15 +52,41 @@ pub async fn answer(view: &FolderView, typed: &str, first: bool, ticket: u64) {
     super::reader::post(&answer);
 }
 
+/// Reads ahead, into the worker's memory, what a search of `view` reads through its
+/// folder (`worker::folder_keys`): its messages by date, the ids of the message numbers,
+/// and the folder's unread.
+pub async fn read_ahead(view: &FolderView) -> Result<(), StoreError> {
+    let db = db::open().await?;
+    let tx = db.transaction(
+        &[SETTINGS, MESSAGES, COUNTERS, DOCS],
+        TransactionMode::ReadOnly,
+    )?;
+    let version = super::folder_keys::version(&tx, &view.folder).await?;
+    let (index, range) = super::rows::index_of(view)?;
+    super::folder_keys::ids(&tx, index, view, range, &version).await?;
+    learn_numbers(&tx).await?;
+    if super::key_fields::done_in(&tx.store(SETTINGS)?).await? {
+        let every_account = FolderView {
+            folder: view.folder.clone(),
+            account: None,
+        };
+        let (_, range) = super::rows::index_of(&every_account)?;
+        super::folder_keys::ids(&tx, BY_FOLDER_UNREAD, &every_account, range, &version).await?;
+    }
+    tx.done().await?;
+    Ok(())
+}
+
 /// At most this many hits are read one by one; more, and the folder's index is read
 /// (its keys only).
 const FEW: usize = 400;
 /// A first answer has at least this many results (a screen of rows and its margin), or
 /// it is the whole answer.
 const SCREEN: usize = 60;
-/// A first answer looks through this many of the newest entries of the folder's index.
-/// Reading all of a 25,000-message Inbox's keys takes IndexedDB 140 to 190 ms; this many
-/// about a tenth of that (docs/benchmarks.md).
+/// A first answer looks through this many of the newest entries of the folder's index
+/// (unless the worker has them all in memory: `worker::folder_keys`). Reading all of a
+/// 25,000-message Inbox's keys takes IndexedDB 140 to 250 ms; this many about a tenth of
+/// that (docs/benchmarks.md).
 const WINDOW: u32 = 2000;
 
 /// What a search found.
@@ -81,7 +109,7 @@ async fn find(
     let query = parse(typed);
     let db = db::open().await?;
     let tx = db.transaction(
-        &[SETTINGS, TERMS, DOCS, MESSAGES],
+        &[SETTINGS, TERMS, DOCS, MESSAGES, COUNTERS],
         TransactionMode::ReadOnly,
     )?;
     if !super::index::state(&tx.store(SETTINGS)?).await?.ready {
@@ -104,15 +132,18 @@ async fn find(
         Some(hits) if hits.is_empty() => whole(Vec::new()),
         Some(hits) if hits.len() <= FEW => whole(each_of(&tx, view, &query, hits).await?),
         _ => {
+            let version = super::folder_keys::version(&tx, &view.folder).await?;
             let look = Look {
                 tx: &tx,
                 view,
                 query: &query,
                 hits: hits.as_ref(),
                 marks_indexed,
+                version: &version,
             };
             let (since, before) = bounds(&query);
-            let newest = match first {
+            // With the folder's keys in memory, the whole answer is as quick as a first.
+            let newest = match first && !look.kept(since, before)? {
                 true => look.window_start(since, before).await?,
                 false => None,
             };
@@ -179,22 +210,30 @@ async fn hit_ids(tx: &Transaction, query: &Query) -> Result<HashSet<String>, Sto
     ids_of(tx, &docs).await
 }
 
+/// Reads into [`NUMBERS`] the ids of the numbers this worker has not read yet, in the
+/// caller's transaction (which holds [`DOCS`]).
+async fn learn_numbers(tx: &Transaction) -> Result<(), StoreError> {
+    let known = NUMBERS.with(|n| n.borrow().len());
+    let range = KeyRange::lower_bound(&JsValue::from(known as u32), Some(false))
+        .map_err(|e| StoreError::Failed(e.to_string()))?;
+    let batches = tx.store(DOCS)?.scan(Some(range), None, None, None).await?;
+    NUMBERS.with(|n| {
+        let mut numbers = n.borrow_mut();
+        for (first, ids) in batches {
+            // Each batch where its numbers start (another search may have read it).
+            numbers.resize(first.as_f64().unwrap_or(0.0) as usize, String::new());
+            let ids = Array::from(&ids);
+            numbers.extend(ids.iter().map(|v| v.as_string().unwrap_or_default()));
+        }
+    });
+    Ok(())
+}
+
 /// The ids of message numbers `docs`, each once.
 async fn ids_of(tx: &Transaction, docs: &[u32]) -> Result<HashSet<String>, StoreError> {
     let known = NUMBERS.with(|n| n.borrow().len());
     if docs.last().is_some_and(|&last| last as usize >= known) {
-        let range = KeyRange::lower_bound(&JsValue::from(known as u32), Some(false))
-            .map_err(|e| StoreError::Failed(e.to_string()))?;
-        let batches = tx.store(DOCS)?.scan(Some(range), None, None, None).await?;
-        NUMBERS.with(|n| {
-            let mut numbers = n.borrow_mut();
-            for (first, ids) in batches {
-                // Each batch where its numbers start (another search may have read it).
-                numbers.resize(first.as_f64().unwrap_or(0.0) as usize, String::new());
-                let ids = Array::from(&ids);
-                numbers.extend(ids.iter().map(|v| v.as_string().unwrap_or_default()));
-            }
-        });
+        learn_numbers(tx).await?;
     }
     Ok(NUMBERS.with(|n| {
         let numbers = n.borrow();
@@ -264,6 +303,8 @@ struct Look<'a> {
     /// Whether old mail has the keys of the unread and flagged indexes (until then,
     /// marks are read from the records).
     marks_indexed: bool,
+    /// The folder's version, read in `tx`.
+    version: &'a Version,
 }
 
 impl Look<'_> {
@@ -278,6 +319,14 @@ impl Look<'_> {
         .collect()
     }
 
+    /// The view a sparse index of marks is read for: the folder, of every account.
+    fn every_account(&self) -> FolderView {
+        FolderView {
+            folder: self.view.folder.clone(),
+            account: None,
+        }
+    }
+
     /// The index the search reads first, and the view's range in it of the messages
     /// dated from `since` (included) to `before` (excluded): the folder's date index, or
     /// the first sparse index of the marks asked for, keyed [folder, date] for every
@@ -289,15 +338,47 @@ impl Look<'_> {
     ) -> Result<(&'static str, KeyRange), StoreError> {
         match self.marks().first() {
             Some(&index) => {
-                let every_account = FolderView {
-                    folder: self.view.folder.clone(),
-                    account: None,
-                };
-                let (_, range) = super::rows::index_between(&every_account, since, before)?;
+                let (_, range) = super::rows::index_between(&self.every_account(), since, before)?;
                 Ok((index, range))
             }
             None => super::rows::index_between(self.view, since, before),
         }
+    }
+
+    /// The view whose range of `index` the search reads.
+    fn view_in(&self, index: &'static str) -> FolderView {
+        match index {
+            BY_FOLDER_UNREAD | BY_FOLDER_FLAGGED => self.every_account(),
+            _ => self.view.clone(),
+        }
+    }
+
+    /// Whether the worker has in memory the whole of what the search reads first.
+    fn kept(&self, since: Option<f64>, before: Option<f64>) -> Result<bool, StoreError> {
+        let (index, _) = self.first_index(since, before)?;
+        let whole = since.is_none() && before.is_none();
+        Ok(whole && super::folder_keys::holds(index, &self.view_in(index), self.version))
+    }
+
+    /// The ids of `range` in `index` (keys only), ascending: from memory when the range
+    /// is the view's whole range (no dates asked) and this version of it is kept.
+    async fn keys(
+        &self,
+        index: &'static str,
+        range: KeyRange,
+        whole: bool,
+    ) -> Result<Rc<[String]>, StoreError> {
+        if whole {
+            let view = self.view_in(index);
+            return super::folder_keys::ids(self.tx, index, &view, range, self.version).await;
+        }
+        let keys = self
+            .tx
+            .store(MESSAGES)?
+            .index(index)?
+            .get_all_keys(Some(range), None)
+            .await?;
+        Ok(keys.into_iter().filter_map(|key| key.as_string()).collect())
     }
 
     /// The date of the [`WINDOW`]th newest entry of the index the search reads first (one
@@ -330,17 +411,8 @@ impl Look<'_> {
         before: Option<f64>,
     ) -> Result<Vec<String>, StoreError> {
         let messages = self.tx.store(MESSAGES)?;
-        let keys = |index: &'static str, range: KeyRange| {
-            let messages = &messages;
-            async move {
-                let keys = messages
-                    .index(index)?
-                    .get_all_keys(Some(range), None)
-                    .await?;
-                Ok::<_, StoreError>(keys.into_iter().filter_map(|key| key.as_string()))
-            }
-        };
-        let hit = |id: &String| self.hits.is_none_or(|hits| hits.contains(id));
+        let whole = since.is_none() && before.is_none();
+        let hit = |id: &&String| self.hits.is_none_or(|hits| hits.contains(*id));
         let (first, range) = self.first_index(since, before)?;
         let marks = self.marks();
         let mut found: Vec<String> =
@@ -352,22 +424,26 @@ impl Look<'_> {
                     .into_iter()
                     .filter(|record| marked(record, self.query))
                     .filter_map(|record| text_field(&record, "id"))
-                    .filter(hit)
+                    .filter(|id| hit(&id))
                     .collect()
             } else if marks.is_empty() {
-                keys(first, range).await?.filter(hit).collect()
+                let keys = self.keys(first, range, whole).await?;
+                keys.iter().filter(hit).cloned().collect()
             } else {
                 // The sparse indexes hold every account's mail.
                 let prefix = self.view.account.as_deref().map(MessageMeta::key_prefix);
-                let mut found: Vec<String> = keys(first, range)
-                    .await?
+                let keys = self.keys(first, range, whole).await?;
+                let mut found: Vec<String> = keys
+                    .iter()
                     .filter(|id| prefix.as_ref().is_none_or(|p| id.starts_with(p.as_str())))
                     .filter(hit)
+                    .cloned()
                     .collect();
                 for &index in &marks[1..] {
                     let (_, range) = self.first_index(since, before)?;
-                    let also: HashSet<String> = keys(index, range).await?.collect();
-                    found.retain(|id| also.contains(id));
+                    let keys = self.keys(index, range, whole).await?;
+                    let also: HashSet<&str> = keys.iter().map(String::as_str).collect();
+                    found.retain(|id| also.contains(id.as_str()));
                 }
                 found
             };
