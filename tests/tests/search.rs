@@ -155,6 +155,66 @@ async fn search_finds_bodies_without_accents_and_filters() {
     browser.check(Duration::from_secs(120), steps).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_sees_what_another_tab_changed() {
+    let room = Mailroom::start(vec![
+        plain(
+            "a",
+            "Lucía <lucia@example.org>",
+            "Fri, 20 Nov 2026 10:00:00 +0000",
+            "Camión de mudanza",
+            "El martes.",
+        ),
+        plain(
+            "b",
+            "Javier <javier@example.org>",
+            "Tue, 10 Nov 2026 09:00:00 +0000",
+            "Factura de la luz",
+            "Adjunta.",
+        ),
+    ])
+    .await;
+    let browser = Browser::start().await;
+    let page = browser.page();
+    let steps = async {
+        room.sync(&page, 2).await;
+        page.wait_sync_settled().await;
+        page.wait_search_index().await;
+        // This tab's worker reads the Inbox's unread and keeps them.
+        finds(
+            &page,
+            "is:unread",
+            &["Camión de mudanza", "Factura de la luz"],
+        )
+        .await;
+        finds(&page, "is:flagged", &[]).await;
+        let first_tab = browser.client.window().await.expect("this tab");
+        let tab = browser.client.new_window(true).await.expect("a second tab");
+        browser
+            .client
+            .switch_to_window(tab.handle.clone())
+            .await
+            .expect("go there");
+        page.open(&room.relay.url()).await;
+        page.wait_count(2).await;
+        // Read and flagged in the other tab, by its own worker.
+        page.open_message("a").await;
+        page.wait_text("message-body", "El martes").await;
+        page.click("message-flag").await;
+        page.wait_text("message-flag", "Unflag").await;
+        browser.client.close_window().await.expect("close it");
+        browser
+            .client
+            .switch_to_window(first_tab)
+            .await
+            .expect("back to the first tab");
+        finds(&page, "", &["Camión de mudanza", "Factura de la luz"]).await;
+        finds(&page, "is:unread", &["Factura de la luz"]).await;
+        finds(&page, "is:flagged", &["Camión de mudanza"]).await;
+    };
+    browser.check(Duration::from_secs(120), steps).await;
+}
+
 /// Types `text` into the search box the way a script does, without giving it the focus,
 /// and waits for the answer.
 async fn type_unfocused(page: &CarteroPage<'_>, text: &str) {
