@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::elements::Element;
+use fantoccini::wd::WindowHandle;
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -114,6 +115,22 @@ impl Browser {
             Ok(Err(panic)) => std::panic::resume_unwind(panic),
             Err(_) => panic!("the browser steps did not finish in {limit:?}"),
         }
+    }
+
+    /// Opens a new tab and goes there; answers the tab it came from, and the new one.
+    pub async fn open_tab(&self) -> (WindowHandle, WindowHandle) {
+        let from = self.client.window().await.expect("this tab");
+        let tab = self.client.new_window(true).await.expect("a new tab");
+        self.switch_to(tab.handle.clone()).await;
+        (from, tab.handle)
+    }
+
+    /// Goes to tab `tab`.
+    pub async fn switch_to(&self, tab: WindowHandle) {
+        self.client
+            .switch_to_window(tab)
+            .await
+            .expect("go to the tab");
     }
 
     /// Sends a Chrome DevTools Protocol command to the page (chromedriver's passthrough).

@@ -171,19 +171,10 @@ async fn one_run(browser: &Browser, run: usize, fault: Fault, delete: bool) -> b
     // checks it at once too, racing the first tab's sync.
     let second_tab = match fault {
         Fault::SecondTab(_) => {
-            let tab = browser.client.new_window(true).await.expect("a second tab");
-            browser
-                .client
-                .switch_to_window(tab.handle.clone())
-                .await
-                .expect("go there");
+            let (_, tab) = browser.open_tab().await;
             page.open(&relay.url()).await;
-            browser
-                .client
-                .switch_to_window(first_tab.clone())
-                .await
-                .expect("back");
-            Some(tab.handle)
+            browser.switch_to(first_tab.clone()).await;
+            Some(tab)
         }
         _ => None,
     };
@@ -202,12 +193,7 @@ async fn one_run(browser: &Browser, run: usize, fault: Fault, delete: bool) -> b
         }
         Fault::SecondTab(ms) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
-            let tab = second_tab.expect("the second tab");
-            browser
-                .client
-                .switch_to_window(tab)
-                .await
-                .expect("go there");
+            browser.switch_to(second_tab.expect("the second tab")).await;
             page.click("sync-button").await;
             page.wait_sync_settled().await;
             in_second_tab = true;
@@ -220,11 +206,7 @@ async fn one_run(browser: &Browser, run: usize, fault: Fault, delete: bool) -> b
             .close_window()
             .await
             .expect("close the second tab");
-        browser
-            .client
-            .switch_to_window(first_tab)
-            .await
-            .expect("back to the first tab");
+        browser.switch_to(first_tab).await;
     }
     let (said, broke) = page.wait_sync_settled().await;
     println!("{context}: {said}");

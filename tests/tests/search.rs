@@ -188,13 +188,7 @@ async fn a_search_sees_what_another_tab_changed() {
         )
         .await;
         finds(&page, "is:flagged", &[]).await;
-        let first_tab = browser.client.window().await.expect("this tab");
-        let tab = browser.client.new_window(true).await.expect("a second tab");
-        browser
-            .client
-            .switch_to_window(tab.handle.clone())
-            .await
-            .expect("go there");
+        let (first_tab, _) = browser.open_tab().await;
         page.open(&room.relay.url()).await;
         page.wait_count(2).await;
         // Read and flagged in the other tab, by its own worker.
@@ -203,11 +197,7 @@ async fn a_search_sees_what_another_tab_changed() {
         page.click("message-flag").await;
         page.wait_text("message-flag", "Unflag").await;
         browser.client.close_window().await.expect("close it");
-        browser
-            .client
-            .switch_to_window(first_tab)
-            .await
-            .expect("back to the first tab");
+        browser.switch_to(first_tab).await;
         finds(&page, "", &["Camión de mudanza", "Factura de la luz"]).await;
         finds(&page, "is:unread", &["Factura de la luz"]).await;
         finds(&page, "is:flagged", &["Camión de mudanza"]).await;
